@@ -1,0 +1,5 @@
+var __webpack_exports__ = {};
+// placeholder entry until the CLI lands (see src/cli/)
+console.log('sweep-insights');
+
+
