@@ -1,0 +1,69 @@
+/**
+ * Everything one analysis computed, before any rendering: the request, the design it was built from,
+ * the recipe's results (JSON), the insights and the gates. The report model is built from this.
+ */
+import type { Design, Goal } from '../design/types.js';
+import type { GateOutcome } from '../gates/types.js';
+import type { Insights } from '../insights/types.js';
+import type { RunsTable } from '../table/runs-table.js';
+import type { AnalysisResult } from './result.js';
+
+export interface AnalysisRequest {
+  readonly target: string;
+  readonly goal: Goal;
+  /** true when --goal was not given and the goal was read from the target's name (or the sweep). */
+  readonly goalAssumed: boolean;
+  readonly goalReason: string;
+  readonly params: string[];
+  readonly trees: number;
+  readonly seed: number;
+}
+
+/** What we know of a W&B sweep, when the runs came from one. */
+export interface SweepInfo {
+  readonly entity: string;
+  readonly project: string;
+  readonly id: string;
+  readonly name: string | null;
+  readonly state: string | null;
+  readonly url: string;
+  readonly method: string | null;
+  readonly metric: { readonly name: string; readonly goal: Goal } | null;
+  /** The sweep config (parsed YAML). */
+  readonly config: Record<string, unknown> | null;
+  /** Hyperparameters from the config's `parameters` block (flattened with dots). */
+  readonly parameters: string[];
+  /** Runs per state, over all fetched runs. */
+  readonly states: Record<string, number>;
+}
+
+export interface BestRun {
+  /** Index in the design. */
+  readonly index: number;
+  /** Row in the runs table. */
+  readonly row: number;
+  readonly value: number;
+  readonly name: string | null;
+  readonly url: string | null;
+  /** Hyperparameter → value as the run set it (null where it did not). */
+  readonly params: Record<string, string | number | boolean | null>;
+}
+
+export interface Analysis {
+  readonly request: AnalysisRequest;
+  /** Where the runs came from ("examples/mnist-pytorch/runs.csv", "wandb sweep e/p/id"). */
+  readonly source: string;
+  readonly table: RunsTable;
+  /** `--where` filters applied, as written, and how many runs they removed. */
+  readonly filters: { readonly text: string[]; readonly removed: number };
+  readonly design: Design;
+  readonly result: AnalysisResult;
+  readonly best: BestRun;
+  /** Parameters that never vary (kept in the design for parity, named in the report). */
+  readonly constantParameters: string[];
+  /** Categoricals that look like ids (a distinct value in most runs). */
+  readonly idLikeParameters: string[];
+  readonly insights: Insights | null;
+  readonly gates: GateOutcome[];
+  readonly sweep: SweepInfo | null;
+}

@@ -1,0 +1,31 @@
+/** Merge gates (`fail-on` rules) and their outcome. */
+export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type Metric =
+  | 'importance'
+  | 'correlation'
+  | 'coef'
+  | 'pvalue'
+  | 'permutation'
+  | 'effect'
+  | 'effect_pvalue'
+  | 'best'
+  | 'runs';
+
+export interface Rule {
+  /** The rule as the user wrote it. */
+  readonly text: string;
+  readonly metric: Metric;
+  /** The parameter or design column, for metrics that take one. */
+  readonly name: string | null;
+  readonly op: Comparator;
+  readonly threshold: number;
+}
+
+export interface GateOutcome {
+  readonly rule: Rule;
+  /** The measured value (null when it does not exist, e.g. an OLS that could not be fit). */
+  readonly value: number | null;
+  readonly passed: boolean;
+  /** Importance-type rules on a model that explains nothing: evaluated but not to be trusted. */
+  readonly unreliable: boolean;
+}
