@@ -1,2 +1,11 @@
-// placeholder entry until the CLI lands (see src/cli/)
-console.log('sweep-insights');
+#!/usr/bin/env node
+// The command-line entry: `node dist/cli.js analyze ...`. Everything happens in src/cli/main.ts.
+import { main } from './cli/main.js';
+
+const code = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  stderrIsTty: Boolean(process.stderr.isTTY),
+});
+process.exitCode = code;

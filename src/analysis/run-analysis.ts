@@ -1,0 +1,174 @@
+/**
+ * One analysis, end to end, as data: load the runs (file or W&B sweep), filter, build the design,
+ * compute the recipe's statistics and the insights, evaluate the gates. No rendering, no writing:
+ * the CLI and the action render and publish what this returns.
+ */
+import { readRunsFile } from '../sources/read-runs.js';
+import { applyWhere, parseWhere } from '../sources/where.js';
+import { parseSweepRef } from '../sources/wandb/sweep-ref.js';
+import { loadSweep } from '../sources/wandb/load-sweep.js';
+import { buildDesign, resolveParams } from '../design/build-design.js';
+import type { Design, Goal } from '../design/types.js';
+import type { RunsTable } from '../table/runs-table.js';
+import { UsageError } from '../errors.js';
+import type { Rule } from '../gates/types.js';
+import { checkRuleNames, evaluateRules } from '../gates/rules.js';
+import { computeInsights } from '../insights/compute-insights.js';
+import type { Analysis, AnalysisRequest, SweepInfo } from './analysis.js';
+import { decideGoal } from './goal.js';
+import { computeResult } from './compute-result.js';
+import { findBestRun, constantParameters, idLikeParameters, varyingConfigKeys } from './run-facts.js';
+
+export interface AnalysisInput {
+  /** A runs file (CSV, JSON, JSONL). Exactly one of runsFile and sweep. */
+  readonly runsFile?: string;
+  /** A W&B sweep: `entity/project/id` or its page URL. */
+  readonly sweep?: string;
+  readonly wandb?: {
+    readonly apiKey?: string;
+    readonly baseUrl?: string;
+    readonly states?: string[];
+    readonly wait?: boolean;
+    readonly waitTimeoutMinutes?: number;
+  };
+  readonly target?: string;
+  readonly goal?: Goal;
+  readonly params?: string[];
+  readonly where?: string[];
+  readonly trees: number;
+  readonly seed: number;
+  /** Worker threads for the forest (1: the main thread only). */
+  readonly threads?: number;
+  readonly rules: Rule[];
+  /** Compute the insights (cross-validation, permutation importance, advice): about 5× the base time. */
+  readonly insights: boolean;
+  /** Threshold of the cross-validated R² at or below which nothing reliably matters. */
+  readonly qualityThreshold?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
+  const progress = input.onProgress ?? (() => {});
+  if (!input.runsFile === !input.sweep) {
+    throw new UsageError('give exactly one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID');
+  }
+  if (!Number.isInteger(input.trees) || input.trees < 1) {
+    throw new UsageError(`--trees must be a positive integer, got ${input.trees}`);
+  }
+  if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 32 - 1) {
+    throw new UsageError(`--seed must be an integer in [0, 4294967295], got ${input.seed}`);
+  }
+  const filters = (input.where ?? []).map(parseWhere);
+
+  // 1. sources → runs table
+  let table: RunsTable;
+  let sweep: SweepInfo | null = null;
+  let source: string;
+  if (input.sweep) {
+    const ref = parseSweepRef(input.sweep);
+    progress(`reading sweep ${ref.entity}/${ref.project}/${ref.id} from W&B`);
+    const loaded = await loadSweep(ref, {
+      apiKey: input.wandb?.apiKey,
+      baseUrl: input.wandb?.baseUrl,
+      states: input.wandb?.states,
+      wait: input.wandb?.wait,
+      waitTimeoutMinutes: input.wandb?.waitTimeoutMinutes,
+      onProgress: progress,
+    });
+    table = loaded.table;
+    sweep = loaded.sweep;
+    source = `W&B sweep ${ref.entity}/${ref.project}/${ref.id}`;
+  } else {
+    progress(`reading ${input.runsFile}`);
+    table = await readRunsFile(input.runsFile!);
+    source = input.runsFile!;
+  }
+  const filtered = applyWhere(table, filters);
+  table = filtered.table;
+
+  // 2. which columns: target, goal, hyperparameters
+  const target = input.target ?? sweep?.metric?.name;
+  if (!target) {
+    const metrics = table.metricKeys.length > 0 ? table.metricKeys : table.columns;
+    throw new UsageError(
+      `no target: the sweep has no metric; pass --target with one of: ${listNames(metrics)}`,
+    );
+  }
+  const goal = decideGoal(target, input.goal, sweep?.metric ?? null);
+  const params = chooseParams(table, input.params, sweep, target);
+
+  const request: AnalysisRequest = {
+    target,
+    goal: goal.goal,
+    goalAssumed: goal.assumed,
+    goalReason: goal.reason,
+    params,
+    trees: input.trees,
+    seed: input.seed,
+  };
+
+  // 3. runs table → design matrix
+  const design: Design = buildDesign(table, { target, params });
+  checkRuleNames(input.rules, design);
+
+  // 4. statistics: the notebook's (parity) and the insights beside them
+  progress(`fitting ${input.trees} extra trees on ${design.n} runs × ${design.k} columns`);
+  const result = await computeResult(design, { trees: input.trees, seed: input.seed, threads: input.threads });
+  let insights = null;
+  if (input.insights && design.n >= 2) {
+    progress('cross-validating the forest and permuting each hyperparameter (insights)');
+    insights = computeInsights(design, {
+      goal: goal.goal,
+      trees: input.trees,
+      seed: input.seed,
+      threshold: input.qualityThreshold,
+      sweepConfig: sweep?.config ?? null,
+      logScaled: result.ols_standardized?.log_scaled,
+      onProgress: progress,
+    });
+  }
+
+  const best = findBestRun(table, design, goal.goal);
+  const gates = evaluateRules(input.rules, {
+    result,
+    insights,
+    best: best.value,
+    goal: goal.goal,
+    used: design.n,
+  });
+  return {
+    request,
+    source,
+    table,
+    filters: { text: [...(input.where ?? [])], removed: filtered.removed },
+    design,
+    result,
+    best,
+    constantParameters: constantParameters(design),
+    idLikeParameters: idLikeParameters(design),
+    insights,
+    gates,
+    sweep,
+  };
+}
+
+/** recipe.md §1: --params wins; a sweep's `parameters` block; W&B-shaped records' config keys; else ask. */
+function chooseParams(table: RunsTable, given: string[] | undefined, sweep: SweepInfo | null, target: string): string[] {
+  if (given && given.length > 0) return resolveParams(table, given);
+  if (sweep) {
+    const fromConfig = sweep.parameters.filter((p) => table.columns.includes(p) && p !== target);
+    if (fromConfig.length > 0) return fromConfig;
+    const varying = varyingConfigKeys(table).filter((p) => p !== target);
+    if (varying.length > 0) return varying;
+    throw new UsageError(
+      `the sweep's runs have no config key that varies; pass --params with some of: ${listNames(table.configKeys)}`,
+    );
+  }
+  return resolveParams(table, undefined).filter((p) => p !== target);
+}
+
+export function listNames(names: string[], max = 30): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+}

@@ -1,0 +1,231 @@
+/** Command-line parsing: commands, options, help texts. Nothing here reads files or the network. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+import type { Goal } from '../design/types.js';
+
+export type ChartsMode = 'quickchart' | 'mermaid' | 'none';
+
+export interface AnalyzeOptions {
+  runs?: string;
+  sweep?: string;
+  target?: string;
+  params?: string[];
+  goal?: Goal;
+  trees: number;
+  seed: number;
+  threads?: number;
+  where: string[];
+  states?: string[];
+  wait: boolean;
+  waitTimeoutMinutes: number;
+  wandbBaseUrl?: string;
+  json?: string;
+  markdown?: string;
+  nextSweep?: string;
+  failOn: string[];
+  charts: ChartsMode;
+  quickchartHost: string;
+  insights: boolean;
+  comment?: string;
+  commentMode: 'update' | 'recreate';
+  commentKey?: string;
+  githubApiUrl?: string;
+  quiet: boolean;
+  debug: boolean;
+}
+
+export type Command =
+  | { kind: 'analyze'; options: AnalyzeOptions }
+  | { kind: 'demo'; options: AnalyzeOptions }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' };
+
+export const MAIN_HELP = `sweep-insights: which hyperparameters mattered in a sweep, and what to try next
+
+Usage:
+  sweep-insights analyze --runs FILE --target METRIC [--params a,b,c] [options]
+  sweep-insights analyze --sweep ENTITY/PROJECT/SWEEP_ID [options]
+  sweep-insights demo [options]
+  sweep-insights COMMAND --help
+
+Commands:
+  analyze   analyse a runs file (CSV, JSON, JSONL) or a W&B sweep
+  demo      the same analysis on the example sweep shipped with the tool
+
+Exit codes: 0 done; 1 a gate (--fail-on) failed; 2 a bad request (usage, input data, unknown
+names, a sweep that does not exist); 3 a remote service failed or refused; 4 an internal error.
+`;
+
+export const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --sweep SWEEP) [options]
+
+Source (one of):
+  --runs FILE              runs table: CSV with a header row, JSON (an array of runs or {"runs": [...]}),
+                           or JSONL (one run per line); runs may be flat or W&B-shaped (config/summary)
+  --sweep SWEEP            a W&B sweep: ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/ID
+                           (API key from WANDB_API_KEY)
+
+What to analyse:
+  --target METRIC          the metric to explain (default for a sweep: the sweep's metric)
+  --params a,b,c           the hyperparameters (a flat file needs them; W&B runs default to their config
+                           keys, a sweep to its config's parameters block)
+  --goal maximize|minimize default: minimize when the target's name says loss/error (loss, error, err,
+                           ppl, perplexity, mse, rmse, mae), else maximize; for a sweep, its metric's goal
+  --where COLUMN=VALUE     keep only matching runs; also !=, <, <=, >, >=; repeatable
+                           (e.g. --where budget=100 --where state=finished)
+  --states a,b             W&B run states to use (default: every run with a finite target)
+
+Engine:
+  --trees N                extra trees in the forest (default 250)
+  --seed N                 random_state (default 0)
+  --threads N              worker threads for the forest (default 1; 0 = all cores); same result
+  --no-insights            skip cross-validation, permutation importance and advice (about 5× faster)
+
+Outputs:
+  --json FILE              the results as JSON (recipe keys, plus goal, best run, insights and gates)
+  --markdown FILE          the Markdown report (what the GitHub Action posts)
+  --next-sweep FILE        a suggested next W&B sweep config (YAML)
+  --charts MODE            charts in the Markdown: quickchart, mermaid or none (default none)
+  --quickchart-host HOST   QuickChart server for chart images (default quickchart.io)
+  --fail-on RULE           a gate, e.g. "importance(learning_rate) >= 0.1", "best >= 0.9", "runs >= 50";
+                           repeatable; exit code 1 when one fails
+  --comment OWNER/REPO#N   also post the report as a sticky comment on pull request N (token from
+                           GITHUB_TOKEN; API from GITHUB_API_URL, default https://api.github.com)
+  --comment-mode MODE      update (default) or recreate
+  --comment-key KEY        marker key of the sticky comment (default: from the source and the target)
+
+W&B:
+  --wandb-base-url URL     W&B server (default WANDB_BASE_URL or https://api.wandb.ai)
+  --wait                   poll until the sweep is FINISHED or CANCELED before analysing
+  --wait-timeout MINUTES   give up waiting after this long (default 60; exit code 3)
+
+Other:
+  --quiet                  print nothing on stdout (files and exit code only)
+  --debug                  print the stack of an internal error
+  -h, --help               this help
+`;
+
+export const DEMO_HELP = `Usage: sweep-insights demo [options]
+
+Runs the analysis on the example sweep shipped with the tool (examples/mnist-pytorch: 3,000 runs of a
+PyTorch MNIST sweep, target accuracy, seven hyperparameters) and prints the report. Takes the output and
+engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on, --trees, --seed,
+--threads, --no-insights, --quiet).
+`;
+
+const OPTIONS = {
+  runs: { type: 'string' },
+  sweep: { type: 'string' },
+  target: { type: 'string' },
+  params: { type: 'string' },
+  goal: { type: 'string' },
+  trees: { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+  where: { type: 'string', multiple: true },
+  states: { type: 'string' },
+  wait: { type: 'boolean' },
+  'wait-timeout': { type: 'string' },
+  'wandb-base-url': { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  'next-sweep': { type: 'string' },
+  'fail-on': { type: 'string', multiple: true },
+  charts: { type: 'string' },
+  'quickchart-host': { type: 'string' },
+  'no-insights': { type: 'boolean' },
+  comment: { type: 'string' },
+  'comment-mode': { type: 'string' },
+  'comment-key': { type: 'string' },
+  quiet: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseCommandLine(argv: string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    return { kind: 'help', text: MAIN_HELP };
+  }
+  if (command === '--version' || command === '-V') return { kind: 'version' };
+  if (command !== 'analyze' && command !== 'demo') {
+    throw new UsageError(`unknown command "${command}": use analyze or demo (see --help)`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new UsageError(`${message.replace(/\.$/, '')} (see sweep-insights ${command} --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
+  if (command === 'demo' && (v.runs || v.sweep)) {
+    throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
+  }
+  const options: AnalyzeOptions = {
+    runs: v.runs,
+    sweep: v.sweep,
+    target: nonEmpty(v.target, '--target'),
+    params: v.params === undefined ? undefined : splitList(v.params, '--params'),
+    goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'] as const, '--goal'),
+    trees: integer(v.trees, '--trees', 250, 1, 100_000),
+    seed: integer(v.seed, '--seed', 0, 0, 2 ** 32 - 1),
+    threads: v.threads === undefined ? undefined : integer(v.threads, '--threads', 1, 0, 256),
+    where: v.where ?? [],
+    states: v.states === undefined ? undefined : splitList(v.states, '--states'),
+    wait: v.wait ?? false,
+    waitTimeoutMinutes: number(v['wait-timeout'], '--wait-timeout', 60),
+    wandbBaseUrl: v['wandb-base-url'],
+    json: v.json,
+    markdown: v.markdown,
+    nextSweep: v['next-sweep'],
+    failOn: v['fail-on'] ?? [],
+    charts: oneOf(v.charts ?? 'none', ['quickchart', 'mermaid', 'none'] as const, '--charts'),
+    quickchartHost: v['quickchart-host'] ?? 'quickchart.io',
+    insights: !v['no-insights'],
+    comment: v.comment,
+    commentMode: oneOf(v['comment-mode'] ?? 'update', ['update', 'recreate'] as const, '--comment-mode'),
+    commentKey: v['comment-key'],
+    quiet: v.quiet ?? false,
+    debug: v.debug ?? false,
+  };
+  if (command === 'analyze' && !options.runs === !options.sweep) {
+    throw new UsageError('analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)');
+  }
+  return { kind: command, options };
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} is empty`);
+  return value;
+}
+
+function splitList(value: string, flag: string): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw new UsageError(`${flag} is empty: give a comma-separated list`);
+  return items;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function integer(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function number(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const x = Number(value);
+  if (!Number.isFinite(x) || x <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return x;
+}

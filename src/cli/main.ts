@@ -1,0 +1,114 @@
+/**
+ * The CLI: parse → analyse → render → write files → (comment) → exit code. Thin on purpose; each
+ * step lives in its own module.
+ */
+import { join } from 'node:path';
+import { EXIT, describeError, exitCodeOf, UsageError, type ExitCode } from '../errors.js';
+import { parseCommandLine, type AnalyzeOptions } from './args.js';
+import { DEMO, examplesDir } from './examples.js';
+import { runAnalysis, type AnalysisInput } from '../analysis/run-analysis.js';
+import { resultsJson } from '../analysis/results-json.js';
+import { parseRules } from '../gates/rules.js';
+import { buildReportModel } from '../report/model.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderText } from '../render/text.js';
+import { writeFileAtomic } from '../publish/files.js';
+import { ENGINE_VERSION } from '../version.js';
+import { postCliComment } from './comment.js';
+import { progressReporter } from './progress.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  stderrIsTty: boolean;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  let debug = argv.includes('--debug');
+  try {
+    const command = parseCommandLine(argv);
+    if (command.kind === 'help') {
+      io.stdout(command.text);
+      return EXIT.ok;
+    }
+    if (command.kind === 'version') {
+      io.stdout(`sweep-insights ${ENGINE_VERSION}\n`);
+      return EXIT.ok;
+    }
+    const options = command.options;
+    debug = options.debug;
+    if (command.kind === 'demo') {
+      options.runs = join(examplesDir(), DEMO.dataset, 'runs.csv');
+      options.target = DEMO.target;
+      options.params = [...DEMO.params];
+    }
+    return await analyze(options, io);
+  } catch (err) {
+    io.stderr(describeError(err, debug) + '\n');
+    return exitCodeOf(err);
+  }
+}
+
+async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
+  const rules = parseRules(options.failOn);
+  const progress = progressReporter(io.stderrIsTty && !options.quiet, io.stderr);
+  const input: AnalysisInput = {
+    runsFile: options.runs,
+    sweep: options.sweep,
+    wandb: {
+      apiKey: io.env.WANDB_API_KEY,
+      baseUrl: options.wandbBaseUrl ?? io.env.WANDB_BASE_URL,
+      states: options.states,
+      wait: options.wait,
+      waitTimeoutMinutes: options.waitTimeoutMinutes,
+    },
+    target: options.target,
+    goal: options.goal,
+    params: options.params,
+    where: options.where,
+    trees: options.trees,
+    seed: options.seed,
+    threads: options.threads,
+    rules,
+    insights: options.insights,
+    onProgress: progress.update,
+  };
+  if (options.comment && !io.env.GITHUB_TOKEN) {
+    throw new UsageError('--comment needs a GitHub token in GITHUB_TOKEN');
+  }
+  let analysis;
+  try {
+    analysis = await runAnalysis(input);
+  } finally {
+    progress.done();
+  }
+  const model = buildReportModel(analysis);
+  // Render everything before writing anything: an error leaves no half-written set of files.
+  const outputs: [string, string][] = [];
+  if (options.json) outputs.push([options.json, resultsJson(analysis)]);
+  if (options.markdown) {
+    outputs.push([
+      options.markdown,
+      renderMarkdown(model, { maxChars: 1_000_000, charts: options.charts, quickchartHost: options.quickchartHost }),
+    ]);
+  }
+  if (options.nextSweep) {
+    const next = analysis.insights?.nextSweep;
+    if (!next) {
+      throw new UsageError('--next-sweep needs the insights (drop --no-insights) and at least 2 runs');
+    }
+    outputs.push([options.nextSweep, next.yaml]);
+  }
+  for (const [path, text] of outputs) await writeFileAtomic(path, text);
+  if (!options.quiet) io.stdout(renderText(model));
+  if (options.comment) {
+    const url = await postCliComment(model, options, io.env);
+    if (!options.quiet) io.stdout(`comment: ${url}\n`);
+  }
+  const failed = analysis.gates.filter((g) => !g.passed);
+  for (const g of failed) {
+    io.stderr(`gate failed: ${g.rule.text} (measured ${g.value === null ? 'n/a' : g.value})\n`);
+  }
+  return failed.length > 0 ? EXIT.gateFailed : EXIT.ok;
+}
