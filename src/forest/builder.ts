@@ -1,0 +1,111 @@
+/**
+ * scikit-learn's `DepthFirstTreeBuilder.build` (`sklearn/tree/_tree.pyx`; algorithms.md §1.5) with
+ * the ExtraTreeRegressor defaults: no depth limit, min_samples_split = 2, min_samples_leaf = 1,
+ * no impurity-decrease threshold. Nodes come off a LIFO stack (right child pushed first), so node
+ * ids are in pre-order with the left subtree first, like sklearn's.
+ */
+import { RandomSplitter } from './splitter.js';
+import { splitterState } from './random.js';
+import { Tree } from './tree.js';
+
+/** np.finfo(np.float64).eps: a node is a leaf when its impurity is ≤ this (absolute). */
+const EPSILON = 2.220446049250313e-16;
+const MIN_SAMPLES_SPLIT = 2;
+
+/**
+ * Grows one tree on float32 column-major `data` (n rows, k columns) and targets `y`, seeded like the
+ * `ExtraTreeRegressor(random_state=treeSeed)` a forest builds.
+ */
+export function buildTree(data: Float32Array, y: Float64Array, n: number, k: number, treeSeed: number): Tree {
+  const splitter = new RandomSplitter(data, y, n, k, splitterState(treeSeed));
+  const criterion = splitter.criterion;
+  // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
+  const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
+
+  // The stack of pending nodes, as parallel arrays; its depth never exceeds the tree depth + 1.
+  let cap = 64;
+  let sStart = new Int32Array(cap);
+  let sEnd = new Int32Array(cap);
+  let sParent = new Int32Array(cap);
+  let sIsLeft = new Uint8Array(cap);
+  let sImpurity = new Float64Array(cap);
+  let sNConst = new Int32Array(cap);
+  let top = 0;
+  const push = (
+    start: number,
+    end: number,
+    parent: number,
+    isLeft: number,
+    imp: number,
+    nc: number,
+  ): void => {
+    if (top === cap) {
+      cap *= 2;
+      const g32 = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      sStart = g32(sStart);
+      sEnd = g32(sEnd);
+      sParent = g32(sParent);
+      sNConst = g32(sNConst);
+      const l = new Uint8Array(cap);
+      l.set(sIsLeft);
+      sIsLeft = l;
+      const f = new Float64Array(cap);
+      f.set(sImpurity);
+      sImpurity = f;
+    }
+    sStart[top] = start;
+    sEnd[top] = end;
+    sParent[top] = parent;
+    sIsLeft[top] = isLeft;
+    sImpurity[top] = imp;
+    sNConst[top] = nc;
+    top++;
+  };
+
+  push(0, n, -1, 0, Infinity, 0);
+  let first = true;
+  while (top > 0) {
+    top--;
+    const start = sStart[top];
+    const end = sEnd[top];
+    const parent = sParent[top];
+    const isLeft = sIsLeft[top];
+    let impurity = sImpurity[top];
+    const nConst = sNConst[top];
+    const nNode = end - start;
+
+    criterion.init(start, end);
+    let isLeaf = nNode < MIN_SAMPLES_SPLIT;
+    if (first) {
+      // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
+      impurity = criterion.nodeImpurity();
+      first = false;
+    }
+    isLeaf = isLeaf || impurity <= EPSILON;
+
+    if (!isLeaf) {
+      splitter.nodeSplit(start, end, impurity, nConst);
+      isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
+    }
+
+    const id = isLeaf
+      ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+      : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
+    if (parent >= 0) {
+      if (isLeft) tree.left[parent] = id;
+      else tree.right[parent] = id;
+    }
+    if (!isLeaf) {
+      const pos = splitter.bestPos;
+      const nc = splitter.nConstantOut;
+      push(pos, end, id, 0, splitter.bestImpurityRight, nc);
+      push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
+    }
+  }
+  tree.trim();
+  return tree;
+}

@@ -1,0 +1,160 @@
+/**
+ * `ExtraTreesRegressor(n_estimators=T, random_state=seed)` of scikit-learn 1.2 with its defaults,
+ * reproduced tree for tree (algorithms.md §1): the same trees, so the same `feature_importances_`
+ * and the same predictions.
+ */
+import { buildTree } from './builder.js';
+import { treeSeeds } from './random.js';
+import { Tree } from './tree.js';
+
+export { Tree } from './tree.js';
+
+export interface ForestOptions {
+  trees: number;
+  seed: number;
+  /** Worker threads for fitExtraTreesAsync (default 1: the calling thread). Same result for any value. */
+  threads?: number;
+}
+
+/** Features as scikit-learn's trees see them: float32, column-major (data[j * n + i]). */
+export interface FeatureMatrix {
+  readonly n: number;
+  readonly k: number;
+  readonly data: Float32Array;
+}
+
+/** Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit). */
+export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureMatrix {
+  if (X.length !== n * k) throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
+  return { n, k, data: Float32Array.from(X) };
+}
+
+export class ExtraTreesForest {
+  readonly trees: Tree[];
+  readonly k: number;
+
+  constructor(trees: Tree[], k: number) {
+    this.trees = trees;
+    this.k = k;
+  }
+
+  /**
+   * sklearn's `feature_importances_`: each tree's normalised MDI, averaged over the trees with more
+   * than one node, normalised again; all zeros when every tree is a single leaf.
+   */
+  featureImportances(): Float64Array {
+    const k = this.k;
+    const mean = new Float64Array(k);
+    let used = 0;
+    for (const tree of this.trees) {
+      if (tree.nodeCount <= 1) continue;
+      const imp = tree.featureImportances(k);
+      for (let f = 0; f < k; f++) mean[f] += imp[f];
+      used++;
+    }
+    if (used === 0) return mean;
+    for (let f = 0; f < k; f++) mean[f] /= used;
+    let s = 0;
+    for (let f = 0; f < k; f++) s += mean[f];
+    for (let f = 0; f < k; f++) mean[f] /= s;
+    return mean;
+  }
+
+  /**
+   * Mean of the trees' predictions for `rows` of X (all rows by default), in that order; as sklearn,
+   * the trees' outputs are summed in tree order and divided by the number of trees.
+   */
+  predict(X: FeatureMatrix, rows?: Int32Array): Float64Array {
+    if (X.k !== this.k) throw new RangeError(`predict: ${X.k} features, the forest was fitted on ${this.k}`);
+    const m = rows ? rows.length : X.n;
+    const out = new Float64Array(m);
+    for (const tree of this.trees) predictTreeInto(tree, X, out, rows);
+    const t = this.trees.length;
+    for (let i = 0; i < m; i++) out[i] /= t;
+    return out;
+  }
+}
+
+/** Adds one tree's predictions for `rows` of X (all by default) to `out`. */
+export function predictTreeInto(tree: Tree, X: FeatureMatrix, out: Float64Array, rows?: Int32Array): void {
+  const { data, n } = X;
+  const { left, right, feature, threshold, value } = tree;
+  const m = rows ? rows.length : n;
+  for (let r = 0; r < m; r++) {
+    const i = rows ? rows[r] : r;
+    let node = 0;
+    while (left[node] !== -1) {
+      node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
+    }
+    out[r] += value[node];
+  }
+}
+
+/** One tree's predictions for `rows` of X (all by default). */
+export function predictTree(tree: Tree, X: FeatureMatrix, rows?: Int32Array): Float64Array {
+  const out = new Float64Array(rows ? rows.length : X.n);
+  predictTreeInto(tree, X, out, rows);
+  return out;
+}
+
+/** The rows of X and y that a fit sees, as their own compact arrays (X[rows], y[rows] in sklearn). */
+export function selectRows(
+  X: FeatureMatrix,
+  y: Float64Array,
+  rows?: Int32Array,
+): { data: Float32Array; y: Float64Array; n: number } {
+  if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
+  if (!rows) return { data: X.data, y, n: X.n };
+  const { n, k, data } = X;
+  const m = rows.length;
+  const sub = new Float32Array(m * k);
+  const ys = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const i = rows[r];
+    if (!(i >= 0 && i < n)) throw new RangeError(`fit: row ${i} outside [0, ${n})`);
+    ys[r] = y[i];
+  }
+  for (let j = 0; j < k; j++) {
+    const src = j * n;
+    const dst = j * m;
+    for (let r = 0; r < m; r++) sub[dst + r] = data[src + rows[r]];
+  }
+  return { data: sub, y: ys, n: m };
+}
+
+function checkOptions(opts: ForestOptions, n: number): void {
+  if (!Number.isInteger(opts.trees) || opts.trees < 1)
+    throw new RangeError(`trees must be ≥ 1, got ${opts.trees}`);
+  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) {
+    throw new RangeError(`seed must be an integer in [0, 2^32), got ${opts.seed}`);
+  }
+  if (n < 1) throw new RangeError('fit: no rows');
+}
+
+/** Fits the forest on `rows` of X, y (in that order; all rows by default) on the calling thread. */
+export function fitExtraTrees(
+  X: FeatureMatrix,
+  y: Float64Array,
+  opts: ForestOptions,
+  rows?: Int32Array,
+): ExtraTreesForest {
+  const sel = selectRows(X, y, rows);
+  checkOptions(opts, sel.n);
+  const seeds = treeSeeds(opts.seed, opts.trees);
+  const trees: Tree[] = [];
+  for (let t = 0; t < seeds.length; t++) trees.push(buildTree(sel.data, sel.y, sel.n, X.k, seeds[t]));
+  return new ExtraTreesForest(trees, X.k);
+}
+
+/**
+ * As fitExtraTrees; with opts.threads > 1 the trees are grown on worker threads when the bundled
+ * worker is available. Every tree depends only on its own seed, so the result is identical.
+ */
+export async function fitExtraTreesAsync(
+  X: FeatureMatrix,
+  y: Float64Array,
+  opts: ForestOptions,
+  rows?: Int32Array,
+): Promise<ExtraTreesForest> {
+  return fitExtraTrees(X, y, opts, rows);
+}

@@ -1,0 +1,99 @@
+/**
+ * A fitted regression tree as scikit-learn stores it (`sklearn/tree/_tree.pyx::Tree`): parallel node
+ * arrays, node ids in pre-order (left child first). Leaves have `left = right = -1`, `feature = -2`,
+ * `threshold = -2`. A sample goes left when its float32 feature value is ≤ the float64 threshold.
+ */
+export const TREE_LEAF = -1;
+export const TREE_UNDEFINED = -2;
+
+export class Tree {
+  nodeCount = 0;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Mean target of the node's samples. */
+  value: Float64Array;
+  /** Node impurity as sklearn computes it (S2/W − (S1/W)², children: from the parent's split). */
+  impurity: Float64Array;
+  /** Samples in the node (= weighted_n_node_samples: every sample has weight 1). */
+  nNodeSamples: Int32Array;
+
+  constructor(capacity = 64) {
+    this.feature = new Int32Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.left = new Int32Array(capacity);
+    this.right = new Int32Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.impurity = new Float64Array(capacity);
+    this.nNodeSamples = new Int32Array(capacity);
+  }
+
+  /** Appends a node (children unset) and returns its id; the arrays double when full. */
+  addNode(feature: number, threshold: number, impurity: number, nSamples: number, value: number): number {
+    const id = this.nodeCount;
+    if (id === this.feature.length) this.resize(id * 2);
+    this.feature[id] = feature;
+    this.threshold[id] = threshold;
+    this.left[id] = TREE_LEAF;
+    this.right[id] = TREE_LEAF;
+    this.impurity[id] = impurity;
+    this.nNodeSamples[id] = nSamples;
+    this.value[id] = value;
+    this.nodeCount = id + 1;
+    return id;
+  }
+
+  /** Shrinks the arrays to the node count once the tree is built. */
+  trim(): void {
+    if (this.feature.length !== this.nodeCount) this.resize(this.nodeCount);
+  }
+
+  private resize(capacity: number): void {
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (c: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, Math.min(a.length, capacity)));
+      return b;
+    };
+    this.feature = grow(this.feature, (c) => new Int32Array(c));
+    this.threshold = grow(this.threshold, (c) => new Float64Array(c));
+    this.left = grow(this.left, (c) => new Int32Array(c));
+    this.right = grow(this.right, (c) => new Int32Array(c));
+    this.value = grow(this.value, (c) => new Float64Array(c));
+    this.impurity = grow(this.impurity, (c) => new Float64Array(c));
+    this.nNodeSamples = grow(this.nNodeSamples, (c) => new Int32Array(c));
+  }
+
+  /** Leaf value for row `i` of a column-major float32 matrix with `n` rows. */
+  predictRow(data: Float32Array, n: number, i: number): number {
+    const { left, right, feature, threshold } = this;
+    let node = 0;
+    while (left[node] !== TREE_LEAF) {
+      node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
+    }
+    return this.value[node];
+  }
+
+  /**
+   * MDI of this tree, `compute_feature_importances(normalize=True)`: Σ over internal nodes of
+   * W·i − W_L·i_L − W_R·i_R per feature, divided by the root's W, then by the sum if positive.
+   */
+  featureImportances(k: number): Float64Array {
+    const imp = new Float64Array(k);
+    const { left, right, feature, impurity, nNodeSamples: w } = this;
+    for (let node = 0; node < this.nodeCount; node++) {
+      const l = left[node];
+      if (l === TREE_LEAF) continue;
+      const r = right[node];
+      imp[feature[node]] += w[node] * impurity[node] - w[l] * impurity[l] - w[r] * impurity[r];
+    }
+    if (this.nodeCount > 0) {
+      const root = w[0];
+      for (let f = 0; f < k; f++) imp[f] /= root;
+    }
+    let s = 0;
+    for (let f = 0; f < k; f++) s += imp[f];
+    if (s > 0) for (let f = 0; f < k; f++) imp[f] /= s;
+    return imp;
+  }
+}
