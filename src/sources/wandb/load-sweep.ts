@@ -195,7 +195,18 @@ export function dispatcherFromEnv(env: NodeJS.ProcessEnv): Dispatcher {
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
   const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
   if (!httpProxy && !httpsProxy) return new Agent();
-  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' });
+  // undici warns once per process that EnvHttpProxyAgent is experimental: noise on a CLI's stderr.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = (rest[0] as { code?: string } | undefined)?.code;
+    if (code === 'UNDICI-EHPA') return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' });
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 export function defaultUserAgent(): string {
@@ -259,12 +270,7 @@ class SweepReader {
         vars,
         `the runs of sweep ${this.name}`,
       );
-      if (
-        answer.errors.length > 0 &&
-        !isNotFound(answer) &&
-        pageSize > MIN_PAGE_SIZE &&
-        halvings < MAX_PAGE_HALVINGS
-      ) {
+      if (isPageSizeRefusal(answer) && pageSize > MIN_PAGE_SIZE && halvings < MAX_PAGE_HALVINGS) {
         // Some servers cap the page size; a smaller page costs requests, not correctness.
         halvings += 1;
         pageSize = Math.max(MIN_PAGE_SIZE, Math.floor(pageSize / 2));
@@ -323,6 +329,17 @@ function isSchemaMismatch(answer: GraphqlAnswer<unknown>): boolean {
   return (
     answer.codes.includes('GRAPHQL_VALIDATION_FAILED') ||
     answer.errors.some((e) => /Cannot query field|Unknown argument|Unknown field/i.test(e))
+  );
+}
+
+/** A server that caps the page size says so in its error ("first must be at most 50", "limit exceeded"). */
+function isPageSizeRefusal(answer: GraphqlAnswer<unknown>): boolean {
+  if (answer.status === 413) return true;
+  return (
+    !isNotFound(answer) &&
+    answer.errors.some((e) =>
+      /\b(first|limit|page size|too (many|large)|exceed(s|ed)?|at most|maximum)\b/i.test(e),
+    )
   );
 }
 
