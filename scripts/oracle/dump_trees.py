@@ -52,6 +52,16 @@ def main():
     ])
     y = np.sin(X[:, 0]) + 0.5 * X[:, 1] - np.log10(X[:, 2]) * 0.2 + 0.1 * rng.randn(n)
     cases = [case("small mixed, 20 trees", X, y, 20, 11)]
+    # cross-validated R² (recipe.md section 8) of a 10-tree forest: on all rows, and on the rows
+    # 0, 3, 6, ... only (as when outlier runs are left out)
+    from sklearn.model_selection import KFold, cross_val_score
+    cv = KFold(n_splits=5, shuffle=True, random_state=0)
+    subset = np.arange(0, n, 3)
+    cases[0]["cv_r2"] = [float(s) for s in cross_val_score(
+        ExtraTreesRegressor(n_estimators=10, random_state=4), X, y, cv=cv, scoring="r2")]
+    cases[0]["cv_r2_rows"] = subset.tolist()
+    cases[0]["cv_r2_subset"] = [float(s) for s in cross_val_score(
+        ExtraTreesRegressor(n_estimators=10, random_state=4), X[subset], y[subset], cv=cv, scoring="r2")]
     # the same data with the target at other scales/offsets: EPSILON truncation and the cancelling MSE
     cases.append(case("y * 1e-7 (EPSILON truncates nodes)", X, y * 1e-7, 10, 0))
     cases.append(case("y * 3e-8 (few nodes)", X, y * 3e-8, 10, 0))
