@@ -9,6 +9,12 @@ import { fmt, roundSig } from '../../report/format.js';
 import type { ChartsSection, ParameterSeries, ParametersSection, ReportModel } from '../../report/model.js';
 import { truncateName } from '../../report/names.js';
 
+/** A name as an axis label: one line, at most `max` characters. */
+function axisLabel(name: string, max = LABEL_LENGTH): string {
+  // eslint-disable-next-line no-control-regex
+  return truncateName(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '), max);
+}
+
 /** Significant digits of every charted number. */
 export const CHART_DIGITS = 4;
 /** Longest axis label. */
@@ -99,7 +105,7 @@ function importanceChart(section: ParametersSection, maxBars: number): Importanc
     title: 'Importance and correlation per hyperparameter',
     bars: shown.map((r) => ({
       parameter: r.name,
-      label: truncateName(r.name, LABEL_LENGTH),
+      label: axisLabel(r.name, LABEL_LENGTH),
       importance: roundSig(r.importance, CHART_DIGITS),
       correlation: r.correlation === null ? null : roundSig(r.correlation, CHART_DIGITS),
       level: r.strongestLevel,
@@ -119,13 +125,13 @@ function targetChart(section: ChartsSection, s: ParameterSeries, maxBins: number
     y: roundSig(s.y[i], CHART_DIGITS),
     best: s.best[i],
   }));
-  const label = truncateName(s.parameter, LABEL_LENGTH);
+  const label = axisLabel(s.parameter, LABEL_LENGTH);
   const logScale = s.logScale && s.x.every((x) => x > 0);
   const bins =
     s.kind === 'categorical' ? levelBins(s, maximize) : numericBins(s, maxBins, logScale, maximize);
   return {
     kind: 'target',
-    title: `${truncateName(section.target, LABEL_LENGTH)} against ${label}`,
+    title: `${axisLabel(section.target, LABEL_LENGTH)} against ${label}`,
     parameter: s.parameter,
     label,
     target: section.target,
@@ -157,7 +163,7 @@ function levelBins(s: ParameterSeries, maximize: boolean): TargetBin[] {
   accs.forEach((a, k) => {
     if (a.count === 0) return;
     bins.push({
-      label: truncateName(s.levels[k], LABEL_LENGTH),
+      label: axisLabel(s.levels[k], LABEL_LENGTH),
       low: null,
       high: null,
       center: null,
@@ -231,7 +237,7 @@ export function chartTable(chart: Chart): ChartTable {
         b.label,
         fmt(b.importance, CHART_DIGITS),
         fmt(b.correlation, CHART_DIGITS),
-        b.level === null ? '' : truncateName(b.level, LABEL_LENGTH),
+        b.level === null ? '' : axisLabel(b.level, LABEL_LENGTH),
       ]),
       align: ['l', 'r', 'r', 'l'],
     };
@@ -243,7 +249,7 @@ export function chartTable(chart: Chart): ChartTable {
         ? chart.label
         : `${chart.label}${chart.logScale ? ' (log bins)' : ''}`,
       'runs',
-      `mean ${truncateName(chart.target, LABEL_LENGTH)}`,
+      `mean ${axisLabel(chart.target, LABEL_LENGTH)}`,
       best,
     ],
     rows: chart.bins.map((b) => [
