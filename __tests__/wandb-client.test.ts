@@ -187,6 +187,12 @@ describe('W&B client against the stand-in server', () => {
     expect(answer.data).toBeNull();
   });
 
+  it('reads a REST-style `error` too, whatever the status', async () => {
+    const { client } = await setup([{ kind: 'status', status: 200, body: '{"error":"try later"}' }]);
+    const answer = await client.query(SWEEP_META_QUERY, VARS, 'sweep');
+    expect(answer.errors).toEqual(['try later']);
+  });
+
   it('never lets the key into a message, even when the server echoes it', async () => {
     const basic = Buffer.from(`api:${KEY}`).toString('base64');
     const { client } = await setup([

@@ -33,8 +33,13 @@ const FASHION = datasetSweep('optuna-fashionmnist', {
 });
 
 let server: WandbServer | undefined;
+let servedSchema: 'current' | 'legacy' = 'current';
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
+  // Whatever a test did, every query that reached a current server was valid against the schema.
+  if (server && servedSchema === 'current') {
+    for (const r of server.requests) expect(r.validationErrors, r.operationName ?? '').toEqual([]);
+  }
   await server?.close();
   server = undefined;
   while (cleanups.length > 0) await cleanups.pop()!();
@@ -42,6 +47,7 @@ afterEach(async () => {
 
 async function serve(sweeps: FixtureSweep[], extra: Partial<WandbServerOptions> = {}): Promise<WandbServer> {
   server = await startWandbServer({ apiKey: KEY, sweeps, ...extra });
+  servedSchema = extra.schema ?? 'current';
   return server;
 }
 
@@ -302,6 +308,29 @@ describe('loadSweep', () => {
     const { baseUrl: _unused, ...rest } = options(srv);
     const loaded = await loadSweep(REF, rest);
     expect(loaded.table.rowCount).toBe(FASHION.runs.length);
+  });
+
+  it('a sweep without a metric has metric null, and the runs still offer their summary metrics', async () => {
+    const srv = await serve([datasetSweep('optuna-fashionmnist', { ...REF, noMetric: true })]);
+    const loaded = await loadSweep(REF, options(srv));
+    expect(loaded.sweep.metric).toBeNull();
+    expect(loaded.sweep.parameters).toEqual(INFO.params);
+    expect(loaded.table.metricKeys).toContain(INFO.target);
+  });
+
+  it('a key echoed inside run configs or the sweep config is scrubbed before it is parsed', async () => {
+    const leaky = datasetSweep('optuna-fashionmnist', { ...REF });
+    leaky.config += `notes: "launched with ${KEY}"\n`;
+    leaky.runs = leaky.runs.slice(0, 5);
+    leaky.runs[0] = {
+      ...leaky.runs[0],
+      config: leaky.runs[0].config.replace('{', `{"token":{"value":"${KEY}"},`),
+    };
+    const srv = await serve([leaky]);
+    const loaded = await loadSweep(REF, options(srv));
+    expect(loaded.table.cells.get('token')?.[0]).toBe('***');
+    expect(loaded.sweep.config?.notes).toBe('launched with ***');
+    expect(JSON.stringify([...loaded.table.cells])).not.toContain(KEY);
   });
 
   it('the key appears in no progress line, error, or result, whatever the faults', async () => {

@@ -3,8 +3,10 @@
  * __tests__/fixtures/wandb/); the legacy query also against an old server's schema; sweep refs,
  * sweep configs and URLs.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, validate } from 'graphql';
+import Ajv from 'ajv';
 import { UsageError } from '../src/errors.js';
 import {
   ALL_QUERIES,
@@ -15,7 +17,12 @@ import {
 import { parseSweepConfig, sweepMetric, sweepParameters } from '../src/sources/wandb/sweep-config.js';
 import { parseSweepRef } from '../src/sources/wandb/sweep-ref.js';
 import { appUrlFor, normalizeBaseUrl, runPageUrl, sweepPageUrl } from '../src/sources/wandb/urls.js';
-import { LEGACY_MISSING_SWEEP_FIELDS, wandbSchema } from './helpers/wandb-server.js';
+import {
+  datasetSweep,
+  generatedSweep,
+  LEGACY_MISSING_SWEEP_FIELDS,
+  wandbSchema,
+} from './helpers/wandb-server.js';
 
 const errorsOf = (query: string, kind: 'current' | 'legacy') =>
   validate(wandbSchema(kind), parse(query)).map((e) => e.message);
@@ -155,5 +162,31 @@ describe('urls', () => {
     expect(() => normalizeBaseUrl('api.wandb.ai', '--wandb-base-url')).toThrow(UsageError);
     expect(() => normalizeBaseUrl('ftp://x', '--wandb-base-url')).toThrow(/http/);
     expect(() => normalizeBaseUrl('https://u:p@x', '--wandb-base-url')).toThrow(/WANDB_API_KEY/);
+  });
+});
+
+describe('fixture sweep configs', () => {
+  it('are valid sweep configs (the wandb/sweeps JSON Schema) and read back as written', () => {
+    const schema = JSON.parse(
+      readFileSync(new URL('./fixtures/wandb/sweep-config.schema.json', import.meta.url), 'utf8'),
+    ) as object;
+    const ajv = new Ajv({ strict: false });
+    // The schema's own formats for numbers; JSON Schema applies formats to strings only.
+    ajv.addFormat('integer', true).addFormat('float', true);
+    const check = ajv.compile(schema);
+    for (const sweep of [
+      datasetSweep('optuna-fashionmnist'),
+      datasetSweep('mnist-pytorch'),
+      generatedSweep(3),
+    ]) {
+      const config = parseSweepConfig(sweep.config)!;
+      expect(check(config), JSON.stringify(check.errors)).toBe(true);
+      expect(sweepParameters(config).length).toBeGreaterThan(0);
+    }
+    expect(sweepParameters(parseSweepConfig(generatedSweep(3).config)!)).toEqual([
+      'x',
+      'optimizer.name',
+      'optimizer.lr',
+    ]);
   });
 });

@@ -87,7 +87,8 @@ export class WandbClient {
           totalMs: this.opts.totalMs,
           dispatcher: this.opts.dispatcher,
           sleep: this.opts.sleep,
-          onRetry: this.opts.onRetry,
+          onRetry:
+            this.opts.onRetry && ((info) => this.opts.onRetry!({ ...info, reason: this.scrub(info.reason) })),
         },
         () => {
           this.requests += 1;
@@ -100,7 +101,8 @@ export class WandbClient {
     }
     const { response } = result;
     const status = response.status;
-    const parsed = parseBody(response.text);
+    // Scrubbed before parsing: a key echoed anywhere (an error, a run's config) goes no further.
+    const parsed = parseBody(this.scrub(response.text));
     const { errors, codes } = errorsOf(parsed);
     const said = errors.length > 0 ? `: ${errors.join('; ')}` : '';
     if (status === 401) {
@@ -127,7 +129,7 @@ export class WandbClient {
       );
     }
     if (parsed === undefined) {
-      const head = response.text.slice(0, 120).replace(/\s+/g, ' ');
+      const head = this.scrub(response.text).slice(0, 120).replace(/\s+/g, ' ');
       throw new RemoteError(
         this.scrub(
           `W&B at ${host} answered ${what} with HTTP ${status} and a body that is not JSON: ${head}`,

@@ -91,10 +91,8 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
       'reading a W&B sweep needs an API key in WANDB_API_KEY (find yours at https://wandb.ai/authorize)',
     );
   }
-  const baseUrl = normalizeBaseUrl(
-    opts.baseUrl ?? process.env.WANDB_BASE_URL ?? DEFAULT_BASE_URL,
-    opts.baseUrl !== undefined ? '--wandb-base-url' : 'WANDB_BASE_URL',
-  );
+  const givenBase = opts.baseUrl?.trim() || process.env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL;
+  const baseUrl = normalizeBaseUrl(givenBase, 'the W&B server (--wandb-base-url or WANDB_BASE_URL)');
   const app = appUrlFor(baseUrl, opts.appUrl ?? process.env.WANDB_APP_URL);
   const pageSize = opts.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
