@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, validate } from 'graphql';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { UsageError } from '../src/errors.js';
 import {
   ALL_QUERIES,
