@@ -27,7 +27,8 @@ describe('terminal report', () => {
     const text = renderText(buildReportModel(evil));
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
-    expect(text).not.toContain('x'.repeat(100));
+    // names are shortened everywhere but in statsmodels' own summary, which prints them in full
+    expect(text.slice(0, text.indexOf('OLS summary'))).not.toContain('x'.repeat(100));
   });
 
   it('colors only when asked; keeps within the width where names allow', () => {

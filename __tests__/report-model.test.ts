@@ -240,7 +240,13 @@ describe('report model', () => {
 
   it('sections carry priorities; the OLS summary comes from the given function, last', () => {
     for (const s of model.sections) expect(s.priority).toBe(PRIORITY[s.id]);
-    expect(model.sections.map((s) => s.kind)).not.toContain('ols-summary');
+    // by default: statsmodels' summary of the notebook OLS, refitted from the design
+    expect(model.sections.at(-1)).toMatchObject({ kind: 'ols-summary' });
+    expect((model.sections.at(-1) as { text: string }).text).toMatch(
+      /OLS Regression Results[\s\S]*Dep\. Variable:\s+accuracy/,
+    );
+    const none = buildReportModel(analysis, { olsSummary: null });
+    expect(none.sections.map((s) => s.kind)).not.toContain('ols-summary');
     const m = buildReportModel(analysis, { olsSummary: (a) => `summary of ${a.request.target}` });
     expect(m.sections.at(-1)).toMatchObject({ kind: 'ols-summary', text: 'summary of accuracy' });
     expect(m.footer).toEqual({ engine: 'sweep-insights', version: '0.1.0', trees: 250, seed: 0 });

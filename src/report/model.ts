@@ -11,6 +11,8 @@ import type { OlsJson, OlsStandardizedJson } from '../analysis/result.js';
 import type { Goal, ParameterInfo } from '../design/types.js';
 import type { Comparator, Metric } from '../gates/types.js';
 import type { LevelShare } from '../insights/types.js';
+import { renderOlsSummary } from '../render/ols-summary.js';
+import { fitOls } from '../stats/ols.js';
 import { fmtFixed } from './format.js';
 import { truncateName } from './names.js';
 
@@ -281,10 +283,20 @@ export interface ReportModel {
 
 export interface ReportModelOptions {
   /**
-   * The notebook OLS's statsmodels-like summary text (collapsed in the report), or null to leave it
-   * out. Default: no summary.
+   * The notebook OLS's statsmodels-style summary text (collapsed in the report); the function returns
+   * null, or the option is null, to leave it out. Default: `notebookOlsSummary`.
    */
-  readonly olsSummary?: (analysis: Analysis) => string | null;
+  readonly olsSummary?: ((analysis: Analysis) => string | null) | null;
+}
+
+/**
+ * statsmodels' `summary()` of the notebook's OLS, refitted from the design (the result JSON keeps the
+ * numbers, not the fit). null when there is no OLS (constant target).
+ */
+export function notebookOlsSummary(analysis: Analysis): string | null {
+  if (!analysis.result.ols) return null;
+  const { X, n, k, y, features } = analysis.design;
+  return renderOlsSummary(fitOls(X, n, k, y, features), analysis.request.target);
 }
 
 /** Section priorities: higher survives longer when the Markdown must shrink. */
@@ -337,7 +349,8 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
       yaml: next.yaml,
     });
   }
-  const summary = options.olsSummary ? options.olsSummary(analysis) : null;
+  const olsSummary = options.olsSummary === undefined ? notebookOlsSummary : options.olsSummary;
+  const summary = olsSummary ? olsSummary(analysis) : null;
   if (summary) {
     sections.push({
       kind: 'ols-summary',
