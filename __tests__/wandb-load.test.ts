@@ -290,6 +290,16 @@ describe('loadSweep', () => {
     expect(srv.requests.length).toBeGreaterThan(3);
   });
 
+  it('refuses a --wait-timeout that is not a number of minutes before asking the server', async () => {
+    const srv = await serve([FASHION]);
+    for (const waitTimeoutMinutes of [-1, NaN]) {
+      const err = await failure(loadSweep(REF, options(srv, { wait: true, waitTimeoutMinutes })));
+      expect(err).toBeInstanceOf(UsageError);
+      expect(err.message).toMatch(/--wait-timeout/);
+    }
+    expect(srv.requests).toHaveLength(0);
+  });
+
   it('a sweep with no runs yet is a UsageError that suggests --wait', async () => {
     const srv = await serve([{ ...FASHION, state: 'RUNNING', runs: [] }]);
     const err = await failure(loadSweep(REF, options(srv)));

@@ -99,6 +99,10 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
     throw new UsageError(`the W&B page size must be a positive integer, got ${pageSize}`);
   }
   const wanted = checkStates(opts.states);
+  const waitMinutes = opts.waitTimeoutMinutes ?? 60;
+  if (opts.wait && !(Number.isFinite(waitMinutes) && waitMinutes >= 0)) {
+    throw new UsageError(`--wait-timeout must be a number of minutes >= 0, got ${opts.waitTimeoutMinutes}`);
+  }
   const progress = opts.onProgress ?? (() => {});
   const sleep = opts.sleep ?? defaultSleep;
   const ownDispatcher = opts.dispatcher ? undefined : dispatcherFromEnv(process.env);
@@ -122,7 +126,7 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
     let meta = await reader.meta();
     if (opts.wait) {
       meta = await waitForEnd(reader, meta, {
-        timeoutMs: (opts.waitTimeoutMinutes ?? 60) * 60_000,
+        timeoutMs: waitMinutes * 60_000,
         firstMs: opts.pollIntervalMs ?? 10_000,
         maxMs: opts.maxPollIntervalMs ?? 60_000,
         sleep,
@@ -208,7 +212,7 @@ export function dispatcherFromEnv(env: NodeJS.ProcessEnv): Dispatcher {
 }
 
 export function defaultUserAgent(): string {
-  return `${ENGINE_NAME}/${ENGINE_VERSION} (node ${process.version}; +https://github.com/sweep-insights)`;
+  return `${ENGINE_NAME}/${ENGINE_VERSION} (node ${process.version})`;
 }
 
 /** Reads one sweep's metadata and runs; knows which metadata query the server takes. */
@@ -361,7 +365,6 @@ async function waitForEnd(
     name: string;
   },
 ): Promise<SweepNode> {
-  if (!(o.timeoutMs >= 0)) throw new UsageError(`--wait-timeout must be a number of minutes >= 0`);
   const deadline = Date.now() + o.timeoutMs;
   let meta = first;
   let interval = o.firstMs;
@@ -382,6 +385,7 @@ async function waitForEnd(
     interval = Math.min(o.maxMs, interval * 1.5);
     meta = await reader.meta();
   }
+  o.progress(`sweep ${o.name} is ${meta.state}`);
   return meta;
 }
 
