@@ -157,7 +157,7 @@ export function tPpf(p: number, df: number): number {
 
 /** The t > 0 with P(T > t) = q, for 0 < q < 0.5. */
 function tIsfUpper(q: number, df: number): number {
-  if (df === 1) return Math.tan(Math.PI * (0.5 - q));
+  if (df === 1) return 1 / Math.tan(Math.PI * q); // cot(πq) = tan(π(½ − q)) without the cancellation
   if (df === 2) return (1 - 2 * q) * Math.sqrt(2 / (4 * q * (1 - q)));
   // bracket [lo, hi] with sf(lo) > q > sf(hi)
   let lo = 0;
