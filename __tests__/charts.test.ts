@@ -41,6 +41,17 @@ beforeAll(() => {
   models.attack = buildReportModel(attackAnalysis());
   models.wide = buildReportModel(wideAnalysis());
   models.big = buildReportModel(bigAnalysis());
+  models.constant = buildReportModel(
+    makeAnalysis({
+      target: 'y',
+      goal: 'minimize',
+      y: Array.from({ length: 12 }, () => 0.5),
+      params: [
+        { name: 'a', kind: 'numeric', values: Array.from({ length: 12 }, (_, i) => i) },
+        { name: 'c', kind: 'categorical', values: Array.from({ length: 12 }, (_, i) => (i % 3 ? 'p' : 'q')) },
+      ],
+    }),
+  );
 });
 
 /** A table cell back to its text (undo escapeCell). */

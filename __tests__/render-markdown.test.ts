@@ -3,7 +3,7 @@ import { marked } from 'marked';
 import { buildReportModel } from '../src/report/model.js';
 import { renderMarkdown, type MarkdownOptions } from '../src/render/markdown.js';
 import { UsageError } from '../src/errors.js';
-import { attackAnalysis, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
+import { attackAnalysis, makeAnalysis, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
 import { linesOutsideCode, tables } from './fixtures/report/inspect.js';
 
 const MARKER = '<!-- sweep-insights:test -->';
@@ -142,5 +142,42 @@ describe('Markdown report', () => {
       expect(() => renderMarkdown(model, { maxChars: 65_536, charts: 'none', marker })).toThrow(UsageError);
     }
     expect(renderMarkdown(model, { maxChars: 65_536, charts: 'none' }).endsWith('</sub>\n')).toBe(true);
+  });
+
+  it('degenerate sweeps render too: two runs, a constant target, only constant or categorical parameters', () => {
+    const edge = [
+      makeAnalysis({
+        target: 'y',
+        goal: 'minimize',
+        y: [0.5, 0.25],
+        params: [{ name: 'a', kind: 'numeric', values: [1, 1] }],
+        insights: false,
+      }),
+      makeAnalysis({
+        target: 'y',
+        goal: 'maximize',
+        y: [1, 1, 1, 1, 1, 1],
+        params: [
+          { name: 'a', kind: 'numeric', values: [1, 2, 3, 4, 5, 6] },
+          { name: 'c', kind: 'categorical', values: ['p', 'q', 'p', 'q', null, 'p'] },
+        ],
+      }),
+      makeAnalysis({
+        target: 'loss',
+        goal: 'minimize',
+        y: [3, 1, 2, 5, 4, 0.5, 0.25, 6, 7, 8, 9, 10],
+        params: [{ name: 'opt', kind: 'categorical', values: 'aabbccaabbcc'.split('') }],
+      }),
+    ];
+    for (const a of edge) {
+      const model = buildReportModel(a);
+      for (const charts of MODES) {
+        const md = renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER });
+        expectWellFormed(md, `${a.request.target}/${charts}`);
+        expect(md.trimEnd().endsWith(MARKER)).toBe(true);
+      }
+    }
+    const constant = renderMarkdown(buildReportModel(edge[1]), { maxChars: 65_536, charts: 'none' });
+    expect(constant).toContain('y has the same value in every run used');
   });
 });
