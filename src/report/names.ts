@@ -13,7 +13,8 @@ export function truncateName(name: string, max = MAX_NAME_LENGTH): string {
   const points = Array.from(name);
   if (points.length <= max) return name;
   if (max <= 1) return ELLIPSIS;
-  const tail = Math.floor((max - 1) * 0.4);
-  const head = max - 1 - tail;
+  // The tail is the most specific part of a nested key (`…:quantile_transformer:n_quantiles`).
+  const head = Math.ceil((max - 1) * 0.4);
+  const tail = max - 1 - head;
   return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
 }
