@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { buildReportModel, type ReportModel } from '../src/report/model.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { buildCharts, chartTable } from '../src/render/charts/data.js';
@@ -13,6 +12,7 @@ import {
 import { importanceMermaid, mermaidLabel, targetMermaid } from '../src/render/charts/mermaid.js';
 import { UsageError } from '../src/errors.js';
 import { attackAnalysis, makeAnalysis, rng, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
+import { mermaidParser } from './fixtures/report/mermaid-parse.js';
 import { cellNumber, chartConfig, imageUrls, mermaidBlocks, tables } from './fixtures/report/inspect.js';
 
 /** Many runs, so the scatter must be sampled to fit the URL. */
@@ -204,18 +204,7 @@ describe('chart data', () => {
 describe('mermaid charts', () => {
   let parse: (text: string) => Promise<unknown>;
   beforeAll(async () => {
-    // jsdom ships no types (and @types/jsdom is not installed): load it untyped.
-    const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
-      JSDOM: new (html: string) => { window: { document: unknown } };
-    };
-    const dom = new JSDOM('<!doctype html><html><body></body></html>');
-    const g = globalThis as Record<string, unknown>;
-    g.window = dom.window;
-    g.document = dom.window.document;
-    const createDOMPurify = (await import('dompurify')).default;
-    g.DOMPurify = createDOMPurify(dom.window as never);
-    const mermaid = (await import('mermaid')).default;
-    parse = (text) => mermaid.parse(text);
+    parse = await mermaidParser();
   });
 
   it('every block parses with mermaid’s own parser', async () => {

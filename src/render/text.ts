@@ -21,7 +21,7 @@ import { oneLine } from './escape.js';
 export interface TextOptions {
   /** ANSI colors (default false). */
   readonly color?: boolean;
-  /** Target line width for tables (default 100); long names are shortened to fit. */
+  /** Target line width for tables (default 120); long names are shortened to fit. */
   readonly width?: number;
 }
 
@@ -64,8 +64,10 @@ function columns(header: string[], rows: string[][], right: boolean[], width: nu
   const widths = header.map((h, j) => Math.max(len(h), ...rows.map((r) => len(r[j] ?? ''))));
   const gap = 2;
   const total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) + 2;
-  if (flex >= 0 && total > width)
-    widths[flex] = Math.max(len(header[flex]), 16, widths[flex] - (total - width));
+  // Names stay readable: the flexible column never goes below 32 characters (the line runs long instead).
+  if (flex >= 0 && total > width) {
+    widths[flex] = Math.min(widths[flex], Math.max(len(header[flex]), 32, widths[flex] - (total - width)));
+  }
   const cut = (s: string, j: number) => (len(s) > widths[j] ? truncateName(s, widths[j]) : s);
   const line = (cells: string[]) =>
     '  ' +
@@ -78,7 +80,7 @@ function columns(header: string[], rows: string[][], right: boolean[], width: nu
 
 export function renderText(model: ReportModel, options: TextOptions = {}): string {
   const st = options.color ? ansi : plain;
-  const width = options.width ?? 100;
+  const width = options.width ?? 120;
   const out: string[] = [];
   const { title, headline } = model;
   out.push(st.bold(`Sweep insights: ${clean(title.target)} (${title.goal})`));
