@@ -22,14 +22,15 @@ export function buildTree(data: Float32Array, y: Float64Array, n: number, k: num
   // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
   const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
 
-  // The stack of pending nodes, as parallel arrays; its depth never exceeds the tree depth + 1.
-  let cap = 64;
-  let sStart = new Int32Array(cap);
-  let sEnd = new Int32Array(cap);
-  let sParent = new Int32Array(cap);
-  let sIsLeft = new Uint8Array(cap);
-  let sImpurity = new Float64Array(cap);
-  let sNConst = new Int32Array(cap);
+  // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
+  // holds more than depth + 2 ≤ n + 1 entries.
+  const cap = n + 2;
+  const sStart = new Int32Array(cap);
+  const sEnd = new Int32Array(cap);
+  const sParent = new Int32Array(cap);
+  const sIsLeft = new Uint8Array(cap);
+  const sImpurity = new Float64Array(cap);
+  const sNConst = new Int32Array(cap);
   let top = 0;
   const push = (
     start: number,
@@ -39,24 +40,6 @@ export function buildTree(data: Float32Array, y: Float64Array, n: number, k: num
     imp: number,
     nc: number,
   ): void => {
-    if (top === cap) {
-      cap *= 2;
-      const g32 = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(cap);
-        b.set(a);
-        return b;
-      };
-      sStart = g32(sStart);
-      sEnd = g32(sEnd);
-      sParent = g32(sParent);
-      sNConst = g32(sNConst);
-      const l = new Uint8Array(cap);
-      l.set(sIsLeft);
-      sIsLeft = l;
-      const f = new Float64Array(cap);
-      f.set(sImpurity);
-      sImpurity = f;
-    }
     sStart[top] = start;
     sEnd[top] = end;
     sParent[top] = parent;

@@ -23,6 +23,9 @@ export class RandomSplitter {
   private readonly constantFeatures: Int32Array;
   /** Scratch: the current feature's values at the node's positions. */
   private readonly xf: Float32Array;
+  /** Scratch for the partition. */
+  private readonly lefts: Int32Array;
+  private readonly rights: Int32Array;
   /** xorshift state (uint32). */
   private randState: number;
 
@@ -46,29 +49,25 @@ export class RandomSplitter {
     for (let f = 0; f < k; f++) this.features[f] = f;
     this.constantFeatures = new Int32Array(k);
     this.xf = new Float32Array(n);
+    this.lefts = new Int32Array(n);
+    this.rights = new Int32Array(n);
     this.randState = randState >>> 0;
     this.criterion = new MseCriterion(y, this.samples, n);
-  }
-
-  /** our_rand_r: the next draw in [0, RAND_R_MAX]. */
-  private randR(): number {
-    let s = this.randState;
-    if (s === 0) s = 1;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    this.randState = s;
-    return s & RAND_R_MAX;
   }
 
   /**
    * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
    * partitioned by the best split and sets the best* fields; bestPos === end means no split.
+   * The criterion's reset/update/proxy for each candidate are inlined here (same operations, same
+   * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
    */
   nodeSplit(start: number, end: number, impurity: number, nConstant: number): void {
-    const { data, n, samples, xf, features, constantFeatures, criterion } = this;
+    const { data, n, samples, xf, features, constantFeatures, criterion, lefts, rights } = this;
+    const y = criterion.y;
+    const sumTotal = criterion.sumTotal;
+    const weightNode = end - start;
     const maxFeatures = this.k;
+    let rs = this.randState;
 
     let bestPos = end;
     let bestFeature = 0;
@@ -85,8 +84,13 @@ export class RandomSplitter {
 
     while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
       nVisited++;
-      // rand_int(n_drawn, f_i - n_found)
-      let fJ = nDrawn + (this.randR() % (fI - nFound - nDrawn));
+      // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      rs >>>= 0;
+      let fJ = nDrawn + ((rs & RAND_R_MAX) % (fI - nFound - nDrawn));
       if (fJ < nKnown) {
         const t = features[nDrawn];
         features[nDrawn] = features[fJ];
@@ -122,31 +126,24 @@ export class RandomSplitter {
       features[fJ] = t;
 
       // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-      let thr = ((mx - mn) * this.randR()) / RAND_R_MAX + mn;
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      rs >>>= 0;
+      let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
       if (thr === mx) thr = mn;
 
-      let p = start;
-      let e = end;
-      while (p < e) {
-        if (xf[p] <= thr) {
-          p++;
-        } else {
-          e--;
-          const tv = xf[p];
-          xf[p] = xf[e];
-          xf[e] = tv;
-          const ts = samples[p];
-          samples[p] = samples[e];
-          samples[e] = ts;
-        }
-      }
-      const pos = e;
+      const pos = partition(xf, samples, start, end, thr, lefts, rights);
       // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
       if (pos - start < 1 || end - pos < 1) continue;
 
-      criterion.reset();
-      criterion.update(pos);
-      const proxy = criterion.proxyImpurityImprovement();
+      // criterion.reset(); criterion.update(pos); proxy_impurity_improvement()
+      const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+      const sumRight = sumTotal - sumLeft;
+      const weightLeft = pos - start;
+      const weightRight = weightNode - weightLeft;
+      const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
       if (proxy > bestProxy) {
         bestProxy = proxy;
         bestPos = pos;
@@ -154,25 +151,17 @@ export class RandomSplitter {
         bestThreshold = thr;
       }
     }
+    this.randState = rs;
 
     let improvement = -Infinity;
     let impL = Infinity;
     let impR = Infinity;
     if (bestPos < end) {
       if (current !== bestFeature) {
+        // sklearn re-partitions by the best feature's values (the same swaps as above).
         const col = bestFeature * n;
-        let p = start;
-        let e = end;
-        while (p < e) {
-          if (data[col + samples[p]] <= bestThreshold) {
-            p++;
-          } else {
-            e--;
-            const ts = samples[p];
-            samples[p] = samples[e];
-            samples[e] = ts;
-          }
-        }
+        for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
+        partition(xf, samples, start, end, bestThreshold, lefts, rights);
       }
       criterion.reset();
       criterion.update(bestPos);
@@ -194,4 +183,80 @@ export class RandomSplitter {
     this.bestImpurityRight = impR;
     this.nConstantOut = nTotal;
   }
+}
+
+/**
+ * sklearn's in-place partition of samples[start:end) by xf ≤ thr, with the same final order but
+ * without its data-dependent branches (the outcome is close to a coin flip for a random threshold).
+ *
+ * sklearn scans forward; a sample going right is swapped with the last unfinished position, and the
+ * sample brought from there is examined next. Worked through, that pairs the k-th right-going sample
+ * i_k of the left region [start, start+nL) with the k-th left-going sample j_k of the right region,
+ * counted from the end: the sample at j_k moves to i_k, the right-going samples above j_k (up to the
+ * previous pair's j, or end) move down by one, and the sample from i_k lands on top of them. Once the
+ * pairs are used up, the rest of the right region [start+nL, j_s) is rotated down by one the same way
+ * (its first sample, examined at the front, ends on top). `lefts`/`rights` are scratch of length ≥ n.
+ * xf is not reordered: nothing reads it after the partition. Returns the split position start+nL.
+ */
+export function partition(
+  xf: Float32Array,
+  samples: Int32Array,
+  start: number,
+  end: number,
+  thr: number,
+  lefts: Int32Array,
+  rights: Int32Array,
+): number {
+  // Positions of the left-going and right-going samples, ascending (branch-free compaction).
+  let nl = 0;
+  let nr = 0;
+  for (let p = start; p < end; p++) {
+    lefts[nl] = p;
+    rights[nr] = p;
+    const right = +(xf[p] > thr);
+    nr += right;
+    nl += 1 - right;
+  }
+  const pos = start + nl;
+  let top = end; // the unfinished right part is [.., top)
+  // Pairs: rights[k] < pos (in ascending order) with lefts[nl - 1 - k] ≥ pos (descending).
+  for (let k = 0; k < nr && rights[k] < pos; k++) {
+    const i = rights[k];
+    const j = lefts[nl - 1 - k];
+    const x = samples[i];
+    samples[i] = samples[j];
+    for (let q = j; q < top - 1; q++) samples[q] = samples[q + 1];
+    samples[top - 1] = x;
+    top = j;
+  }
+  if (top > pos) {
+    const x = samples[pos];
+    for (let q = pos; q < top - 1; q++) samples[q] = samples[q + 1];
+    samples[top - 1] = x;
+  }
+  return pos;
+}
+
+/**
+ * sum_left after MSE `reset(); update(pos)`: summed forward from start when that is the shorter walk,
+ * else the node total minus the samples from end − 1 down to pos — the same additions, in the same
+ * order, as sklearn's `update`.
+ */
+export function sumLeftAt(
+  y: Float64Array,
+  samples: Int32Array,
+  start: number,
+  end: number,
+  pos: number,
+  sumTotal: number,
+): number {
+  let s: number;
+  if (pos - start <= end - pos) {
+    s = 0;
+    for (let p = start; p < pos; p++) s += y[samples[p]];
+  } else {
+    s = sumTotal;
+    for (let p = end - 1; p >= pos; p--) s -= y[samples[p]];
+  }
+  return s;
 }
