@@ -9,7 +9,7 @@
 import { num, type Num, type OlsJson } from '../analysis/result.js';
 import { chi2Sf2, fSf, tPpf, tTwoSided } from './distributions.js';
 import { pairwiseSum } from './sum.js';
-import { matrixRank, rankOf, svd } from './svd.js';
+import { rankOf, svd, type Svd } from './svd.js';
 
 export interface Moments {
   skew: number;
@@ -71,7 +71,7 @@ export class OlsResult {
     this.normalizedCovDiag = covDiag;
     this.rank = rankOf(s, r);
     this.matrixRank = rankOf(s, Math.max(n, k));
-    this.kConstant = detectConstant(X, n, k, this.matrixRank);
+    this.kConstant = detectConstant(X, n, k, this.matrixRank, dec);
     const fitted = new Float64Array(n);
     for (let j = 0; j < k; j++) {
       const b = params[j];
@@ -242,7 +242,7 @@ export function fitOls(
  * statsmodels `ModelData._handle_constant`: a constant column (max == min) with a non-zero value, else
  * an implicit constant when adding a column of ones does not raise the rank (e.g. a full set of dummies).
  */
-function detectConstant(X: Float64Array, n: number, k: number, rankX: number): 0 | 1 {
+function detectConstant(X: Float64Array, n: number, k: number, rankX: number, dec: Svd): 0 | 1 {
   const constMeans: number[] = [];
   for (let j = 0; j < k; j++) {
     const cj = j * n;
@@ -256,10 +256,9 @@ function detectConstant(X: Float64Array, n: number, k: number, rankX: number): 0
     if (mx === mn) constMeans.push(pairwiseSum(X, cj, n) / n);
   }
   if (constMeans.some((m) => m !== 0)) return 1;
-  const aug = new Float64Array(n * (k + 1));
-  aug.fill(1, 0, n);
-  aug.set(X, n);
-  return matrixRank(aug, n, k + 1) === rankX ? 1 : 0;
+  // numpy matrix_rank of [1 | X] (tolerance s_max·max(n, k + 1)·eps), from the fit's decomposition
+  const sAug = dec.augmentedSingularValues(new Float64Array(n).fill(1));
+  return rankOf(sAug, Math.max(n, k + 1)) === rankX ? 1 : 0;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -20,6 +20,8 @@ export interface Svd {
   readonly V: Float64Array | null;
   /** Uᵀ·y (length r) for a vector y of length m; needs vectors. */
   projectT(y: Float64Array): Float64Array;
+  /** Singular values of [col | A] (descending), reusing this decomposition where it can. */
+  augmentedSingularValues(col: Float64Array): Float64Array;
 }
 
 /**
@@ -45,19 +47,19 @@ class PivotedQr {
     this.beta = new Float64Array(n);
     this.perm = Int32Array.from({ length: n }, (_, i) => i);
     const tmp = new Float64Array(m);
+    // squared norms of the remaining part of each column: downdated after each step (LAPACK
+    // dgeqp3), recomputed when the downdate has cancelled most of the original value
+    const part = new Float64Array(n);
+    const ref = new Float64Array(n);
+    for (let c = 0; c < n; c++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += a[c * m + i] * a[c * m + i];
+      part[c] = s;
+      ref[c] = s;
+    }
     for (let j = 0; j < n; j++) {
-      // pivot: the remaining column with the largest norm (recomputed, not downdated, for accuracy)
       let best = j;
-      let bestNorm = -1;
-      for (let c = j; c < n; c++) {
-        const cc = c * m;
-        let s = 0;
-        for (let i = j; i < m; i++) s += a[cc + i] * a[cc + i];
-        if (s > bestNorm) {
-          bestNorm = s;
-          best = c;
-        }
-      }
+      for (let c = j + 1; c < n; c++) if (part[c] > part[best]) best = c;
       if (best !== j) {
         tmp.set(a.subarray(j * m, j * m + m));
         a.copyWithin(j * m, best * m, best * m + m);
@@ -65,10 +67,28 @@ class PivotedQr {
         const t = this.perm[j];
         this.perm[j] = this.perm[best];
         this.perm[best] = t;
+        const pn = part[j];
+        part[j] = part[best];
+        part[best] = pn;
+        const rn = ref[j];
+        ref[j] = ref[best];
+        ref[best] = rn;
       }
+      // the pivot's own norm, exactly
+      let bestNorm = 0;
+      for (let i = j; i < m; i++) bestNorm += a[j * m + i] * a[j * m + i];
       const cj = j * m;
       const norm2 = bestNorm;
-      if (norm2 === 0) continue; // the rest is zero: identity reflectors
+      if (norm2 === 0) {
+        // identity reflector; refresh the other partial norms in case downdating left them stale
+        for (let c = j + 1; c < n; c++) {
+          let t = 0;
+          for (let i = j + 1; i < m; i++) t += a[c * m + i] * a[c * m + i];
+          part[c] = t;
+          ref[c] = t;
+        }
+        continue;
+      }
       const norm = Math.sqrt(norm2);
       const alpha = a[cj + j] >= 0 ? -norm : norm;
       const v0 = a[cj + j] - alpha;
@@ -85,8 +105,19 @@ class PivotedQr {
         let dot = 0;
         for (let i = j; i < m; i++) dot += vj[cj + i] * a[cc + i];
         const f = beta * dot;
-        if (f === 0) continue;
-        for (let i = j; i < m; i++) a[cc + i] -= f * vj[cj + i];
+        if (f !== 0) for (let i = j; i < m; i++) a[cc + i] -= f * vj[cj + i];
+      }
+      for (let c = j + 1; c < n; c++) {
+        const cc = c * m;
+        const down = part[c] - a[cc + j] * a[cc + j];
+        if (down > 1e-8 * ref[c]) {
+          part[c] = down;
+        } else {
+          let s = 0;
+          for (let i = j + 1; i < m; i++) s += a[cc + i] * a[cc + i];
+          part[c] = s;
+          ref[c] = s;
+        }
       }
     }
     const R = new Float64Array(n * n);
@@ -96,6 +127,11 @@ class PivotedQr {
 
   /** Qᵀ·y, first n entries. */
   applyQt(y: Float64Array): Float64Array {
+    return this.applyQtFull(y).subarray(0, this.n);
+  }
+
+  /** Qᵀ·y, all m entries. */
+  applyQtFull(y: Float64Array): Float64Array {
     const { m, n, v, beta } = this;
     const w = Float64Array.from(y);
     for (let j = 0; j < n; j++) {
@@ -106,7 +142,7 @@ class PivotedQr {
       const f = beta[j] * dot;
       for (let i = j; i < m; i++) w[i] -= f * v[cj + i];
     }
-    return w.subarray(0, n);
+    return w;
   }
 
   /** Q·B for a column-major n×c matrix B (padded with zero rows to m): column-major m×c. */
@@ -251,6 +287,18 @@ export function svd(A: Float64Array, m: number, n: number, vectors = true): Svd 
         }
         return out;
       },
+      augmentedSingularValues(col: Float64Array): Float64Array {
+        // [col | A] = Q·[Qᵀcol | R·Pᵀ]; Qᵀcol's tail below row n folds into one entry of its norm
+        const qtc = qr.applyQtFull(col);
+        let tail = 0;
+        for (let i = n; i < m; i++) tail += qtc[i] * qtc[i];
+        const N = n + 1;
+        const M = new Float64Array(N * N);
+        for (let i = 0; i < n; i++) M[i] = qtc[i];
+        M[n] = Math.sqrt(tail);
+        for (let c = 0; c < n; c++) for (let i = 0; i <= c; i++) M[(c + 1) * N + i] = qr.R[c * n + i];
+        return tallSvd(M, N, N, false).s;
+      },
     };
   }
   // wide: Aᵀ = (Q·J)·Σ·(P·U_W)ᵀ, so A = (P·U_W)·Σ·(Q·J)ᵀ: U = P·U_W (m×m), V = Q·J (n×m)
@@ -270,6 +318,12 @@ export function svd(A: Float64Array, m: number, n: number, vectors = true): Svd 
         out[k] = dot;
       }
       return out;
+    },
+    augmentedSingularValues(col: Float64Array): Float64Array {
+      const aug = new Float64Array(m * (n + 1));
+      aug.set(col);
+      aug.set(A, m);
+      return svd(aug, m, n + 1, false).s;
     },
   };
 }
