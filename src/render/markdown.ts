@@ -2,9 +2,10 @@
  * The report as GitHub-flavoured Markdown (PR comment, job summary, --markdown file).
  *
  * Each section renders at a few levels of detail (0 = full). Over `maxChars` (UTF-16 length, GitHub's
- * measure), the cheapest cut is taken until the text fits: every cut has a cost (low-priority
- * sections cut first; a deeper cut of a section costs more than a shallow one), and a visible note
- * lists what was shortened. The marker is always the last line. Same model and options → same bytes.
+ * measure), the cheapest cut is taken until the text fits: a cut costs its section's priority times
+ * its severity, so low-priority sections are cut first and a deeper cut of a section costs more than a
+ * shallow one. A visible note lists what was shortened. The marker is always the last line. Same model
+ * and options → same bytes.
  */
 import { markdownTable } from 'markdown-table';
 import { UsageError } from '../errors.js';
@@ -37,9 +38,13 @@ export interface MarkdownOptions {
   readonly quickchartHost?: string;
 }
 
-/** One way of shortening a section: reaching level `index + 1` costs `cost` and is described by `note`. */
+/**
+ * One way of shortening a section: reaching level `index + 1`, described by `note`. It costs the
+ * section's priority × `severity`: low-priority sections are cut first, and a shallow cut of an
+ * important section (severity < 1) can come before dropping a less important one.
+ */
 interface Cut {
-  readonly cost: number;
+  readonly severity: number;
   readonly note: string;
 }
 
@@ -90,8 +95,9 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
     let cheapest = Infinity;
     sections.forEach((s, i) => {
       const cut = s.cuts[levels[i]];
-      if (cut && cut.cost < cheapest) {
-        cheapest = cut.cost;
+      const cost = cut ? model.sections[i].priority * cut.severity : Infinity;
+      if (cost < cheapest) {
+        cheapest = cost;
         pick = i;
       }
     });
@@ -242,7 +248,7 @@ function renderSection(s: Section, charts: ChartSet | null, opts: MarkdownOption
                 'sweep config (YAML), narrowed to where the best runs are',
                 codeBlock(s.yaml, 'yaml'),
               )}`,
-        cuts: [{ cost: 30, note: 'next-sweep config left out (write it with --next-sweep FILE)' }],
+        cuts: [{ severity: 1, note: 'next-sweep config left out (write it with --next-sweep FILE)' }],
       };
     case 'ols-summary':
       return {
@@ -251,7 +257,7 @@ function renderSection(s: Section, charts: ChartSet | null, opts: MarkdownOption
           level > 0
             ? ''
             : `${heading(s.heading)}\n\n${details('statsmodels-style summary', codeBlock(s.text))}`,
-        cuts: [{ cost: 10, note: 'OLS summary left out' }],
+        cuts: [{ severity: 1, note: 'OLS summary left out' }],
       };
   }
 }
@@ -351,9 +357,9 @@ function parameters(s: ParametersSection): RenderedSection {
   interface Variant {
     main: number;
     levels: number;
-    cost: number;
+    severity: number;
   }
-  const variants: Variant[] = [{ main: Infinity, levels: Infinity, cost: 0 }];
+  const variants: Variant[] = [{ main: Infinity, levels: Infinity, severity: 0 }];
   const offer = (v: Variant) => {
     const last = variants[variants.length - 1];
     const main = Math.min(last.main, v.main);
@@ -361,14 +367,15 @@ function parameters(s: ParametersSection): RenderedSection {
     const shortens =
       Math.min(main, s.rows.length) < Math.min(last.main, s.rows.length) ||
       Math.min(levels, levelRows.length) < Math.min(last.levels, levelRows.length);
-    if (shortens) variants.push({ main, levels, cost: v.cost });
+    if (shortens) variants.push({ main, levels, severity: v.severity });
   };
-  offer({ main: Infinity, levels: 40, cost: 25 });
-  offer({ main: 120, levels: 40, cost: 42 });
-  offer({ main: 80, levels: 30, cost: 44 });
-  offer({ main: 50, levels: 20, cost: 45 });
-  offer({ main: 25, levels: 0, cost: 75 });
-  offer({ main: 10, levels: 0, cost: 120 });
+  // A long levels table goes before anything else of this section, the top rows last.
+  offer({ main: Infinity, levels: 40, severity: 0.28 });
+  offer({ main: 120, levels: 40, severity: 0.47 });
+  offer({ main: 80, levels: 30, severity: 0.49 });
+  offer({ main: 50, levels: 20, severity: 0.5 });
+  offer({ main: 25, levels: 0, severity: 0.83 });
+  offer({ main: 10, levels: 0, severity: 1.33 });
 
   const render = (level: number): string => {
     const v = variants[level];
@@ -414,7 +421,7 @@ function parameters(s: ParametersSection): RenderedSection {
             : 'levels table in full',
       );
     }
-    return { cost: v.cost, note: notes.join(', ') };
+    return { severity: v.severity, note: notes.join(', ') };
   });
   return { id: s.id, render, cuts };
 }
@@ -473,8 +480,8 @@ function chartsSection(s: ChartsSection, charts: ChartSet | null, opts: Markdown
     id: s.id,
     render,
     cuts: [
-      { cost: 38, note: 'charts of the target against the top parameters left out' },
-      { cost: 65, note: 'charts left out' },
+      { severity: 1.1, note: 'charts of the target against the top parameters left out' },
+      { severity: 1.85, note: 'charts left out' },
     ],
   };
 }
@@ -503,8 +510,8 @@ function best(s: BestSection): RenderedSection {
     id: s.id,
     render,
     cuts: [
-      { cost: 55, note: 'best run: first 20 hyperparameters' },
-      { cost: 85, note: 'best run: hyperparameters left out' },
+      { severity: 0.8, note: 'best run: first 20 hyperparameters' },
+      { severity: 1.2, note: 'best run: hyperparameters left out' },
     ],
   };
 }
@@ -554,7 +561,7 @@ function quality(s: QualitySection): RenderedSection {
   return {
     id: s.id,
     render,
-    cuts: s.outliers.length > 10 ? [{ cost: 80, note: `outliers: first 10 of ${s.outliers.length}` }] : [],
+    cuts: s.outliers.length > 10 ? [{ severity: 1, note: `outliers: first 10 of ${s.outliers.length}` }] : [],
   };
 }
 
@@ -602,9 +609,9 @@ function advice(s: AdviceSection): RenderedSection {
     id: s.id,
     render,
     cuts: [
-      { cost: 36, note: 'advice: top 15 parameters' },
-      { cost: 70, note: 'advice: top 5 parameters' },
-      { cost: 95, note: 'advice left out' },
+      { severity: 0.72, note: 'advice: top 15 parameters' },
+      { severity: 1.4, note: 'advice: top 5 parameters' },
+      { severity: 1.9, note: 'advice left out' },
     ],
   };
 }
@@ -623,8 +630,8 @@ function interactions(s: InteractionsSection): RenderedSection {
     id: s.id,
     render,
     cuts: [
-      { cost: 40, note: 'interactions: top 5' },
-      { cost: 60, note: 'interactions left out' },
+      { severity: 1, note: 'interactions: top 5' },
+      { severity: 1.5, note: 'interactions left out' },
     ],
   };
 }
