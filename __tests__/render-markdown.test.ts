@@ -142,6 +142,9 @@ describe('Markdown report', () => {
       expect(() => renderMarkdown(model, { maxChars: 65_536, charts: 'none', marker })).toThrow(UsageError);
     }
     expect(renderMarkdown(model, { maxChars: 65_536, charts: 'none' }).endsWith('</sub>\n')).toBe(true);
+    for (const maxChars of [0, -1, 1.5, NaN]) {
+      expect(() => renderMarkdown(model, { maxChars, charts: 'none' })).toThrow(UsageError);
+    }
   });
 
   it('degenerate sweeps render too: two runs, a constant target, only constant or categorical parameters', () => {

@@ -56,6 +56,11 @@ interface RenderedSection {
 }
 
 export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): string {
+  if (!Number.isInteger(opts.maxChars) || opts.maxChars < 1) {
+    throw new UsageError(
+      `the report size limit must be a positive whole number of characters, got ${opts.maxChars}`,
+    );
+  }
   const marker = checkMarker(opts.marker);
   const tail = marker === null ? '' : marker + '\n';
   const head = renderHead(model);
