@@ -35,6 +35,8 @@ describe('renderOlsSummary', () => {
       'implicit-constant-long-names',
       'small-eigenvalue-few-runs',
       'tight-fit',
+      'optuna-fashionmnist',
+      'hpbandster-mnist-cnn',
     ]);
   });
 
