@@ -11,10 +11,16 @@ import { RAND_R_MAX } from './random.js';
 
 /** sklearn's FEATURE_THRESHOLD, as the float32 it is in the Cython source. */
 const FEATURE_THRESHOLD = Math.fround(1e-7);
+/** Up to this many samples, sklearn's own partition loop is cheaper than the branch-free one. */
+const SMALL_NODE = 12;
+/** Up to this many samples, features are read from the row-major copy. */
+const ROW_MAJOR_NODE = 64;
 
 export class RandomSplitter {
   /** Column-major float32 features: data[f * n + i]. */
   private readonly data: Float32Array;
+  /** The same features row-major (rows[i * k + f]), for small nodes. */
+  private readonly rows: Float32Array;
   private readonly n: number;
   private readonly k: number;
   readonly samples: Int32Array;
@@ -22,9 +28,8 @@ export class RandomSplitter {
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
   /** Scratch: the current feature's values at the node's positions. */
-  private readonly xf: Float32Array;
+  private readonly xf: Float64Array;
   /** Scratch for the partition. */
-  private readonly lefts: Int32Array;
   private readonly rights: Int32Array;
   /** xorshift state (uint32). */
   private randState: number;
@@ -41,6 +46,8 @@ export class RandomSplitter {
 
   constructor(data: Float32Array, y: Float64Array, n: number, k: number, randState: number) {
     this.data = data;
+    this.rows = new Float32Array(n * k);
+    for (let f = 0; f < k; f++) for (let i = 0; i < n; i++) this.rows[i * k + f] = data[f * n + i];
     this.n = n;
     this.k = k;
     this.samples = new Int32Array(n);
@@ -48,8 +55,7 @@ export class RandomSplitter {
     this.features = new Int32Array(k);
     for (let f = 0; f < k; f++) this.features[f] = f;
     this.constantFeatures = new Int32Array(k);
-    this.xf = new Float32Array(n);
-    this.lefts = new Int32Array(n);
+    this.xf = new Float64Array(n);
     this.rights = new Int32Array(n);
     this.randState = randState >>> 0;
     this.criterion = new MseCriterion(y, this.samples, n);
@@ -62,7 +68,7 @@ export class RandomSplitter {
    * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
    */
   nodeSplit(start: number, end: number, impurity: number, nConstant: number): void {
-    const { data, n, samples, xf, features, constantFeatures, criterion, lefts, rights } = this;
+    const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights } = this;
     const y = criterion.y;
     const sumTotal = criterion.sumTotal;
     const weightNode = end - start;
@@ -100,16 +106,32 @@ export class RandomSplitter {
       }
       fJ += nFound;
       current = features[fJ];
+
       const col = current * n;
 
-      let mn = data[col + samples[start]];
-      let mx = mn;
-      xf[start] = mn;
-      for (let p = start + 1; p < end; p++) {
-        const v = data[col + samples[p]];
-        xf[p] = v;
-        if (v < mn) mn = v;
-        else if (v > mx) mx = v;
+      let mn: number;
+      let mx: number;
+      if (weightNode <= ROW_MAJOR_NODE) {
+        // Small node: its samples' rows are a few cache lines, shared by all k features.
+        mn = rows[samples[start] * k + current];
+        mx = mn;
+        xf[start] = mn;
+        for (let p = start + 1; p < end; p++) {
+          const v = rows[samples[p] * k + current];
+          xf[p] = v;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+        }
+      } else {
+        mn = data[col + samples[start]];
+        mx = mn;
+        xf[start] = mn;
+        for (let p = start + 1; p < end; p++) {
+          const v = data[col + samples[p]];
+          xf[p] = v;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+        }
       }
 
       if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
@@ -134,7 +156,10 @@ export class RandomSplitter {
       let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
       if (thr === mx) thr = mn;
 
-      const pos = partition(xf, samples, start, end, thr, lefts, rights);
+      const pos =
+        weightNode <= SMALL_NODE
+          ? partitionSmall(xf, samples, start, end, thr)
+          : partition(xf, samples, start, end, thr, rights);
       // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
       if (pos - start < 1 || end - pos < 1) continue;
 
@@ -161,7 +186,7 @@ export class RandomSplitter {
         // sklearn re-partitions by the best feature's values (the same swaps as above).
         const col = bestFeature * n;
         for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
-        partition(xf, samples, start, end, bestThreshold, lefts, rights);
+        partition(xf, samples, start, end, bestThreshold, rights);
       }
       criterion.reset();
       criterion.update(bestPos);
@@ -187,54 +212,85 @@ export class RandomSplitter {
 
 /**
  * sklearn's in-place partition of samples[start:end) by xf ≤ thr, with the same final order but
- * without its data-dependent branches (the outcome is close to a coin flip for a random threshold).
+ * without data-dependent branches (for a random threshold the outcome is close to a coin flip, and
+ * sklearn's loop mispredicts about once per sample).
  *
  * sklearn scans forward; a sample going right is swapped with the last unfinished position, and the
- * sample brought from there is examined next. Worked through, that pairs the k-th right-going sample
- * i_k of the left region [start, start+nL) with the k-th left-going sample j_k of the right region,
- * counted from the end: the sample at j_k moves to i_k, the right-going samples above j_k (up to the
- * previous pair's j, or end) move down by one, and the sample from i_k lands on top of them. Once the
- * pairs are used up, the rest of the right region [start+nL, j_s) is rotated down by one the same way
- * (its first sample, examined at the front, ends on top). `lefts`/`rights` are scratch of length ≥ n.
- * xf is not reordered: nothing reads it after the partition. Returns the split position start+nL.
+ * sample brought from there is examined next. Worked through, with pos = start + (number going left):
+ * the left-going samples of [start, pos) stay; the k-th right-going sample i_k of [start, pos) is
+ * paired with the k-th left-going sample j_k of [pos, end) counted from the end; the sample at j_k
+ * moves to i_k; in the right region the right-going samples move down by one position, and the
+ * sample from i_k lands just below j_(k−1) (end for k = 1); the right region's lowest segment
+ * [pos, j_s), when not empty, ends with its own first sample (rotated down by one).
+ * So one ascending pass over [pos, end) writes position q − 1 at every q. `rights` is scratch of
+ * length ≥ n. xf is not reordered: nothing reads it after the partition. Returns pos.
  */
 export function partition(
-  xf: Float32Array,
+  xf: Float64Array,
   samples: Int32Array,
   start: number,
   end: number,
   thr: number,
-  lefts: Int32Array,
   rights: Int32Array,
 ): number {
-  // Positions of the left-going and right-going samples, ascending (branch-free compaction).
   let nl = 0;
-  let nr = 0;
-  for (let p = start; p < end; p++) {
-    lefts[nl] = p;
-    rights[nr] = p;
-    const right = +(xf[p] > thr);
-    nr += right;
-    nl += 1 - right;
-  }
+  for (let p = start; p < end; p++) nl += +(xf[p] <= thr);
   const pos = start + nl;
-  let top = end; // the unfinished right part is [.., top)
-  // Pairs: rights[k] < pos (in ascending order) with lefts[nl - 1 - k] ≥ pos (descending).
-  for (let k = 0; k < nr && rights[k] < pos; k++) {
-    const i = rights[k];
-    const j = lefts[nl - 1 - k];
-    const x = samples[i];
-    samples[i] = samples[j];
-    for (let q = j; q < top - 1; q++) samples[q] = samples[q + 1];
-    samples[top - 1] = x;
-    top = j;
+  if (pos === end) return pos;
+  // Right-going samples of the left region, ascending (branch-free compaction).
+  let s = 0;
+  for (let p = start; p < pos; p++) {
+    rights[s] = p;
+    s += +(xf[p] > thr);
   }
-  if (top > pos) {
-    const x = samples[pos];
-    for (let q = pos; q < top - 1; q++) samples[q] = samples[q + 1];
-    samples[top - 1] = x;
+  // The sample waiting to be placed at the top of the current segment of the right region.
+  let pending: number;
+  const first = samples[pos];
+  if (xf[pos] <= thr) {
+    const i = rights[--s];
+    pending = samples[i];
+    samples[i] = first;
+  } else {
+    pending = first;
   }
+  for (let q = pos + 1; q < end; q++) {
+    const v = samples[q];
+    const isLeft = +(xf[q] <= thr);
+    // Left-going: the pending sample closes the segment below q, and v trades places with the
+    // next right-going sample of the left region, which becomes pending. Right-going: v moves down.
+    samples[q - 1] = v + isLeft * (pending - v);
+    s -= isLeft;
+    const i = rights[s < 0 ? 0 : s];
+    const atI = samples[i];
+    samples[i] = atI + isLeft * (v - atI);
+    pending += isLeft * (atI - pending);
+  }
+  samples[end - 1] = pending;
   return pos;
+}
+
+/** sklearn's partition loop as written (same result as `partition`): cheaper for small nodes. */
+export function partitionSmall(
+  xf: Float64Array,
+  samples: Int32Array,
+  start: number,
+  end: number,
+  thr: number,
+): number {
+  let p = start;
+  let e = end;
+  while (p < e) {
+    if (xf[p] <= thr) {
+      p++;
+    } else {
+      e--;
+      xf[p] = xf[e];
+      const t = samples[p];
+      samples[p] = samples[e];
+      samples[e] = t;
+    }
+  }
+  return e;
 }
 
 /**
