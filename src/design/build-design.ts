@@ -1,0 +1,251 @@
+/**
+ * Runs table → design matrix (recipe.md §1, §3–§5): which columns are hyperparameters, which runs
+ * are kept (finite target), the kind of each hyperparameter on the kept runs, and the notebook's
+ * preprocessing (NaN → column mean, one dummy column per categorical level).
+ */
+import { InputError, UsageError } from '../errors.js';
+import type { Cell, RunsTable } from '../table/runs-table.js';
+import { targetNumber, typeColumn, type TypedColumn } from '../table/typing.js';
+import { pairwiseSum } from '../stats/sum.js';
+import type { Design, ParameterInfo } from './types.js';
+
+export interface DesignOptions {
+  readonly target: string;
+  readonly params: string[];
+}
+
+/** At most this many names in a message; the rest are counted. */
+const LIST_MAX = 25;
+
+/** `a, b, c, … (12 more)`: long column lists stay one readable line. */
+export function listColumns(names: readonly string[], max = LIST_MAX): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+}
+
+function quote(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** An InputError for a column the table does not have, listing those it has. */
+export function unknownColumn(
+  table: RunsTable,
+  what: string,
+  name: string,
+  candidates?: string[],
+): InputError {
+  const names = candidates && candidates.length > 0 ? candidates : table.columns;
+  return new InputError(
+    `${table.source} has no column ${quote(name)} for ${what}; columns: ${listColumns(names)}`,
+  );
+}
+
+/**
+ * The hyperparameters (recipe.md §1): `--params` as given (each must be a column); without it,
+ * a W&B-shaped table's config keys; a flat file needs --params (guessing would let a metric or an id
+ * column leak in), so the error lists its columns.
+ */
+export function resolveParams(table: RunsTable, params?: string[]): string[] {
+  if (params && params.length > 0) {
+    const seen = new Set<string>();
+    for (const p of params) {
+      if (!table.cells.has(p)) throw unknownColumn(table, '--params', p);
+      if (seen.has(p))
+        throw new UsageError(`--params names ${quote(p)} twice; name each hyperparameter once`);
+      seen.add(p);
+    }
+    return [...params];
+  }
+  if (table.configKeys.length > 0) return [...table.configKeys];
+  throw new UsageError(
+    `${table.source} is a flat table: name its hyperparameters with --params a,b,c (comma-separated); columns: ${listColumns(table.columns)}`,
+  );
+}
+
+/**
+ * Columns that can serve as the target: W&B-shaped tables offer their metric keys; flat tables every
+ * column with at least two finite numbers (by the source's number rule), hyperparameters excluded.
+ */
+export function targetCandidates(table: RunsTable): string[] {
+  if (table.metricKeys.length > 0) return [...table.metricKeys];
+  const config = new Set(table.configKeys);
+  return table.columns.filter(
+    (c) => !config.has(c) && finiteCount(table.cells.get(c)!, table.textual, 2) >= 2,
+  );
+}
+
+function finiteCount(cells: readonly Cell[], textual: boolean, enough: number): number {
+  let count = 0;
+  for (const c of cells) {
+    if (!Number.isNaN(targetNumber(c, textual)) && ++count >= enough) break;
+  }
+  return count;
+}
+
+/** Builds the design of `table` for `target` on `params` (recipe.md §3–§5). */
+export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
+  const { target, params } = opts;
+  const targetCells = table.cells.get(target);
+  if (!targetCells) throw unknownColumn(table, 'the target', target, targetCandidates(table));
+  if (params.length === 0) {
+    throw new UsageError(
+      `no hyperparameters to analyze; name them with --params (columns: ${listColumns(table.columns)})`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (!table.cells.has(p)) throw unknownColumn(table, 'a hyperparameter', p);
+    if (seen.has(p)) throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
+    seen.add(p);
+  }
+
+  // §3 target: a finite number, else the run is dropped.
+  const total = table.rowCount;
+  const yAll = new Float64Array(total);
+  let used = 0;
+  for (let r = 0; r < total; r++) {
+    const v = targetNumber(targetCells[r], table.textual);
+    yAll[r] = v;
+    if (!Number.isNaN(v)) used++;
+  }
+  if (used < 2) throw tooFewRuns(table, target, targetCells, used);
+  const rows = new Int32Array(used);
+  const y = new Float64Array(used);
+  for (let r = 0, i = 0; r < total; r++) {
+    if (Number.isNaN(yAll[r])) continue;
+    rows[i] = r;
+    y[i++] = yAll[r];
+  }
+
+  // §4 kinds, on the kept runs.
+  const typed: TypedColumn[] = params.map((p) => typeColumn(table.cells.get(p)!, rows, table.textual));
+  const dropped = params.filter((_, j) => typed[j].kind === 'empty');
+  if (dropped.length === params.length) {
+    throw new InputError(
+      `${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`,
+    );
+  }
+
+  // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
+  const n = used;
+  const features: string[] = [];
+  const columnsOf: number[][] = params.map(() => []);
+  params.forEach((p, j) => {
+    const t = typed[j];
+    if (t.kind === 'numeric' || t.kind === 'boolean') {
+      columnsOf[j].push(features.length);
+      features.push(p);
+    }
+  });
+  params.forEach((p, j) => {
+    const t = typed[j];
+    if (t.kind !== 'categorical') return;
+    for (const level of t.levels) {
+      columnsOf[j].push(features.length);
+      features.push(`${p}_${level}`);
+    }
+  });
+  checkUniqueFeatures(table, params, typed, features);
+
+  const k = features.length;
+  const X = new Float64Array(n * k);
+  const scratch = new Float64Array(n);
+  params.forEach((_, j) => {
+    const t = typed[j];
+    if (t.kind === 'numeric' || t.kind === 'boolean') {
+      const raw = t.raw!;
+      // pandas `mean()` = numpy's pairwise sum over the column with NaN → 0, over the present count.
+      for (let i = 0; i < n; i++) scratch[i] = Number.isNaN(raw[i]) ? 0 : raw[i];
+      const mean = pairwiseSum(scratch, 0, n) / t.present;
+      const off = columnsOf[j][0] * n;
+      for (let i = 0; i < n; i++) X[off + i] = Number.isNaN(raw[i]) ? mean : raw[i];
+    } else if (t.kind === 'categorical') {
+      const codes = t.codes!;
+      const cols = columnsOf[j];
+      for (let i = 0; i < n; i++) {
+        const c = codes[i];
+        if (c >= 0) X[cols[c] * n + i] = 1;
+      }
+    }
+  });
+
+  const parameters: ParameterInfo[] = params.map((name, j) => {
+    const t = typed[j];
+    return {
+      name,
+      kind: t.kind,
+      columns: columnsOf[j],
+      levels: t.levels,
+      present: t.present,
+      distinct: t.distinct,
+      raw: t.raw,
+      codes: t.codes,
+    };
+  });
+
+  return {
+    target,
+    n,
+    k,
+    features,
+    X,
+    y,
+    parameters,
+    dropped,
+    rows,
+    runs: { total, used, droppedNoTarget: total - used },
+  };
+}
+
+/** A dummy named like another design column (recipe.md §5) would make two columns one name. */
+function checkUniqueFeatures(
+  table: RunsTable,
+  params: string[],
+  typed: TypedColumn[],
+  features: string[],
+): void {
+  if (new Set(features).size === features.length) return;
+  const owner = new Map<string, string>();
+  for (let j = 0; j < params.length; j++) {
+    const t = typed[j];
+    const names =
+      t.kind === 'numeric' || t.kind === 'boolean'
+        ? [params[j]]
+        : t.kind === 'categorical'
+          ? t.levels.map((l) => `${params[j]}_${l}`)
+          : [];
+    for (const name of names) {
+      const first = owner.get(name);
+      if (first !== undefined) {
+        throw new InputError(
+          `${table.source}: design column ${quote(name)} would come from both ${quote(first)} and ${quote(params[j])} ` +
+            `(a categorical's dummy is named {parameter}_{level}); rename one column or leave one out of --params`,
+        );
+      }
+      owner.set(name, params[j]);
+    }
+  }
+}
+
+function tooFewRuns(table: RunsTable, target: string, cells: readonly Cell[], used: number): InputError {
+  const total = table.rowCount;
+  const examples: string[] = [];
+  let missing = 0;
+  for (const c of cells) {
+    if (c === null || (table.textual && typeof c === 'string' && c.trim() === '')) {
+      missing++;
+      continue;
+    }
+    if (!Number.isNaN(targetNumber(c, table.textual))) continue;
+    // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
+    const shown = table.textual ? quote(typeof c === 'string' ? c : String(c)) : JSON.stringify(c);
+    if (examples.length < 3 && !examples.includes(shown)) examples.push(shown);
+  }
+  const seenText = examples.length > 0 ? `; it holds values like ${examples.join(', ')}` : '';
+  const others = targetCandidates(table).filter((c) => c !== target);
+  const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
+  return new InputError(
+    `${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`,
+  );
+}
