@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toFeatureMatrix } from '../src/forest/forest.js';
-import { crossValidatedR2, kFoldSplits, r2Score } from '../src/insights/cv-r2.js';
+import { crossValidatedR2, crossValidatedR2Async, kFoldSplits, r2Score } from '../src/insights/cv-r2.js';
 
 describe('kFoldSplits', () => {
   it('splits like KFold(5, shuffle=True, random_state=0)', () => {
@@ -82,5 +82,19 @@ describe('crossValidatedR2 vs sklearn cross_val_score', () => {
   it('matches on a subset of rows (CV over X[rows], y[rows])', () => {
     const cv = crossValidatedR2(X, y, { trees: 10, seed: 4 }, Int32Array.from(c.cv_r2_rows))!;
     cv.folds.forEach((v, i) => expect(Math.abs(v - c.cv_r2_subset[i])).toBeLessThanOrEqual(1e-12));
+  });
+});
+
+describe('crossValidatedR2Async', () => {
+  it('equals the synchronous result', async () => {
+    const n = 40;
+    const X = toFeatureMatrix(
+      Float64Array.from({ length: n * 2 }, (_, i) => Math.sin(i)),
+      n,
+      2,
+    );
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 3 + (i % 3));
+    const a = await crossValidatedR2Async(X, y, { trees: 6, seed: 2, threads: 2 });
+    expect(a).toEqual(crossValidatedR2(X, y, { trees: 6, seed: 2 }));
   });
 });

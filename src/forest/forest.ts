@@ -3,9 +3,14 @@
  * reproduced tree for tree (algorithms.md §1): the same trees, so the same `feature_importances_`
  * and the same predictions.
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { buildTree } from './builder.js';
 import { treeSeeds } from './random.js';
 import { Tree } from './tree.js';
+import type { WorkerInput, WorkerTree } from './worker.js';
 
 export { Tree } from './tree.js';
 
@@ -147,8 +152,28 @@ export function fitExtraTrees(
 }
 
 /**
- * As fitExtraTrees; with opts.threads > 1 the trees are grown on worker threads when the bundled
- * worker is available. Every tree depends only on its own seed, so the result is identical.
+ * The worker script: dist/forest-worker.js next to the bundle, or worker.js next to this module when
+ * compiled by tsc (the benchmark). null under the TypeScript sources (tests): then one thread.
+ */
+function workerFile(): URL | null {
+  for (const name of ['./forest-worker.js', './worker.js']) {
+    const url = new URL(name, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+/** Worker threads to use: opts.threads (0 or less: one per core), at most one per tree. */
+export function threadCount(opts: ForestOptions): number {
+  const asked = opts.threads ?? 1;
+  const t = asked <= 0 ? availableParallelism() : Math.floor(asked);
+  return Math.max(1, Math.min(t, opts.trees));
+}
+
+/**
+ * As fitExtraTrees; with more than one thread (opts.threads) the trees are grown on worker threads
+ * when the worker script is available, else on the calling thread. Every tree depends only on its
+ * own seed, so the forest is identical bit for bit either way.
  */
 export async function fitExtraTreesAsync(
   X: FeatureMatrix,
@@ -156,5 +181,61 @@ export async function fitExtraTreesAsync(
   opts: ForestOptions,
   rows?: Int32Array,
 ): Promise<ExtraTreesForest> {
-  return fitExtraTrees(X, y, opts, rows);
+  const threads = threadCount(opts);
+  const file = threads > 1 ? workerFile() : null;
+  if (!file) return fitExtraTrees(X, y, opts, rows);
+  const sel = selectRows(X, y, rows);
+  checkOptions(opts, sel.n);
+  const seeds = treeSeeds(opts.seed, opts.trees);
+  // Features and targets shared with the workers, not copied per worker.
+  const data = new Float32Array(new SharedArrayBuffer(sel.data.byteLength));
+  data.set(sel.data);
+  const ys = new Float64Array(new SharedArrayBuffer(sel.y.byteLength));
+  ys.set(sel.y);
+  const trees: Tree[] = new Array<Tree>(seeds.length);
+  const jobs: Promise<void>[] = [];
+  const workers: Worker[] = [];
+  for (let w = 0; w < threads; w++) {
+    // Round-robin keeps the workers' loads even (trees of one forest cost about the same).
+    const indices = Int32Array.from(
+      { length: Math.ceil((seeds.length - w) / threads) },
+      (_, i) => w + i * threads,
+    );
+    const input: WorkerInput = {
+      data,
+      y: ys,
+      n: sel.n,
+      k: X.k,
+      indices,
+      seeds: indices.map((i) => seeds[i]),
+    };
+    jobs.push(
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(file, { workerData: input });
+        workers.push(worker);
+        let received = 0;
+        worker.on('message', (msg: WorkerTree) => {
+          trees[msg.index] = Tree.fromArrays(msg);
+          received++;
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code === 0 && received === indices.length) resolve();
+          else
+            reject(
+              new Error(
+                `forest worker exited with code ${code} after ${received} of ${indices.length} trees`,
+              ),
+            );
+        });
+      }),
+    );
+  }
+  try {
+    await Promise.all(jobs);
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+  return new ExtraTreesForest(trees, X.k);
 }

@@ -29,10 +29,33 @@ export class Tree {
     this.nNodeSamples = new Int32Array(capacity);
   }
 
+  /** A tree from node arrays of length nodeCount (e.g. grown on a worker thread). */
+  static fromArrays(a: {
+    nodeCount: number;
+    feature: Int32Array;
+    threshold: Float64Array;
+    left: Int32Array;
+    right: Int32Array;
+    value: Float64Array;
+    impurity: Float64Array;
+    nNodeSamples: Int32Array;
+  }): Tree {
+    const t = new Tree(0);
+    t.nodeCount = a.nodeCount;
+    t.feature = a.feature;
+    t.threshold = a.threshold;
+    t.left = a.left;
+    t.right = a.right;
+    t.value = a.value;
+    t.impurity = a.impurity;
+    t.nNodeSamples = a.nNodeSamples;
+    return t;
+  }
+
   /** Appends a node (children unset) and returns its id; the arrays double when full. */
   addNode(feature: number, threshold: number, impurity: number, nSamples: number, value: number): number {
     const id = this.nodeCount;
-    if (id === this.feature.length) this.resize(id * 2);
+    if (id === this.feature.length) this.resize(Math.max(16, id * 2));
     this.feature[id] = feature;
     this.threshold[id] = threshold;
     this.left[id] = TREE_LEAF;

@@ -5,7 +5,13 @@
  * permutation is numpy's legacy `RandomState(0).shuffle`, each fold's forest is the same as sklearn's.
  * Under 10 runs there is no honest cross-validation: null.
  */
-import { fitExtraTrees, type FeatureMatrix, type ForestOptions } from '../forest/forest.js';
+import {
+  fitExtraTrees,
+  fitExtraTreesAsync,
+  type ExtraTreesForest,
+  type FeatureMatrix,
+  type ForestOptions,
+} from '../forest/forest.js';
 import { MT19937 } from '../forest/random.js';
 import { pairwiseSum } from '../stats/sum.js';
 
@@ -71,6 +77,21 @@ export function r2Score(yTrue: Float64Array, yPred: Float64Array): number {
   return 1 - ssRes / ssTot;
 }
 
+/** One fold of the cross-validation: the rows (indices into X, y) it trains and tests on. */
+function foldRows(rows: Int32Array | undefined, n: number): { train: Int32Array; test: Int32Array }[] {
+  return kFoldSplits(n, FOLDS, KFOLD_SEED).map(({ train, test }) => ({
+    train: rows ? train.map((i) => rows[i]) : train,
+    test: rows ? test.map((i) => rows[i]) : test,
+  }));
+}
+
+function foldScore(forest: ExtraTreesForest, X: FeatureMatrix, y: Float64Array, test: Int32Array): number {
+  return r2Score(
+    Float64Array.from(test, (i) => y[i]),
+    forest.predict(X, test),
+  );
+}
+
 /**
  * 5-fold cross-validated R² of the forest on `rows` of X, y (indices into them; all rows by default).
  * null under 10 runs.
@@ -83,18 +104,24 @@ export function crossValidatedR2(
 ): CvR2 | null {
   const n = rows ? rows.length : X.n;
   if (n < MIN_RUNS) return null;
+  const folds = foldRows(rows, n).map(({ train, test }) =>
+    foldScore(fitExtraTrees(X, y, opts, train), X, y, test),
+  );
+  return { folds, mean: pairwiseSum(folds) / folds.length };
+}
+
+/** As crossValidatedR2, each fold's forest grown with fitExtraTreesAsync (worker threads); same result. */
+export async function crossValidatedR2Async(
+  X: FeatureMatrix,
+  y: Float64Array,
+  opts: ForestOptions,
+  rows?: Int32Array,
+): Promise<CvR2 | null> {
+  const n = rows ? rows.length : X.n;
+  if (n < MIN_RUNS) return null;
   const folds: number[] = [];
-  for (const { train, test } of kFoldSplits(n, FOLDS, KFOLD_SEED)) {
-    const trainRows = rows ? train.map((i) => rows[i]) : train;
-    const testRows = rows ? test.map((i) => rows[i]) : test;
-    const forest = fitExtraTrees(X, y, opts, trainRows);
-    const pred = forest.predict(X, testRows);
-    folds.push(
-      r2Score(
-        Float64Array.from(testRows, (i) => y[i]),
-        pred,
-      ),
-    );
+  for (const { train, test } of foldRows(rows, n)) {
+    folds.push(foldScore(await fitExtraTreesAsync(X, y, opts, train), X, y, test));
   }
   return { folds, mean: pairwiseSum(folds) / folds.length };
 }
