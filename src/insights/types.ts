@@ -12,6 +12,8 @@ export interface ModelQuality {
   readonly threshold: number;
   /** true: the hyperparameters explain no predictable part of the target; importances are not effects. */
   readonly explainsNothing: boolean;
+  /** Per-fold R² of the cross-validation on all runs (= result.cv_r2.folds); null under 10 runs. */
+  readonly cvR2Folds?: number[] | null;
 }
 
 export interface OutlierRun {
@@ -54,6 +56,12 @@ export interface ParameterAdvice {
   readonly levels?: LevelShare[];
   /** Plain sentences: "extend above 0.1", "never among the best: sgd", "looks irrelevant: can be fixed". */
   readonly advice: string[];
+  /** numeric: the best runs sit at this edge of the searched range. */
+  readonly edge?: 'low' | 'high' | null;
+  /** numeric, when it matters: the range the next sweep should search (narrowed or extended). */
+  readonly suggested?: { readonly min: number; readonly max: number };
+  /** categorical/boolean, when it matters: levels the next sweep can drop (never among the best). */
+  readonly dropLevels?: string[];
 }
 
 export interface Interaction {

@@ -1,0 +1,216 @@
+/**
+ * The next sweep as a W&B sweep config: every hyperparameter of the analysis, narrowed or extended
+ * where it matters (advice.ts), unchanged where it does not (nothing is narrowed on the account of a
+ * parameter without a reliable effect). Log-scaled parameters are written as `log_uniform_values`
+ * (raw bounds; `log_uniform` would take natural-log bounds). `method` and `metric` come from the
+ * original sweep; for a runs file: bayes, the target and goal, ranges from the data.
+ */
+import { stringify } from 'yaml';
+import type { Design, Goal, ParameterInfo } from '../design/types.js';
+import { roundDown, roundUp } from './advice.js';
+import { findSpec, isObject, specValues, type Spec } from './sweep-spec.js';
+import type { NextSweep, ParameterAdvice } from './types.js';
+
+/** Parameter names W&B's sweep-config schema accepts. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const METHODS = new Set(['bayes', 'random', 'grid', 'custom']);
+/** Top-level keys of the original config carried over, so the suggestion runs as it is. */
+const CARRIED = ['program', 'command', 'entity', 'project', 'early_terminate', 'run_cap'];
+/** Values per range when the original sweep is a grid (grid needs value lists). */
+const GRID_POINTS = 5;
+
+export interface NextSweepOptions {
+  readonly goal: Goal;
+  readonly sweepConfig: Spec | null;
+  readonly runs: number;
+}
+
+export function nextSweepConfig(
+  design: Design,
+  advice: readonly ParameterAdvice[],
+  opts: NextSweepOptions,
+): NextSweep | null {
+  const original = opts.sweepConfig;
+  const method =
+    typeof original?.method === 'string' && METHODS.has(original.method) ? original.method : 'bayes';
+  const metric =
+    isObject(original?.metric) && typeof original.metric.name === 'string'
+      ? { ...original.metric }
+      : { name: design.target, goal: opts.goal };
+  const byName = new Map(advice.map((a) => [a.parameter, a]));
+  const parameters: Spec = {};
+  const skipped: string[] = [];
+  const changed: string[] = [];
+  for (const p of design.parameters) {
+    const found = findSpec(original, p.name);
+    const path = found?.path ?? [p.name];
+    if (!path.every((key) => NAME.test(key))) {
+      skipped.push(p.name);
+      continue;
+    }
+    const a = byName.get(p.name);
+    let spec: Spec | null;
+    if (p.kind === 'empty' || !a) spec = found ? { ...found.spec } : null;
+    else if (p.kind === 'numeric') spec = numericSpec(p, a, found?.spec ?? null);
+    else spec = levelSpec(p, a, found?.spec ?? null);
+    if (!spec) continue;
+    if (method === 'grid') spec = asGrid(spec);
+    if (a && isChanged(a)) changed.push(p.name);
+    setPath(parameters, path, spec);
+  }
+  if (Object.keys(parameters).length === 0) return null;
+
+  const config: Record<string, unknown> = {};
+  for (const key of CARRIED) if (original && original[key] !== undefined) config[key] = original[key];
+  config.method = method;
+  config.metric = metric;
+  config.parameters = parameters;
+
+  const header = [
+    `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${design.target} (${opts.goal}).`,
+    changed.length > 0
+      ? `# Changed where the best runs point: ${changed.join(', ')}; every other parameter as searched.`
+      : '# No parameter reliably matters: every range is kept as searched.',
+  ];
+  if (skipped.length > 0) header.push(`# Left out (not valid W&B parameter names): ${skipped.join(', ')}`);
+  return { yaml: `${header.join('\n')}\n${stringify(config, { lineWidth: 0 })}`, config };
+}
+
+function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null): Spec | null {
+  const searched = a.searched;
+  if (!searched) return original ? { ...original } : null;
+  const integer = isIntegerParam(p, original);
+  if (!isChanged(a)) {
+    if (original) return { ...original };
+    if (searched.min === searched.max) return { value: searched.min };
+    // the data's extremes, rounded outward: a runs file does not say the bounds that were searched
+    const min = integer ? searched.min : roundDown(searched.min);
+    const max = integer ? searched.max : roundUp(searched.max);
+    return rangeSpec(
+      min > 0 || !(searched.min > 0) ? min : searched.min,
+      max,
+      a.logScale === true,
+      integer,
+      null,
+    );
+  }
+  const { min, max } = a.suggested!;
+  const values = original ? specValues(original) : null;
+  if (values) {
+    const kept = values.filter((v) => typeof v !== 'number' || (v >= min && v <= max));
+    return { values: kept.length > 0 ? kept : values };
+  }
+  if (original && typeof original.distribution === 'string') {
+    const d = original.distribution;
+    if (d === 'q_log_uniform_values' || d === 'q_log_uniform') {
+      return {
+        distribution: 'q_log_uniform_values',
+        min,
+        max,
+        ...(original.q !== undefined ? { q: original.q } : {}),
+      };
+    }
+    if (d === 'q_uniform') return { ...original, min, max };
+    if (
+      ![
+        'uniform',
+        'int_uniform',
+        'log_uniform',
+        'log_uniform_values',
+        'inv_log_uniform',
+        'inv_log_uniform_values',
+      ].includes(d)
+    ) {
+      return { ...original }; // normal, beta, …: no bounds to move
+    }
+  }
+  return rangeSpec(min, max, a.logScale === true, integer, original);
+}
+
+/** Does the advice move this parameter's range or levels (beyond rounding)? */
+export function isChanged(a: ParameterAdvice): boolean {
+  if (!a.matters) return false;
+  if (a.dropLevels && a.dropLevels.length > 0) return true;
+  if (!a.suggested || !a.searched) return false;
+  const { min, max } = a.searched;
+  const t = (v: number): number => (a.logScale && v > 0 ? Math.log10(v) : v);
+  const tol = 0.01 * (t(max) - t(min));
+  return Math.abs(t(a.suggested.min) - t(min)) > tol || Math.abs(t(a.suggested.max) - t(max)) > tol;
+}
+
+function rangeSpec(min: number, max: number, log: boolean, integer: boolean, original: Spec | null): Spec {
+  if (log && min > 0) return { distribution: 'log_uniform_values', min, max };
+  if (integer) return { distribution: 'int_uniform', min: Math.floor(min), max: Math.ceil(max) };
+  const d = original?.distribution;
+  return { distribution: typeof d === 'string' && d === 'uniform' ? d : 'uniform', min, max };
+}
+
+function isIntegerParam(p: ParameterInfo, original: Spec | null): boolean {
+  if (original?.distribution === 'int_uniform') return true;
+  if (original && typeof original.distribution === 'string') return false;
+  const raw = p.raw!;
+  for (const v of raw) if (!Number.isNaN(v) && !Number.isInteger(v)) return false;
+  return true;
+}
+
+function levelSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null): Spec {
+  const drop = new Set(a.matters ? (a.dropLevels ?? []) : []);
+  const originalValues = original ? specValues(original) : null;
+  if (originalValues) {
+    const keptIdx = originalValues.map((v, i) => (drop.has(levelText(v)) ? -1 : i)).filter((i) => i >= 0);
+    if (keptIdx.length === 0 || drop.size === 0) return { ...original };
+    const values = keptIdx.map((i) => originalValues[i]);
+    const probs = Array.isArray(original!.probabilities) ? (original!.probabilities as unknown[]) : null;
+    if (probs && probs.length === originalValues.length) {
+      const kept = keptIdx.map((i) => Number(probs[i]));
+      const total = kept.reduce((s, v) => s + v, 0);
+      if (total > 0) {
+        return {
+          distribution: 'categorical_w_probabilities',
+          values,
+          probabilities: kept.map((v) => v / total),
+        };
+      }
+    }
+    return { values };
+  }
+  const levels = p.kind === 'boolean' ? ['false', 'true'] : p.levels;
+  const seen = (a.levels ?? []).filter((l) => l.shareAll > 0).map((l) => l.level);
+  const kept = seen.filter((l) => !drop.has(l));
+  const chosen = kept.length > 0 ? kept : seen.length > 0 ? seen : levels;
+  return { values: p.kind === 'boolean' ? chosen.map((l) => l === 'true') : chosen };
+}
+
+/** How a sweep-config value reads as a level of the design (booleans and numbers as text). */
+function levelText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A grid needs value lists: a range becomes GRID_POINTS values across it (log-spaced when log). */
+function asGrid(spec: Spec): Spec {
+  if (specValues(spec) || 'value' in spec) return spec;
+  const { min, max, distribution } = spec;
+  if (typeof min !== 'number' || typeof max !== 'number') return spec;
+  const log = typeof distribution === 'string' && distribution.includes('log') && min > 0;
+  const integer = distribution === 'int_uniform';
+  const values: number[] = [];
+  for (let i = 0; i < GRID_POINTS; i++) {
+    const f = i / (GRID_POINTS - 1);
+    let v = log ? 10 ** (Math.log10(min) + f * (Math.log10(max) - Math.log10(min))) : min + f * (max - min);
+    v = integer ? Math.round(v) : Number(v.toPrecision(3));
+    if (!values.includes(v)) values.push(v);
+  }
+  return { values };
+}
+
+function setPath(root: Spec, path: string[], spec: Spec): void {
+  let block = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i];
+    if (!isObject(block[key])) block[key] = { parameters: {} };
+    const entry = block[key] as Spec;
+    if (!isObject(entry.parameters)) entry.parameters = {};
+    block = entry.parameters as Spec;
+  }
+  block[path[path.length - 1]] = spec;
+}
