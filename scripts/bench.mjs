@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// Benchmark: our extra-trees forest against scikit-learn's ExtraTreesRegressor on the same data.
+//
+//   npm run bench                      # both sizes, 250 trees
+//   node scripts/bench.mjs --quick     # smaller sizes, 50 trees (a smoke run)
+//   node scripts/bench.mjs --trees 100 --no-python
+//
+// For each data set (fixed seed: 5,000 runs × 20 columns and 20,000 × 40, some of them one-hot
+// dummies of categorical hyperparameters) it fits our forest (seed 0) on one thread and on all cores,
+// and scikit-learn 1.x (n_jobs=1 and n_jobs=-1) with the first python3 that imports sklearn
+// (Debian's /usr/bin/python3 first). Each measurement runs in its own process, so the peak memory
+// (our maxRSS, Python's ru_maxrss) is that fit's. It prints wall times, ratios, peak memory, and the
+// largest difference between the importances (0 when the trees are the same).
+//
+// The sources are compiled with tsc into build/bench (only src/forest and what it imports), so this
+// works from a fresh clone after `npm ci`. Other timings plug in as sections (see SECTIONS below).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUILD = join(ROOT, 'build', 'bench');
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+};
+
+/** Compiles the forest (and the CV helper) with tsc into build/bench. */
+export function compile() {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const files = ['src/forest/forest.ts', 'src/forest/worker.ts', 'src/insights/cv-r2.ts'].map((f) =>
+    join(ROOT, f),
+  );
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      ...files,
+      '--outDir',
+      BUILD,
+      '--rootDir',
+      ROOT,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--strict',
+    ],
+    { stdio: 'inherit' },
+  );
+}
+
+/**
+ * A sweep-like data set with a fixed seed: numeric hyperparameters (uniform, log-uniform, integer)
+ * and categoricals one-hot encoded, a target that depends on a few of them plus noise.
+ * Returns column-major float64 X and y.
+ */
+export async function makeData(n, numeric, categorical) {
+  const { MT19937 } = await import(pathToFileURL(join(BUILD, 'src', 'forest', 'random.js')).href);
+  const rng = new MT19937(12345);
+  const u = () => rng.nextUint32() / 4294967296;
+  const cols = [];
+  for (let j = 0; j < numeric; j++) {
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (j % 4 === 1)
+        c[i] = 10 ** (-5 + 4 * u()); // learning-rate like
+      else if (j % 4 === 2)
+        c[i] = 16 * (1 + Math.floor(u() * 32)); // integer: units, batch size
+      else if (j % 4 === 3)
+        c[i] = Math.round(u() * 10) / 20; // coarse: dropout in 0.05 steps
+      else c[i] = u();
+    }
+    cols.push(c);
+  }
+  const codes = [];
+  for (const levels of categorical) {
+    const code = Int32Array.from({ length: n }, () => Math.floor(u() * levels));
+    codes.push(code);
+    for (let l = 0; l < levels; l++) cols.push(Float64Array.from(code, (c) => (c === l ? 1 : 0)));
+  }
+  const k = cols.length;
+  const X = new Float64Array(n * k);
+  cols.forEach((c, j) => X.set(c, j * n));
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const lr = Math.log10(cols[1][i]);
+    y[i] =
+      0.9 -
+      0.08 * (lr + 3) ** 2 +
+      0.1 * cols[0][i] -
+      0.2 * (cols[3][i] - 0.2) ** 2 +
+      (codes.length ? 0.05 * codes[0][i] : 0) +
+      0.03 * (u() - 0.5);
+  }
+  return { n, k, X, y };
+}
+
+function writeData(name, d) {
+  const file = join(BUILD, `${name}.bin`);
+  const all = new Float64Array(d.n * d.k + d.n);
+  all.set(d.X);
+  all.set(d.y, d.n * d.k);
+  writeFileSync(file, Buffer.from(all.buffer));
+  return file;
+}
+
+/** Runs a command, parses its last stdout line as JSON. */
+export function timeChild(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.trim().slice(-800)}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+const SKLEARN = `
+import json, resource, sys, time
+import numpy as np
+from sklearn.ensemble import ExtraTreesRegressor
+path, n, k, trees, jobs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+a = np.fromfile(path, dtype='<f8')
+X = a[:n * k].reshape(k, n).T.copy()   # C order, as a DataFrame's .values
+y = a[n * k:].copy()
+t = time.perf_counter()
+f = ExtraTreesRegressor(n_estimators=trees, random_state=0, n_jobs=jobs).fit(X, y)
+seconds = time.perf_counter() - t
+imp = f.feature_importances_
+print(json.dumps({"seconds": seconds, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "importances": [float(v) for v in imp], "nodes": int(sum(e.tree_.node_count for e in f.estimators_))}))
+`;
+
+/** The first python3 that imports sklearn: Debian's first, then the PATH. */
+export function findPython() {
+  const candidates = ['/usr/bin/python3'];
+  const which = spawnSync('which', ['-a', 'python3'], { encoding: 'utf8' });
+  if (which.status === 0) candidates.push(...which.stdout.split('\n').filter(Boolean));
+  for (const py of candidates) {
+    if (!existsSync(py)) continue;
+    const r = spawnSync(py, ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python: py, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
+const secs = (s) => `${s.toFixed(2)} s`;
+
+/** Section: our forest vs scikit-learn on generated data. */
+export async function benchForest({ trees, sizes, python }) {
+  const cores = availableParallelism();
+  for (const size of sizes) {
+    const d = await makeData(size.n, size.numeric, size.categorical);
+    const file = writeData(`data-${size.n}x${d.k}`, d);
+    console.log(
+      `\n## ${size.n.toLocaleString('en')} runs × ${d.k} columns (${size.numeric} numeric, ` +
+        `categoricals ${size.categorical.join('+')} levels one-hot), ${trees} trees, seed 0`,
+    );
+    const rows = [];
+    const child = join(ROOT, 'scripts', 'bench-child.mjs');
+    const ours = (threads) => timeChild(process.execPath, [child, BUILD, file, d.n, d.k, trees, 0, threads]);
+    rows.push(['ours, 1 thread', ours(1)]);
+    if (cores > 1) rows.push([`ours, ${cores} threads`, ours(cores)]);
+    if (python) {
+      const sk = (jobs) => timeChild(python.python, ['-c', SKLEARN, file, d.n, d.k, trees, jobs]);
+      rows.push(['scikit-learn n_jobs=1', sk(1)]);
+      if (cores > 1) rows.push([`scikit-learn n_jobs=-1 (${cores} cores)`, sk(-1)]);
+    }
+    const base = rows.find(([name]) => name === 'scikit-learn n_jobs=1')?.[1];
+    const ref = rows[0][1];
+    console.log(
+      '| fit | wall time | vs sklearn n_jobs=1 | peak memory (RSS) | nodes | max abs Δ importance vs ours 1 thread |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const [name, r] of rows) {
+      const diff = Math.max(...r.importances.map((v, j) => Math.abs(v - ref.importances[j])));
+      const ratio = base ? `${(r.seconds / base.seconds).toFixed(2)}×` : 'n/a';
+      console.log(
+        `| ${name} | ${secs(r.seconds)} | ${ratio} | ${mib(r.maxRssKiB)} | ${r.nodes} | ${diff.toExponential(1)} |`,
+      );
+    }
+    if (base) {
+      const diff = Math.max(...base.importances.map((v, j) => Math.abs(v - ref.importances[j])));
+      console.log(
+        `importances ${diff <= 1e-9 ? 'identical' : 'DIFFER'} (max abs diff ${diff.toExponential(2)})`,
+      );
+    }
+  }
+}
+
+// Sections run in order. To time something else (e.g. the insights vs the base analysis on
+// mnist-pytorch), add `async (ctx) => { ... }` here; ctx has { trees, python, quick, root, build },
+// and timeChild(cmd, args) runs one measurement in its own process (last stdout line = JSON).
+export const SECTIONS = [(ctx) => benchForest(ctx)];
+
+async function main() {
+  const quick = flag('--quick');
+  const trees = Number(option('--trees', quick ? 50 : 250));
+  const sizes = quick
+    ? [
+        { n: 1000, numeric: 14, categorical: [3, 3] },
+        { n: 4000, numeric: 32, categorical: [4, 4] },
+      ]
+    : [
+        { n: 5000, numeric: 14, categorical: [3, 3] },
+        { n: 20000, numeric: 32, categorical: [4, 4] },
+      ];
+  mkdirSync(BUILD, { recursive: true });
+  compile();
+  const python = flag('--no-python') ? null : findPython();
+  console.log(`# sweep-insights forest benchmark`);
+  console.log(
+    `node ${process.version}, ${availableParallelism()} cores; ` +
+      (python
+        ? `scikit-learn ${python.version} (${python.python})`
+        : 'scikit-learn: skipped (no python3 imports sklearn)'),
+  );
+  const ctx = { trees, sizes, python, quick, root: ROOT, build: BUILD };
+  for (const section of SECTIONS) await section(ctx);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
