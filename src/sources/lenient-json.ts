@@ -85,9 +85,9 @@ class LenientParser {
     throw new InputError(`${this.where}: invalid JSON at line ${line}, column ${column}: ${message}`);
   }
 
-  private describe(): string {
-    if (this.i >= this.s.length) return 'end of input';
-    const cp = this.s.codePointAt(this.i)!;
+  private describe(at = this.i): string {
+    if (at >= this.s.length) return 'end of input';
+    const cp = this.s.codePointAt(at)!;
     return `character ${JSON.stringify(String.fromCodePoint(cp))}`;
   }
 
@@ -137,7 +137,7 @@ class LenientParser {
       this.i += w.length;
       return v;
     }
-    return this.fail(`expected a value, found ${this.describe()}`, from);
+    return this.fail(`expected a value, found ${this.describe(from)}`, from);
   }
 
   private enter(): void {
