@@ -576,9 +576,13 @@ function range(min: number, max: number): string {
 
 function adviceLine(a: AdviceSection['rows'][number]): string {
   const parts: string[] = [];
-  if (a.searched)
+  // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
+  if (a.advice.length === 0 && a.searched) {
     parts.push(`searched ${range(a.searched.min, a.searched.max)}${a.logScale ? ' (log)' : ''}`);
-  if (a.best) parts.push(`best runs ${range(a.best.min, a.best.max)}, median ${fmt(a.best.median, 3)}`);
+  }
+  if (a.advice.length === 0 && a.best) {
+    parts.push(`best runs ${range(a.best.min, a.best.max)}, median ${fmt(a.best.median, 3)}`);
+  }
   if (a.levels.length > 0) {
     const levels = [...a.levels]
       .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))

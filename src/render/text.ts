@@ -309,11 +309,12 @@ function advice(s: AdviceSection): string[] {
   const lines = [`  where the best ${s.bestCount} runs sit (parameters that matter first):`];
   for (const a of s.rows) {
     const facts: string[] = [];
-    if (a.searched)
+    // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
+    if (a.advice.length === 0 && a.searched)
       facts.push(
         `searched ${fmt(a.searched.min, 3)} … ${fmt(a.searched.max, 3)}${a.logScale ? ' (log)' : ''}`,
       );
-    if (a.best)
+    if (a.advice.length === 0 && a.best)
       facts.push(`best ${fmt(a.best.min, 3)} … ${fmt(a.best.max, 3)}, median ${fmt(a.best.median, 3)}`);
     if (a.levels.length > 0) {
       const levels = [...a.levels]
