@@ -9,10 +9,10 @@
  * interactions are predictions of 50-tree forests on held-out runs.
  */
 import type { Design, Goal } from '../design/types.js';
-import { toFeatureMatrix } from '../forest/forest.js';
+import { toFeatureMatrix, type FeatureMatrix, type ForestOptions } from '../forest/forest.js';
 import type { CvR2 } from './cv-r2.js';
 import { adviseParameters, bestCountFor, bestRuns } from './advice.js';
-import { cvFromFolds, fitFolds, type FoldFit } from './folds.js';
+import { cvFromFolds, fitFolds, fitFoldsAsync, type FoldFit } from './folds.js';
 import { findInteractions } from './interactions.js';
 import { isLogScaled } from './log-scale.js';
 import { nextSweepConfig } from './next-sweep.js';
@@ -25,7 +25,7 @@ import {
   type GroupSample,
 } from './permutation.js';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLD } from './quality.js';
-import type { Insights, PermutationImportance } from './types.js';
+import type { Insights, OutlierRun, PermutationImportance } from './types.js';
 
 export interface InsightsOptions {
   goal: Goal;
@@ -38,30 +38,76 @@ export interface InsightsOptions {
 }
 
 export function computeInsights(design: Design, opts: InsightsOptions): Insights {
+  const plan = planInsights(design, opts);
+  const full = fitFolds(plan.features, design.y, plan.fullForest, undefined, plan.onFullFold);
+  const clean =
+    full && plan.keep
+      ? fitFolds(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
+      : null;
+  return finishInsights(design, opts, plan, full, clean);
+}
+
+/** As computeInsights, the fold forests grown on `threads` worker threads; the same result. */
+export async function computeInsightsAsync(
+  design: Design,
+  opts: InsightsOptions & { threads?: number },
+): Promise<Insights> {
+  const plan = planInsights(design, opts);
+  const full = await fitFoldsAsync(plan.features, design.y, plan.fullForest, undefined, plan.onFullFold);
+  const clean =
+    full && plan.keep
+      ? await fitFoldsAsync(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
+      : null;
+  return finishInsights(design, opts, plan, full, clean);
+}
+
+interface Plan {
+  readonly features: FeatureMatrix;
+  readonly outliers: OutlierRun[];
+  /** Runs kept for the outlier-free cross-validation; null when none were flagged. */
+  readonly keep: Int32Array | null;
+  readonly fullForest: ForestOptions;
+  readonly cleanForest: ForestOptions;
+  readonly onFullFold: (f: number) => void;
+  readonly onCleanFold: (f: number) => void;
+}
+
+function planInsights(design: Design, opts: InsightsOptions & { threads?: number }): Plan {
+  const progress = opts.onProgress ?? (() => {});
+  const { n } = design;
+  const outliers = findOutliers(design.y, design.rows);
+  let keep: Int32Array | null = null;
+  if (outliers.length > 0) {
+    const flagged = new Set(outliers.map((o) => o.index));
+    keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !flagged.has(i));
+  }
+  const threads = opts.threads ?? 1;
+  return {
+    features: toFeatureMatrix(design.X, n, design.k),
+    outliers,
+    keep,
+    fullForest: { trees: opts.trees, seed: opts.seed, threads },
+    // the outlier-free folds feed the verdict and the permutations: PERMUTATION_TREES trees suffice
+    cleanForest: { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads },
+    onFullFold: (f) => progress(`cross-validation: fold ${f + 1} of 5 (${opts.trees} trees)`),
+    onCleanFold: (f) =>
+      progress(`cross-validation without ${outliers.length} outlier runs: fold ${f + 1} of 5`),
+  };
+}
+
+function finishInsights(
+  design: Design,
+  opts: InsightsOptions,
+  plan: Plan,
+  full: FoldFit[] | null,
+  clean: FoldFit[] | null,
+): Insights {
   const progress = opts.onProgress ?? (() => {});
   const threshold = opts.threshold ?? DEFAULT_QUALITY_THRESHOLD;
-  const { n, k, y } = design;
-  const features = toFeatureMatrix(design.X, n, k);
+  const { n, y } = design;
+  const { features, outliers } = plan;
   const constantTarget = y.every((v) => v === y[0]);
-
-  // 1. model quality: the recipe's cross-validation, and the same without diverged runs
-  const outliers = findOutliers(y, design.rows);
-  const full = fitFolds(features, y, { trees: opts.trees, seed: opts.seed }, undefined, (f) =>
-    progress(`cross-validation: fold ${f + 1} of 5 (${opts.trees} trees)`),
-  );
   const cv: CvR2 | null = full ? cvFromFolds(full) : null;
-  let clean: FoldFit[] | null = null;
-  if (full && outliers.length > 0) {
-    const flagged = new Set(outliers.map((o) => o.index));
-    const keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !flagged.has(i));
-    clean = fitFolds(
-      features,
-      y,
-      { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed },
-      keep,
-      (f) => progress(`cross-validation without ${outliers.length} outlier runs: fold ${f + 1} of 5`),
-    );
-  }
   const quality = assessQuality({
     cvR2: cv?.mean ?? null,
     cvR2WithoutOutliers: clean ? cvFromFolds(clean).mean : null,

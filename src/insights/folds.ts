@@ -5,6 +5,7 @@
  */
 import {
   fitExtraTrees,
+  fitExtraTreesAsync,
   type ExtraTreesForest,
   type FeatureMatrix,
   type ForestOptions,
@@ -38,21 +39,55 @@ export function fitFolds(
   rows?: Int32Array,
   onFold?: (fold: number) => void,
 ): FoldFit[] | null {
-  const n = rows ? rows.length : X.n;
-  if (n < CV_MIN_RUNS) return null;
-  const fits: FoldFit[] = [];
-  kFoldSplits(n, CV_FOLDS, KFOLD_SEED).forEach(({ train, test }, f) => {
+  const splits = foldSplits(X.n, rows);
+  if (!splits) return null;
+  return splits.map(({ train, test }, f) => {
     onFold?.(f);
-    const trainRows = rows ? train.map((i) => rows[i]) : train;
-    const testRows = rows ? test.map((i) => rows[i]) : test;
-    const forest = fitExtraTrees(X, y, opts, trainRows);
-    const r2 = r2Score(
-      Float64Array.from(testRows, (i) => y[i]),
-      forest.predict(X, testRows),
-    );
-    fits.push({ train: trainRows, test: testRows, forest, r2 });
+    return score(fitExtraTrees(X, y, opts, train), X, y, train, test);
   });
+}
+
+/** As fitFolds, each fold's forest grown with fitExtraTreesAsync (worker threads); the same forests. */
+export async function fitFoldsAsync(
+  X: FeatureMatrix,
+  y: Float64Array,
+  opts: ForestOptions,
+  rows?: Int32Array,
+  onFold?: (fold: number) => void,
+): Promise<FoldFit[] | null> {
+  const splits = foldSplits(X.n, rows);
+  if (!splits) return null;
+  const fits: FoldFit[] = [];
+  for (let f = 0; f < splits.length; f++) {
+    onFold?.(f);
+    const { train, test } = splits[f];
+    fits.push(score(await fitExtraTreesAsync(X, y, opts, train), X, y, train, test));
+  }
   return fits;
+}
+
+/** The folds as indices into X (through `rows` when given); null under CV_MIN_RUNS runs. */
+function foldSplits(total: number, rows?: Int32Array): { train: Int32Array; test: Int32Array }[] | null {
+  const n = rows ? rows.length : total;
+  if (n < CV_MIN_RUNS) return null;
+  return kFoldSplits(n, CV_FOLDS, KFOLD_SEED).map(({ train, test }) => ({
+    train: rows ? train.map((i) => rows[i]) : train,
+    test: rows ? test.map((i) => rows[i]) : test,
+  }));
+}
+
+function score(
+  forest: ExtraTreesForest,
+  X: FeatureMatrix,
+  y: Float64Array,
+  train: Int32Array,
+  test: Int32Array,
+): FoldFit {
+  const r2 = r2Score(
+    Float64Array.from(test, (i) => y[i]),
+    forest.predict(X, test),
+  );
+  return { train, test, forest, r2 };
 }
 
 /** The cross-validated R² of fold fits: per fold and mean (as cross_val_score(...).mean()). */
