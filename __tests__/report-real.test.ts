@@ -1,17 +1,14 @@
 /**
- * The report on the real pipeline (sources → design → statistics → insights), on bundled datasets.
- * Gates are hand-made outcomes here (src/gates/rules.ts is another module's); the rest is real.
+ * The report on the real pipeline: runAnalysis (sources → design → statistics → insights → gates) on
+ * bundled datasets, then the report model and every renderer.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Analysis } from '../src/analysis/analysis.js';
-import { computeResult, withCvR2 } from '../src/analysis/compute-result.js';
-import { constantParameters, findBestRun, idLikeParameters } from '../src/analysis/run-facts.js';
-import { buildDesign } from '../src/design/build-design.js';
+import { runAnalysis } from '../src/analysis/run-analysis.js';
 import type { Goal } from '../src/design/types.js';
-import { computeInsights } from '../src/insights/compute-insights.js';
-import { readRunsFile } from '../src/sources/read-runs.js';
+import { parseRules } from '../src/gates/rules.js';
 import { buildReportModel } from '../src/report/model.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
@@ -22,53 +19,31 @@ import { mermaidParser } from './fixtures/report/mermaid-parse.js';
 const ROOT = join(import.meta.dirname, '..');
 const MARKER = '<!-- sweep-insights:real -->';
 
-async function realAnalysis(dataset: string, trees: number): Promise<Analysis> {
+async function realAnalysis(dataset: string, trees: number, where: string[] = []): Promise<Analysis> {
   const dir = join(ROOT, 'examples', dataset);
   const [target, goal] = readFileSync(join(dir, 'target.txt'), 'utf8').trim().split(/\s+/) as [string, Goal];
   const params = readFileSync(join(dir, 'params.txt'), 'utf8').trim().split(',');
-  const source = `examples/${dataset}/runs.csv`;
-  const table = await readRunsFile(join(dir, 'runs.csv'));
-  const design = buildDesign(table, { target, params });
-  const base = await computeResult(design, { trees, seed: 0 });
-  const insights = computeInsights(design, {
+  return runAnalysis({
+    runsFile: join(dir, 'runs.csv'),
+    target,
     goal,
+    params,
+    where,
     trees,
     seed: 0,
-    logScaled: base.ols_standardized?.log_scaled,
+    rules: parseRules(['runs >= 50', `importance(${JSON.stringify(params[0])}) >= 0.5`]),
+    insights: true,
   });
-  const q = insights.quality;
-  const result = withCvR2(base, q.cvR2 === null ? null : { folds: [...(q.cvR2Folds ?? [])], mean: q.cvR2 });
-  const best = findBestRun(table, design, goal);
-  return {
-    request: { target, goal, goalAssumed: false, goalReason: 'given', params, trees, seed: 0 },
-    source,
-    table,
-    filters: { text: [], removed: 0 },
-    design,
-    result,
-    best,
-    constantParameters: constantParameters(design),
-    idLikeParameters: idLikeParameters(design),
-    insights,
-    gates: [
-      {
-        rule: { text: 'runs >= 50', metric: 'runs', name: null, op: '>=', threshold: 50 },
-        value: design.n,
-        passed: design.n >= 50,
-        unreliable: false,
-      },
-    ],
-    sweep: null,
-  };
 }
 
 describe('report on the real pipeline', () => {
-  for (const [dataset, trees] of [
-    ['hpbandster-mnist-cnn', 250],
-    ['autosklearn-wide', 20],
+  for (const [dataset, trees, where] of [
+    ['hpbandster-mnist-cnn', 250, []],
+    ['autosklearn-wide', 20, []],
+    ['mnist-pytorch', 30, ['batch_size >= 32']],
   ] as const) {
     it(dataset, { timeout: 120_000 }, async () => {
-      const analysis = await realAnalysis(dataset, trees);
+      const analysis = await realAnalysis(dataset, trees, [...where]);
       const model = buildReportModel(analysis);
       const parse = await mermaidParser();
       for (const charts of ['quickchart', 'mermaid', 'none'] as const) {
@@ -83,6 +58,8 @@ describe('report on the real pipeline', () => {
       const md = renderMarkdown(model, { maxChars: 1_000_000, charts: 'none' });
       expect(md).toContain('### What to try next');
       expect(md).toContain('OLS Regression Results');
+      expect(md).toMatch(/\| (✅|❌) \| runs &gt;= 50 \|/);
+      if (where.length > 0) expect(md).toMatch(/removed by --where “batch\\_size &gt;= 32”/);
       expect(renderText(model)).toContain(analysis.request.target);
     });
   }
