@@ -1,9 +1,10 @@
 /**
  * Thin singular value decomposition in float64 for the OLS fit (algorithms.md §3.1, §5.3): Householder
  * QR with column pivoting of the tall matrix, then one-sided (Hestenes) Jacobi on the transposed
- * triangular factor (Drmač–Veselić preconditioning). One-sided
- * Jacobi gives the small singular values with high relative accuracy, which is what the pseudo-inverse
- * cutoff, the rank and the condition number of a nearly collinear design depend on.
+ * triangular factor (Drmač–Veselić preconditioning, so a few sweeps suffice). One-sided Jacobi gives
+ * the small singular values with high relative accuracy, which is what the pseudo-inverse cutoff,
+ * the rank and the condition number of a nearly collinear design depend on. Exactly dependent
+ * columns come out with singular values of exactly 0 (LAPACK leaves ~1e-16·s_max there instead).
  *
  * A wide matrix (rows < columns, e.g. 205 runs × 227 dummies) is decomposed through its transpose.
  */
