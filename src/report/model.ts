@@ -806,7 +806,7 @@ function qualitySection(analysis: Analysis): QualitySection | null {
     heading: 'Model quality',
     priority: PRIORITY.quality,
     cvR2: q ? q.cvR2 : (result.cv_r2?.mean ?? null),
-    cvR2Folds: result.cv_r2 ? [...result.cv_r2.folds] : null,
+    cvR2Folds: result.cv_r2 ? [...result.cv_r2.folds] : q?.cvR2Folds ? [...q.cvR2Folds] : null,
     cvR2WithoutOutliers: q?.cvR2WithoutOutliers ?? null,
     threshold: q?.threshold ?? null,
     explainsNothing: q ? q.explainsNothing : null,
