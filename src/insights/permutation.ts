@@ -4,9 +4,11 @@
  * run still has exactly one level), and the importance is the drop in held-out R². Seeded repeats
  * per fold give folds × repeats values; their t interval says whether the drop is above 0.
  *
- * Cost: predictions only, on the first `trees` trees of each fold forest (a forest of its own: the
- * first t trees of a seeded forest are the seeded forest of t trees). 50 trees predict within a
- * fraction of a percent of 250 while costing a fifth, which keeps the insights within budget.
+ * Cost: predictions only, on the first `trees` (25) trees of each fold forest (a forest of its own:
+ * the first t trees of a seeded forest are the seeded forest of t trees) and on at most 250 held-out
+ * runs per fold. On the examples the mean drops of 25, 50 and 250 trees agree within the intervals
+ * (random-control: −0.116 with 50 and with 250 trees in scikit-learn), at a tenth of the cost, which
+ * keeps the insights within about 5× one forest fit.
  */
 import type { FeatureMatrix } from '../forest/forest.js';
 import type { Tree } from '../forest/tree.js';
@@ -240,7 +242,12 @@ export function tInterval(values: Float64Array): { mean: number; sd: number; low
   return { mean, sd, low: mean - half, high: mean + half };
 }
 
-export function summarizePermutation(parameter: string, drops: Float64Array): PermutationImportance {
+/** The 95% interval of the drops; `matters` when it lies above 0 on a model that predicts something. */
+export function summarizePermutation(
+  parameter: string,
+  drops: Float64Array,
+  reliable = true,
+): PermutationImportance {
   const { mean, sd, low, high } = tInterval(drops);
-  return { parameter, mean, sd, low, high, matters: low > 0 };
+  return { parameter, mean, sd, low, high, matters: reliable && low > 0 };
 }

@@ -34,7 +34,10 @@ export interface PermutationImportance {
   /** 95% interval: mean ± t(0.975, m−1)·sd/√m over the m values. */
   readonly low: number;
   readonly high: number;
-  /** The interval lies above 0. */
+  /**
+   * The interval lies above 0 and the model predicts something (quality.explainsNothing false): on a
+   * model that explains nothing an interval above 0 is no effect, and `matters` stays false.
+   */
   readonly matters: boolean;
 }
 
