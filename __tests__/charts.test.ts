@@ -201,6 +201,38 @@ describe('chart data', () => {
   });
 });
 
+describe('many levels', () => {
+  it('a categorical with 50 long non-ASCII levels: the 20 most frequent drawn, URL under 8 KB', async () => {
+    const n = 500;
+    const r = rng(9);
+    const names = Array.from({ length: 50 }, (_, k) => `${'語'.repeat(38)}${String(k).padStart(2, '0')}`);
+    const level = Array.from({ length: n }, (_, i) => names[(i * i) % 50]);
+    const model = buildReportModel(
+      makeAnalysis({
+        target: 'score',
+        goal: 'maximize',
+        y: Array.from({ length: n }, () => r()),
+        params: [
+          { name: 'tokenizer', kind: 'categorical', values: level },
+          { name: 'x', kind: 'numeric', values: Array.from({ length: n }, () => r()) },
+        ],
+      }),
+    );
+    const chart = buildCharts(model).targets.find((t) => t.parameter === 'tokenizer')!;
+    expect(chart.bins).toHaveLength(20);
+    expect(chart.omittedLevels).toBe(names.length - 20 - names.filter((l) => !level.includes(l)).length);
+    const image = targetImage(chart);
+    expect(image.url.length).toBeLessThan(MAX_URL_LENGTH);
+    const config = chartConfig(image.url) as { data: { labels: string[]; datasets: Dataset[] } };
+    expect(config.data.labels).toHaveLength(20);
+    expect(config.data.datasets[0].data).toEqual(chart.bins.map((b) => b.mean));
+    const md = renderMarkdown(model, { maxChars: 1e6, charts: 'mermaid' });
+    const parse = await mermaidParser();
+    for (const block of mermaidBlocks(md)) await expect(parse(block)).resolves.toBeTruthy();
+    expect(md).toMatch(/\d+ less frequent levels not drawn/);
+  });
+});
+
 describe('mermaid charts', () => {
   let parse: (text: string) => Promise<unknown>;
   beforeAll(async () => {

@@ -467,7 +467,8 @@ function chartBlock(chart: Chart, opts: MarkdownOptions): string {
         : opts.charts === 'mermaid'
           ? `per bin${chart.logScale ? ' (log-spaced)' : ''}`
           : `per bin${chart.logScale ? ' (log-spaced)' : ''}, with every run as a point and the best ${chart.bestCount} in red`;
-    text = `${escapeText(chart.title)}: mean and ${chart.goal === 'maximize' ? 'highest' : 'lowest'} value ${bins}.${caption}`;
+    const omitted = chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '';
+    text = `${escapeText(chart.title)}: mean and ${chart.goal === 'maximize' ? 'highest' : 'lowest'} value ${bins}.${caption}${omitted}`;
   }
   return `**${escapeCell(chart.title)}**\n\n${graphic}\n\n${text}\n\n${details('the numbers', numbers)}`;
 }

@@ -70,6 +70,8 @@ export interface TargetChart {
   readonly points: TargetPoint[];
   readonly bins: TargetBin[];
   readonly bestCount: number;
+  /** Categorical: levels left out of the chart and its table (the least frequent ones). */
+  readonly omittedLevels: number;
 }
 
 export type Chart = ImportanceChart | TargetChart;
@@ -127,8 +129,10 @@ function targetChart(section: ChartsSection, s: ParameterSeries, maxBins: number
   }));
   const label = axisLabel(s.parameter, LABEL_LENGTH);
   const logScale = s.logScale && s.x.every((x) => x > 0);
-  const bins =
-    s.kind === 'categorical' ? levelBins(s, maximize) : numericBins(s, maxBins, logScale, maximize);
+  const { bins, omitted } =
+    s.kind === 'categorical'
+      ? levelBins(s, maximize)
+      : { bins: numericBins(s, maxBins, logScale, maximize), omitted: 0 };
   return {
     kind: 'target',
     title: `${axisLabel(section.target, LABEL_LENGTH)} against ${label}`,
@@ -141,6 +145,7 @@ function targetChart(section: ChartsSection, s: ParameterSeries, maxBins: number
     points,
     bins,
     bestCount: section.bestCount,
+    omittedLevels: omitted,
   };
 }
 
@@ -156,12 +161,17 @@ function accumulate(acc: Acc, y: number, maximize: boolean): void {
   if (acc.count === 1 || (maximize ? y > acc.best : y < acc.best)) acc.best = y;
 }
 
-function levelBins(s: ParameterSeries, maximize: boolean): TargetBin[] {
+/** Most levels drawn: the most frequent ones (ties: level order), shown in level order. */
+export const MAX_LEVELS = 20;
+
+function levelBins(s: ParameterSeries, maximize: boolean): { bins: TargetBin[]; omitted: number } {
   const accs: Acc[] = s.levels.map(() => ({ count: 0, sum: 0, best: NaN }));
   for (let i = 0; i < s.x.length; i++) accumulate(accs[s.x[i]], s.y[i], maximize);
+  const used = accs.map((a, k) => k).filter((k) => accs[k].count > 0);
+  const kept = new Set([...used].sort((a, b) => accs[b].count - accs[a].count || a - b).slice(0, MAX_LEVELS));
   const bins: TargetBin[] = [];
   accs.forEach((a, k) => {
-    if (a.count === 0) return;
+    if (!kept.has(k)) return;
     bins.push({
       label: axisLabel(s.levels[k], LABEL_LENGTH),
       low: null,
@@ -172,7 +182,7 @@ function levelBins(s: ParameterSeries, maximize: boolean): TargetBin[] {
       best: roundSig(a.best, CHART_DIGITS),
     });
   });
-  return bins;
+  return { bins, omitted: used.length - kept.size };
 }
 
 function numericBins(s: ParameterSeries, maxBins: number, logScale: boolean, maximize: boolean): TargetBin[] {

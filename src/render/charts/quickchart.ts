@@ -129,7 +129,13 @@ export function targetImage(chart: TargetChart, host?: string): QuickChartImage 
       },
       options: { title: { display: true, text: chart.title } },
     };
-    return { url: urlOf(config, endpoint, 600, 320), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
+    const url = urlOf(config, endpoint, 600, 320);
+    if (url.length >= MAX_URL_LENGTH) {
+      // Only very long non-ASCII level names get here: number the bars (the table names them, in order).
+      const numbered = { ...config, data: { ...config.data, labels: chart.bins.map((_, i) => `#${i + 1}`) } };
+      return { url: urlOf(numbered, endpoint, 600, 320), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
+    }
+    return { url, alt: chart.title, pointsShown: 0, pointsTotal: 0 };
   }
   const maximize = chart.goal === 'maximize';
   let limit = 160;
