@@ -151,24 +151,12 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
   const k = features.length;
   const X = new Float64Array(n * k);
   const scratch = new Float64Array(n);
-  params.forEach((_, j) => {
+  for (let j = 0; j < params.length; j++) {
     const t = typed[j];
-    if (t.kind === 'numeric' || t.kind === 'boolean') {
-      const raw = t.raw!;
-      // pandas `mean()` = numpy's pairwise sum over the column with NaN → 0, over the present count.
-      for (let i = 0; i < n; i++) scratch[i] = Number.isNaN(raw[i]) ? 0 : raw[i];
-      const mean = pairwiseSum(scratch, 0, n) / t.present;
-      const off = columnsOf[j][0] * n;
-      for (let i = 0; i < n; i++) X[off + i] = Number.isNaN(raw[i]) ? mean : raw[i];
-    } else if (t.kind === 'categorical') {
-      const codes = t.codes!;
-      const cols = columnsOf[j];
-      for (let i = 0; i < n; i++) {
-        const c = codes[i];
-        if (c >= 0) X[cols[c] * n + i] = 1;
-      }
-    }
-  });
+    if (t.kind === 'numeric' || t.kind === 'boolean')
+      fillNumeric(X, columnsOf[j][0] * n, t.raw!, t.present, scratch);
+    else if (t.kind === 'categorical') fillDummies(X, n, columnsOf[j], t.codes!);
+  }
 
   const parameters: ParameterInfo[] = params.map((name, j) => {
     const t = typed[j];
@@ -196,6 +184,36 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
     rows,
     runs: { total, used, droppedNoTarget: total - used },
   };
+}
+
+/** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
+function fillNumeric(
+  X: Float64Array,
+  offset: number,
+  raw: Float64Array,
+  present: number,
+  scratch: Float64Array,
+): void {
+  const n = raw.length;
+  // pandas 1.5 `mean()` is numpy's pairwise sum over the whole column with NaN → 0, over the count
+  // (bottleneck is bypassed for means): the same sum order gives the same last bits.
+  for (let i = 0; i < n; i++) {
+    const v = raw[i];
+    scratch[i] = v === v ? v : 0;
+  }
+  const mean = pairwiseSum(scratch, 0, n) / present;
+  for (let i = 0; i < n; i++) {
+    const v = raw[i];
+    X[offset + i] = v === v ? v : mean;
+  }
+}
+
+/** One 0/1 column per level (`get_dummies`); a missing value (-1) leaves all of them 0. */
+function fillDummies(X: Float64Array, n: number, columns: number[], codes: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c >= 0) X[columns[c] * n + i] = 1;
+  }
 }
 
 /** A dummy named like another design column (recipe.md §5) would make two columns one name. */

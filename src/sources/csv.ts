@@ -14,6 +14,9 @@ import { InputError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
 import { assertText, checkFile, emptyFileError, fileError, SNIFF_BYTES } from './text-file.js';
 
+/** Distinct values pooled per column before pooling stops for it. */
+const POOL_MAX = 1024;
+
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -182,6 +185,12 @@ function headerName(name: string, index: number): string {
 class ColumnSink {
   columns: string[] | null = null;
   data: string[][] = [];
+  /**
+   * Per column, one string per distinct value while there are few: a hyperparameter column repeats a
+   * handful of values, and keeping one copy of each makes a large file cost far less memory and
+   * garbage collection. Null once a column turns out to have many values.
+   */
+  pools: (Map<string, string> | null)[] = [];
   rows = 0;
 
   constructor(private readonly where: string) {}
@@ -199,7 +208,18 @@ class ColumnSink {
       );
     }
     const data = this.data;
-    for (let j = 0; j < width; j++) data[j].push(fields[j]);
+    const pools = this.pools;
+    for (let j = 0; j < width; j++) {
+      let cell = fields[j];
+      const pool = pools[j];
+      if (pool !== null) {
+        const same = pool.get(cell);
+        if (same !== undefined) cell = same;
+        else if (pool.size < POOL_MAX) pool.set(cell, cell);
+        else pools[j] = null; // many distinct values (a metric, an id): stop pooling this column
+      }
+      data[j].push(cell);
+    }
     this.rows++;
   };
 
@@ -219,6 +239,7 @@ class ColumnSink {
     }
     this.columns = names;
     this.data = names.map(() => []);
+    this.pools = names.map(() => new Map<string, string>());
   }
 }
 

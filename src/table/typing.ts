@@ -34,10 +34,83 @@ export const NA_TOKENS: ReadonlySet<string> = new Set([
   'null',
 ]);
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const INF = /^([+-]?)inf(inity)?$/i;
-const BOOL_TRUE = 'true';
-const BOOL_FALSE = 'false';
+/** Python's `str.isspace()` for the characters `str.strip()` removes (JS `trim()` differs: \x1c–\x1f, \x85, \ufeff). */
+function isPySpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+/** `text.strip()` as Python does it. */
+export function pyStrip(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isPySpace(text.charCodeAt(a))) a++;
+  while (b > a && isPySpace(text.charCodeAt(b - 1))) b--;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$` on an already stripped string, without a regex. ASCII
+ * digits only: Python's `\d` would also take other scripts' digits (`１`); such cells are categorical here.
+ */
+function isDecimal(t: string): boolean {
+  const n = t.length;
+  let i = 0;
+  let c = t.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  const intFrom = i;
+  while (i < n && isDigit(t.charCodeAt(i))) i++;
+  const intDigits = i - intFrom;
+  if (i < n && t.charCodeAt(i) === 46) {
+    i++;
+    const fracFrom = i;
+    while (i < n && isDigit(t.charCodeAt(i))) i++;
+    if (intDigits === 0 && i === fracFrom) return false;
+  } else if (intDigits === 0) {
+    return false;
+  }
+  if (i < n) {
+    c = t.charCodeAt(i);
+    if (c !== 101 && c !== 69) return false;
+    i++;
+    c = t.charCodeAt(i);
+    if (c === 43 || c === 45) i++;
+    const expFrom = i;
+    while (i < n && isDigit(t.charCodeAt(i))) i++;
+    if (i === expFrom) return false;
+  }
+  return i === n;
+}
+
+/** `[+-]?(inf|infinity)` in any case, stripped: the sign's infinity, else 0. */
+function infinitySign(t: string): number {
+  let i = 0;
+  let sign = 1;
+  const c = t.charCodeAt(0);
+  if (c === 43 || c === 45) {
+    i = 1;
+    if (c === 45) sign = -1;
+  }
+  const rest = t.length - i;
+  if (rest !== 3 && rest !== 8) return 0;
+  const word = t.slice(i).toLowerCase();
+  return word === 'inf' || word === 'infinity' ? sign : 0;
+}
 
 /** A CSV cell that pandas reads as missing. */
 export function isNaText(text: string): boolean {
@@ -45,23 +118,24 @@ export function isNaText(text: string): boolean {
 }
 
 /**
- * The number a CSV cell holds by the recipe's rule (trimmed; regex or ±inf/infinity, any case), or
- * null when it is no number. ±Infinity is returned as such: the caller decides what it means.
+ * The number a CSV cell holds by the recipe's rule (stripped; the regex, or ±inf/infinity in any
+ * case), or null when it is no number. ±Infinity is returned as such: the caller decides what it means.
  */
 export function csvNumber(text: string): number | null {
-  const t = text.trim();
+  const t = pyStrip(text);
   if (t.length === 0) return null;
-  if (NUMBER.test(t)) return Number(t);
-  const m = INF.exec(t);
-  if (m) return m[1] === '-' ? -Infinity : Infinity;
-  return null;
+  if (isDecimal(t)) return Number(t);
+  const inf = infinitySign(t);
+  return inf === 0 ? null : inf * Infinity;
 }
 
-/** `true`/`false` in any case, trimmed (pandas' reading as the oracle applies it), else null. */
+/** `true`/`false` in any case, stripped (as the oracle reads booleans), else null. */
 export function csvBoolean(text: string): boolean | null {
-  const t = text.trim().toLowerCase();
-  if (t === BOOL_TRUE) return true;
-  if (t === BOOL_FALSE) return false;
+  const t = pyStrip(text);
+  if (t.length !== 4 && t.length !== 5) return null;
+  const lower = t.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
   return null;
 }
 
@@ -81,8 +155,8 @@ export function targetNumber(cell: Cell, textual: boolean): number {
   if (cell === null) return Number.NaN;
   if (textual) {
     if (typeof cell !== 'string' || NA_TOKENS.has(cell)) return Number.NaN;
-    const t = cell.trim();
-    if (!NUMBER.test(t)) return Number.NaN;
+    const t = pyStrip(cell);
+    if (t.length === 0 || !isDecimal(t)) return Number.NaN;
     const v = Number(t);
     return Number.isFinite(v) ? v : Number.NaN;
   }
@@ -123,7 +197,7 @@ export interface TypedColumn {
 /** The text of a JSON value as a level of a mixed column (recipe.md §4). */
 export function jsonLevelText(cell: string | number | boolean): string {
   if (typeof cell === 'string') return cell;
-  if (typeof cell === 'boolean') return cell ? BOOL_TRUE : BOOL_FALSE;
+  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
   return String(cell);
 }
 
@@ -138,42 +212,51 @@ function empty(): TypedColumn {
 
 function typeTextColumn(cells: readonly Cell[], rows: Int32Array): TypedColumn {
   const n = rows.length;
-  let anyPresent = false;
-  let allNumbers = true;
-  let allBooleans = true;
-  for (let i = 0; i < n; i++) {
-    const c = cells[rows[i]];
-    if (c === null) continue;
-    const text = typeof c === 'string' ? c : String(c);
-    if (NA_TOKENS.has(text)) continue;
-    anyPresent = true;
-    if (allNumbers && csvNumber(text) === null) allNumbers = false;
-    if (allBooleans && csvBoolean(text) === null) allBooleans = false;
-    if (!allNumbers && !allBooleans) break;
-  }
-  if (!anyPresent) return empty();
-  if (allNumbers || allBooleans) {
-    const raw = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = cells[rows[i]];
-      const text = c === null ? '' : typeof c === 'string' ? c : String(c);
-      if (NA_TOKENS.has(text)) {
-        raw[i] = Number.NaN;
-      } else if (allNumbers) {
-        const v = csvNumber(text)!;
-        raw[i] = Number.isFinite(v) ? v : Number.NaN; // ±inf in a hyperparameter counts as missing
-      } else {
-        raw[i] = csvBoolean(text) ? 1 : 0;
-      }
-    }
-    return numericColumn(raw, allNumbers ? 'numeric' : 'boolean');
-  }
   const text: (string | null)[] = new Array<string | null>(n);
+  let anyPresent = false;
   for (let i = 0; i < n; i++) {
     const c = cells[rows[i]];
     const t = c === null ? null : typeof c === 'string' ? c : String(c);
-    text[i] = t === null || NA_TOKENS.has(t) ? null : t;
+    if (t === null || NA_TOKENS.has(t)) {
+      text[i] = null;
+    } else {
+      text[i] = t;
+      anyPresent = true;
+    }
   }
+  if (!anyPresent) return empty();
+  // numeric: every present value a number (one pass that also converts)
+  const raw = new Float64Array(n);
+  let numeric = true;
+  for (let i = 0; i < n; i++) {
+    const t = text[i];
+    if (t === null) {
+      raw[i] = Number.NaN;
+      continue;
+    }
+    const v = csvNumber(t);
+    if (v === null) {
+      numeric = false;
+      break;
+    }
+    raw[i] = Number.isFinite(v) ? v : Number.NaN; // ±inf in a hyperparameter counts as missing
+  }
+  if (numeric) return numericColumn(raw, 'numeric');
+  let boolean = true;
+  for (let i = 0; i < n; i++) {
+    const t = text[i];
+    if (t === null) {
+      raw[i] = Number.NaN;
+      continue;
+    }
+    const b = csvBoolean(t);
+    if (b === null) {
+      boolean = false;
+      break;
+    }
+    raw[i] = b ? 1 : 0;
+  }
+  if (boolean) return numericColumn(raw, 'boolean');
   return categoricalColumn(text);
 }
 
@@ -214,17 +297,19 @@ function typeJsonColumn(cells: readonly Cell[], rows: Int32Array): TypedColumn {
 }
 
 function numericColumn(raw: Float64Array, kind: 'numeric' | 'boolean'): TypedColumn {
+  const values = new Float64Array(raw.length);
   let present = 0;
-  const seen = new Set<number>();
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];
-    if (Number.isNaN(v)) continue;
-    present++;
-    seen.add(v);
+    if (v === v) values[present++] = v; // not NaN
   }
   // A numeric column whose only values were ±inf is empty (the oracle drops it the same way).
   if (present === 0) return empty();
-  return { kind, raw, codes: null, levels: [], present, distinct: seen.size };
+  // distinct by sorting (numeric order; 0 and -0 count once, as a Set would count them)
+  const sorted = values.subarray(0, present).sort();
+  let distinct = 1;
+  for (let i = 1; i < present; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return { kind, raw, codes: null, levels: [], present, distinct };
 }
 
 function categoricalColumn(text: (string | null)[]): TypedColumn {
