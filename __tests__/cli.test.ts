@@ -51,8 +51,16 @@ describe('cli: help and usage', () => {
     expectOneLineError(run(['analyse']), 2, /unknown command "analyse"/);
     expectOneLineError(run(['analyze', '--runs', MNIST, '--bogus']), 2, /--bogus/);
     expectOneLineError(run(['analyze']), 2, /--runs FILE or --sweep/);
-    expectOneLineError(run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--trees', 'many']), 2, /--trees/);
-    expectOneLineError(run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--goal', 'up']), 2, /--goal/);
+    expectOneLineError(
+      run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--trees', 'many']),
+      2,
+      /--trees/,
+    );
+    expectOneLineError(
+      run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--goal', 'up']),
+      2,
+      /--goal/,
+    );
   });
 });
 
@@ -67,8 +75,18 @@ describe('cli: bad input is one line, exit code 2, and no output file', () => {
     ['ok.csv', 'a,b,y\n1,x,3\n4,z,6\n', ['--target', 'nope', '--params', 'a'], /nope/],
     ['ok2.csv', 'a,b,y\n1,x,3\n4,z,6\n', ['--target', 'y', '--params', 'a,zzz'], /zzz/],
     ['text-target.csv', 'a,b,y\n1,x,good\n4,z,bad\n', ['--target', 'y', '--params', 'a'], /y/],
-    ['bad.json', '[\n {"a": 1, "y": 2},\n {"a": 2, "y": }\n]\n', ['--target', 'y', '--params', 'a'], /line 3/],
-    ['binary.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]), ['--target', 'y', '--params', 'a'], /text/i],
+    [
+      'bad.json',
+      '[\n {"a": 1, "y": 2},\n {"a": 2, "y": }\n]\n',
+      ['--target', 'y', '--params', 'a'],
+      /line 3/,
+    ],
+    [
+      'binary.csv',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]),
+      ['--target', 'y', '--params', 'a'],
+      /text/i,
+    ],
     ['flat.csv', 'a,b,y\n1,x,3\n4,z,6\n', ['--target', 'y'], /--params.*a, b, y|a, b, y.*--params/],
   ];
   for (const [name, content, args, pattern] of cases) {
@@ -87,7 +105,17 @@ describe('cli: bad input is one line, exit code 2, and no output file', () => {
   }
 
   it('a bad gate rule is a usage error that quotes the rule', () => {
-    const r = run(['analyze', '--runs', HPB, '--target', 'validation_accuracy', '--params', HPB_PARAMS, '--fail-on', 'importance(lr) >>= 2']);
+    const r = run([
+      'analyze',
+      '--runs',
+      HPB,
+      '--target',
+      'validation_accuracy',
+      '--params',
+      HPB_PARAMS,
+      '--fail-on',
+      'importance(lr) >>= 2',
+    ]);
     expectOneLineError(r, 2, /importance\(lr\) >>= 2/);
   });
 });
@@ -95,8 +123,25 @@ describe('cli: bad input is one line, exit code 2, and no output file', () => {
 describe('cli: analyze', () => {
   it('prints the report, writes JSON, Markdown and the next sweep, deterministic byte for byte', () => {
     const dir = tempDir();
-    const outputs = (tag: string) => ['--json', join(dir, `${tag}.json`), '--markdown', join(dir, `${tag}.md`), '--next-sweep', join(dir, `${tag}.yaml`)];
-    const args = ['analyze', '--runs', HPB, '--target', 'validation_accuracy', '--params', HPB_PARAMS, '--trees', '50'];
+    const outputs = (tag: string) => [
+      '--json',
+      join(dir, `${tag}.json`),
+      '--markdown',
+      join(dir, `${tag}.md`),
+      '--next-sweep',
+      join(dir, `${tag}.yaml`),
+    ];
+    const args = [
+      'analyze',
+      '--runs',
+      HPB,
+      '--target',
+      'validation_accuracy',
+      '--params',
+      HPB_PARAMS,
+      '--trees',
+      '50',
+    ];
     const a = run([...args, ...outputs('a')]);
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
@@ -109,13 +154,40 @@ describe('cli: analyze', () => {
       expect(readFileSync(join(dir, `b.${ext}`), 'utf8')).toBe(readFileSync(join(dir, `a.${ext}`), 'utf8'));
     }
     const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['target', 'runs', 'parameters', 'features', 'correlations', 'ols', 'importances', 'parameter_importances', 'spearman', 'ols_standardized', 'cv_r2']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining([
+        'target',
+        'runs',
+        'parameters',
+        'features',
+        'correlations',
+        'ols',
+        'importances',
+        'parameter_importances',
+        'spearman',
+        'ols_standardized',
+        'cv_r2',
+      ]),
+    );
     expect(json.goal).toEqual({ direction: 'maximize', assumed: true, reason: expect.any(String) });
   });
 
   it('assumes minimize for a loss and says so', () => {
     const dir = tempDir();
-    const r = run(['analyze', '--runs', join(ROOT, 'examples', 'hiplot-ml1', 'runs.csv'), '--target', 'best_valid_ppl', '--params', 'dropout,embedding_size,lr', '--trees', '20', '--no-insights', '--json', join(dir, 'r.json')]);
+    const r = run([
+      'analyze',
+      '--runs',
+      join(ROOT, 'examples', 'hiplot-ml1', 'runs.csv'),
+      '--target',
+      'best_valid_ppl',
+      '--params',
+      'dropout,embedding_size,lr',
+      '--trees',
+      '20',
+      '--no-insights',
+      '--json',
+      join(dir, 'r.json'),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/minimize/);
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).goal.direction).toBe('minimize');
@@ -123,7 +195,22 @@ describe('cli: analyze', () => {
 
   it('--where keeps matching runs only', () => {
     const dir = tempDir();
-    const r = run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--params', 'activation,learning_rate', '--where', 'budget>=50', '--trees', '10', '--no-insights', '--json', join(dir, 'w.json')]);
+    const r = run([
+      'analyze',
+      '--runs',
+      MNIST,
+      '--target',
+      'accuracy',
+      '--params',
+      'activation,learning_rate',
+      '--where',
+      'budget>=50',
+      '--trees',
+      '10',
+      '--no-insights',
+      '--json',
+      join(dir, 'w.json'),
+    ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 'w.json'), 'utf8'));
     expect(json.filters.removed).toBeGreaterThan(0);
@@ -132,7 +219,24 @@ describe('cli: analyze', () => {
 
   it('a failing gate exits 1 after writing the report, naming the rule', () => {
     const dir = tempDir();
-    const r = run(['analyze', '--runs', HPB, '--target', 'validation_accuracy', '--params', HPB_PARAMS, '--trees', '20', '--no-insights', '--fail-on', 'runs >= 100000', '--fail-on', 'best >= 0', '--markdown', join(dir, 'g.md')]);
+    const r = run([
+      'analyze',
+      '--runs',
+      HPB,
+      '--target',
+      'validation_accuracy',
+      '--params',
+      HPB_PARAMS,
+      '--trees',
+      '20',
+      '--no-insights',
+      '--fail-on',
+      'runs >= 100000',
+      '--fail-on',
+      'best >= 0',
+      '--markdown',
+      join(dir, 'g.md'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/runs >= 100000/);
     expect(r.stderr).not.toMatch(/best >= 0/);

@@ -13,14 +13,22 @@ import { compareToOracle } from './helpers/parity.js';
 const ORACLE = join(__dirname, 'fixtures', 'oracle');
 
 interface Fixture {
-  engine: { trees: number; seed: number; reference: string; input: { file: string; sha256: string; target: string; params: string[] } };
+  engine: {
+    trees: number;
+    seed: number;
+    reference: string;
+    input: { file: string; sha256: string; target: string; params: string[] };
+  };
   [key: string]: unknown;
 }
 
 const fixtures = readdirSync(ORACLE)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((f) => ({ name: f.replace(/\.json$/, ''), doc: JSON.parse(readFileSync(join(ORACLE, f), 'utf8')) as Fixture }));
+  .map((f) => ({
+    name: f.replace(/\.json$/, ''),
+    doc: JSON.parse(readFileSync(join(ORACLE, f), 'utf8')) as Fixture,
+  }));
 
 describe('parity with the reference libraries', () => {
   it('covers the nine datasets and the edge cases', () => {

@@ -11,30 +11,63 @@ export interface Mismatch {
   tolerance: string;
 }
 
-type Tol = { kind: 'rel'; rel: number; abs: number } | { kind: 'abs'; abs: number } | { kind: 'exact' } | { kind: 'skip' } | { kind: 'magnitude' };
+type Tol =
+  | { kind: 'rel'; rel: number; abs: number }
+  | { kind: 'abs'; abs: number }
+  | { kind: 'exact' }
+  | { kind: 'skip' }
+  | { kind: 'magnitude' };
 
 const RANK_DEFICIENT_ONLY = new Set([
-  'rank', 'k_constant', 'df_model', 'df_resid', 'nobs', 'rsquared', 'rsquared_adj', 'fvalue', 'f_pvalue',
-  'llf', 'aic', 'bic', 'omnibus', 'omnibus_pvalue', 'durbin_watson', 'jarque_bera', 'jarque_bera_pvalue',
-  'skew', 'kurtosis',
+  'rank',
+  'k_constant',
+  'df_model',
+  'df_resid',
+  'nobs',
+  'rsquared',
+  'rsquared_adj',
+  'fvalue',
+  'f_pvalue',
+  'llf',
+  'aic',
+  'bic',
+  'omnibus',
+  'omnibus_pvalue',
+  'durbin_watson',
+  'jarque_bera',
+  'jarque_bera_pvalue',
+  'skew',
+  'kurtosis',
 ]);
 
 function olsTolerance(key: string, cond: number, rankDeficient: boolean): Tol {
   if (rankDeficient && !RANK_DEFICIENT_ONLY.has(key)) return { kind: 'skip' };
   const fit = Math.max(1e-9, 50 * (Number.isFinite(cond) ? cond : 1e16) * EPS);
   switch (key) {
-    case 'nobs': case 'rank': case 'k_constant': case 'df_model': case 'df_resid':
-    case 'features': case 'log_scaled':
+    case 'nobs':
+    case 'rank':
+    case 'k_constant':
+    case 'df_model':
+    case 'df_resid':
+    case 'features':
+    case 'log_scaled':
       return { kind: 'exact' };
-    case 'pvalues': case 'conf_int': case 'f_pvalue':
+    case 'pvalues':
+    case 'conf_int':
+    case 'f_pvalue':
       return { kind: 'rel', rel: 1e-6, abs: 1e-12 };
     case 'condition_number':
       return { kind: 'rel', rel: 1e-6, abs: 0 };
     case 'smallest_eigenvalue':
       return { kind: 'magnitude' };
-    case 'omnibus': case 'durbin_watson': case 'jarque_bera': case 'skew': case 'kurtosis':
+    case 'omnibus':
+    case 'durbin_watson':
+    case 'jarque_bera':
+    case 'skew':
+    case 'kurtosis':
       return { kind: 'rel', rel: 1e-7, abs: 1e-12 };
-    case 'omnibus_pvalue': case 'jarque_bera_pvalue':
+    case 'omnibus_pvalue':
+    case 'jarque_bera_pvalue':
       return { kind: 'rel', rel: 1e-6, abs: 1e-12 };
     default: // params, bse, tvalues, rsquared, rsquared_adj, fvalue, llf, aic, bic
       return { kind: 'rel', rel: fit, abs: 0 };
@@ -43,16 +76,22 @@ function olsTolerance(key: string, cond: number, rankDeficient: boolean): Tol {
 
 function topTolerance(key: string): Tol {
   switch (key) {
-    case 'correlations': case 'spearman':
+    case 'correlations':
+    case 'spearman':
       return { kind: 'rel', rel: 1e-9, abs: 1e-12 };
-    case 'importances': case 'parameter_importances': case 'cv_r2':
+    case 'importances':
+    case 'parameter_importances':
+    case 'cv_r2':
       return { kind: 'abs', abs: 1e-9 };
     default:
       return { kind: 'exact' };
   }
 }
 
-export function compareToOracle(actual: Record<string, unknown>, expected: Record<string, unknown>): Mismatch[] {
+export function compareToOracle(
+  actual: Record<string, unknown>,
+  expected: Record<string, unknown>,
+): Mismatch[] {
   const out: Mismatch[] = [];
   for (const key of Object.keys(expected)) {
     if (key === 'engine') continue;
@@ -92,7 +131,7 @@ function scaleOf(v: unknown): number {
 
 function compareValue(path: string, a: unknown, e: unknown, tol: Tol, out: Mismatch[], group: unknown): void {
   if (tol.kind === 'skip') return;
-  const fail = (why = describe(tol)) => out.push({ path, expected: e, actual: a, tolerance: why });
+  const fail = (why = describe(tol)): void => void out.push({ path, expected: e, actual: a, tolerance: why });
   if (e === null) {
     if (!(a === null || (typeof a === 'number' && !Number.isFinite(a)))) fail('null');
     return;
@@ -114,10 +153,22 @@ function compareValue(path: string, a: unknown, e: unknown, tol: Tol, out: Misma
     if (tol.kind === 'exact' && JSON.stringify(ea) !== JSON.stringify(aa)) return fail('same keys in order');
     for (const k of ea) {
       if (!(k in (a as object))) {
-        out.push({ path: `${path}.${k}`, expected: (e as Record<string, unknown>)[k], actual: undefined, tolerance: 'key present' });
+        out.push({
+          path: `${path}.${k}`,
+          expected: (e as Record<string, unknown>)[k],
+          actual: undefined,
+          tolerance: 'key present',
+        });
         continue;
       }
-      compareValue(`${path}.${k}`, (a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], tol, out, group);
+      compareValue(
+        `${path}.${k}`,
+        (a as Record<string, unknown>)[k],
+        (e as Record<string, unknown>)[k],
+        tol,
+        out,
+        group,
+      );
     }
     return;
   }
@@ -144,8 +195,11 @@ function close(a: number, e: number, tol: Tol, group: unknown): boolean {
 
 function describe(t: Tol): string {
   switch (t.kind) {
-    case 'rel': return `rel ${t.rel.toExponential(1)} (abs ${t.abs})`;
-    case 'abs': return `abs ${t.abs}`;
-    default: return t.kind;
+    case 'rel':
+      return `rel ${t.rel.toExponential(1)} (abs ${t.abs})`;
+    case 'abs':
+      return `abs ${t.abs}`;
+    default:
+      return t.kind;
   }
 }

@@ -38,10 +38,16 @@ export async function computeResult(
     for (const j of p.columns) sum += imp[j];
     parameterImportances[p.name] = sum;
   }
-  const ols = constantTarget ? null : fitOls(design.X, design.n, design.k, design.y, design.features).toJSON();
+  const ols = constantTarget
+    ? null
+    : fitOls(design.X, design.n, design.k, design.y, design.features).toJSON();
   return {
     target: design.target,
-    runs: { total: design.runs.total, used: design.runs.used, dropped_no_target: design.runs.droppedNoTarget },
+    runs: {
+      total: design.runs.total,
+      used: design.runs.used,
+      dropped_no_target: design.runs.droppedNoTarget,
+    },
     parameters: Object.fromEntries(design.parameters.map((p) => [p.name, p.kind])),
     dropped_parameters: [...design.dropped],
     features: [...design.features],

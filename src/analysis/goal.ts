@@ -25,7 +25,11 @@ export function goalFromName(target: string): Goal {
   return nameWords(target).some((w) => MINIMIZE_WORDS.has(w)) ? 'minimize' : 'maximize';
 }
 
-export function decideGoal(target: string, explicit?: Goal, sweepMetric?: { name: string; goal: Goal } | null): GoalDecision {
+export function decideGoal(
+  target: string,
+  explicit?: Goal,
+  sweepMetric?: { name: string; goal: Goal } | null,
+): GoalDecision {
   if (explicit) return { goal: explicit, assumed: false, reason: 'given with --goal' };
   if (sweepMetric && sweepMetric.name === target) {
     return { goal: sweepMetric.goal, assumed: false, reason: "the sweep's metric goal" };

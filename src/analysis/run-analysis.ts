@@ -13,10 +13,11 @@ import type { RunsTable } from '../table/runs-table.js';
 import { UsageError } from '../errors.js';
 import type { Rule } from '../gates/types.js';
 import { checkRuleNames, evaluateRules } from '../gates/rules.js';
-import { computeInsights } from '../insights/compute-insights.js';
+import { computeInsightsAsync } from '../insights/compute-insights.js';
+import { toFeatureMatrix } from '../forest/forest.js';
 import type { Analysis, AnalysisRequest, SweepInfo } from './analysis.js';
 import { decideGoal } from './goal.js';
-import { computeResult } from './compute-result.js';
+import { computeResult, withCvR2 } from './compute-result.js';
 import { findBestRun, constantParameters, idLikeParameters, varyingConfigKeys } from './run-facts.js';
 
 export interface AnalysisInput {
@@ -113,20 +114,29 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
 
   // 4. statistics: the notebook's (parity) and the insights beside them
   progress(`fitting ${input.trees} extra trees on ${design.n} runs × ${design.k} columns`);
-  const result = await computeResult(design, { trees: input.trees, seed: input.seed, threads: input.threads });
+  const features = toFeatureMatrix(design.X, design.n, design.k);
+  const forest = { trees: input.trees, seed: input.seed, threads: input.threads };
+  const base = await computeResult(design, forest, features);
   let insights = null;
-  if (input.insights && design.n >= 2) {
+  let cv;
+  if (input.insights) {
     progress('cross-validating the forest and permuting each hyperparameter (insights)');
-    insights = computeInsights(design, {
+    insights = await computeInsightsAsync(design, {
       goal: goal.goal,
       trees: input.trees,
       seed: input.seed,
+      threads: input.threads,
       threshold: input.qualityThreshold,
       sweepConfig: sweep?.config ?? null,
-      logScaled: result.ols_standardized?.log_scaled,
+      logScaled: base.ols_standardized?.log_scaled,
       onProgress: progress,
     });
+    const folds = insights.quality.cvR2Folds;
+    cv = folds && insights.quality.cvR2 !== null ? { folds: [...folds], mean: insights.quality.cvR2 } : null;
+  } else {
+    cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
   }
+  const result = withCvR2(base, cv);
 
   const best = findBestRun(table, design, goal.goal);
   const gates = evaluateRules(input.rules, {
@@ -153,7 +163,12 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
 }
 
 /** recipe.md §1: --params wins; a sweep's `parameters` block; W&B-shaped records' config keys; else ask. */
-function chooseParams(table: RunsTable, given: string[] | undefined, sweep: SweepInfo | null, target: string): string[] {
+function chooseParams(
+  table: RunsTable,
+  given: string[] | undefined,
+  sweep: SweepInfo | null,
+  target: string,
+): string[] {
   if (given && given.length > 0) return resolveParams(table, given);
   if (sweep) {
     const fromConfig = sweep.parameters.filter((p) => table.columns.includes(p) && p !== target);

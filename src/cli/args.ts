@@ -190,7 +190,9 @@ export function parseCommandLine(argv: string[]): Command {
     debug: v.debug ?? false,
   };
   if (command === 'analyze' && !options.runs === !options.sweep) {
-    throw new UsageError('analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)');
+    throw new UsageError(
+      'analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)',
+    );
   }
   return { kind: command, options };
 }
@@ -215,7 +217,13 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
 }
 
-function integer(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+function integer(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
@@ -226,6 +234,7 @@ function integer(value: string | undefined, flag: string, fallback: number, min:
 function number(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const x = Number(value);
-  if (!Number.isFinite(x) || x <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(x) || x <= 0)
+    throw new UsageError(`${flag} must be a positive number, got "${value}"`);
   return x;
 }

@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 export const DEMO = {
   dataset: 'mnist-pytorch',
   target: 'accuracy',
-  params: ['activation', 'batch_size', 'dropout_rate', 'learning_rate', 'model', 'num_neurons_layer1', 'num_neurons_layer2'],
+  params: [
+    'activation',
+    'batch_size',
+    'dropout_rate',
+    'learning_rate',
+    'model',
+    'num_neurons_layer1',
+    'num_neurons_layer2',
+  ],
 } as const;
 
 export function examplesDir(): string {

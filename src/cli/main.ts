@@ -2,7 +2,7 @@
  * The CLI: parse → analyse → render → write files → (comment) → exit code. Thin on purpose; each
  * step lives in its own module.
  */
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { EXIT, describeError, exitCodeOf, UsageError, type ExitCode } from '../errors.js';
 import { parseCommandLine, type AnalyzeOptions } from './args.js';
 import { DEMO, examplesDir } from './examples.js';
@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     const options = command.options;
     debug = options.debug;
     if (command.kind === 'demo') {
-      options.runs = join(examplesDir(), DEMO.dataset, 'runs.csv');
+      options.runs = displayPath(join(examplesDir(), DEMO.dataset, 'runs.csv'));
       options.target = DEMO.target;
       options.params = [...DEMO.params];
     }
@@ -90,7 +90,11 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
   if (options.markdown) {
     outputs.push([
       options.markdown,
-      renderMarkdown(model, { maxChars: 1_000_000, charts: options.charts, quickchartHost: options.quickchartHost }),
+      renderMarkdown(model, {
+        maxChars: 1_000_000,
+        charts: options.charts,
+        quickchartHost: options.quickchartHost,
+      }),
     ]);
   }
   if (options.nextSweep) {
@@ -111,4 +115,10 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     io.stderr(`gate failed: ${g.rule.text} (measured ${g.value === null ? 'n/a' : g.value})\n`);
   }
   return failed.length > 0 ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** A path relative to the working directory when it lies below it: reports read the same on every machine. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
