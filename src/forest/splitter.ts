@@ -233,16 +233,23 @@ export function partition(
   thr: number,
   rights: Int32Array,
 ): number {
-  let nl = 0;
-  for (let p = start; p < end; p++) nl += +(xf[p] <= thr);
-  const pos = start + nl;
-  if (pos === end) return pos;
-  // Right-going samples of the left region, ascending (branch-free compaction).
-  let s = 0;
-  for (let p = start; p < pos; p++) {
-    rights[s] = p;
-    s += +(xf[p] > thr);
+  // Right-going positions, ascending (branch-free compaction: always store, advance on right).
+  let nr = 0;
+  for (let p = start; p < end; p++) {
+    rights[nr] = p;
+    nr += +(xf[p] > thr);
   }
+  const pos = end - nr;
+  if (nr === 0) return pos;
+  // s = how many of them lie in the left region [start, pos): the first index with rights[·] ≥ pos.
+  let lo = 0;
+  let hi = nr;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rights[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  let s = lo;
   // The sample waiting to be placed at the top of the current segment of the right region.
   let pending: number;
   const first = samples[pos];
@@ -260,7 +267,7 @@ export function partition(
     // next right-going sample of the left region, which becomes pending. Right-going: v moves down.
     samples[q - 1] = v + isLeft * (pending - v);
     s -= isLeft;
-    const i = rights[s < 0 ? 0 : s];
+    const i = rights[s];
     const atI = samples[i];
     samples[i] = atI + isLeft * (v - atI);
     pending += isLeft * (atI - pending);
