@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { isMap, isScalar, parse, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const TEXT = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+const ACTION = parse(TEXT) as {
+  runs: { using: string; main: string };
+  branding: { icon: string; color: string };
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+};
+
+const INPUTS = [
+  'sweep',
+  'wandb-api-key',
+  'wandb-base-url',
+  'runs-file',
+  'params',
+  'target',
+  'goal',
+  'states',
+  'wait',
+  'wait-timeout',
+  'trees',
+  'seed',
+  'github-token',
+  'comment',
+  'comment-key',
+  'pr-number',
+  'job-summary',
+  'charts',
+  'quickchart-host',
+  'fail-on',
+];
+const OUTPUTS = [
+  'results-path',
+  'report-path',
+  'top-parameter',
+  'importances',
+  'gate',
+  'failed-rules',
+  'comment-url',
+  'next-sweep-path',
+];
+
+describe('action.yml', () => {
+  test('validates against the GitHub Action metadata schema (SchemaStore)', () => {
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, '__tests__/fixtures/github/action.schema.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(ACTION);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  test('the schema check is not vacuous: an extra key, an unknown runtime or an unquoted default fail', () => {
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, '__tests__/fixtures/github/action.schema.json'), 'utf8'),
+    );
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate({ ...ACTION, extra: 1 })).toBe(false);
+    expect(validate({ ...ACTION, runs: { using: 'node18', main: 'dist/index.js' } })).toBe(false);
+    expect(
+      validate({ ...ACTION, inputs: { ...ACTION.inputs, trees: { description: 'x', default: 250 } } }),
+    ).toBe(false);
+  });
+
+  test('node24, dist/index.js, branding', () => {
+    expect(ACTION.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(ACTION.branding.icon).toBeTruthy();
+    expect(ACTION.branding.color).toBeTruthy();
+  });
+
+  test('inputs and outputs: exactly the documented names', () => {
+    expect(Object.keys(ACTION.inputs).sort()).toEqual([...INPUTS].sort());
+    expect(Object.keys(ACTION.outputs).sort()).toEqual([...OUTPUTS].sort());
+  });
+
+  test('every default is a quoted string in the YAML source', () => {
+    const doc = parseDocument(TEXT);
+    const inputs = doc.get('inputs') as YAMLMap;
+    expect(isMap(inputs)).toBe(true);
+    let defaults = 0;
+    for (const pair of inputs.items) {
+      const input = pair.value as YAMLMap;
+      const node = input.get('default', true);
+      if (node === undefined) continue;
+      defaults++;
+      expect(isScalar(node)).toBe(true);
+      expect(
+        [Scalar.QUOTE_SINGLE, Scalar.QUOTE_DOUBLE],
+        `default of ${String((pair.key as Scalar).value)}`,
+      ).toContain((node as Scalar).type);
+    }
+    expect(defaults).toBeGreaterThanOrEqual(9);
+  });
+
+  test('defaults as the issue asks', () => {
+    const d = (name: string): string | undefined => ACTION.inputs[name].default;
+    expect(d('trees')).toBe('250');
+    expect(d('seed')).toBe('0');
+    expect(d('github-token')).toBe('${{ github.token }}');
+    expect(d('comment')).toBe('update');
+    expect(d('job-summary')).toBe('true');
+    expect(d('charts')).toBe('auto');
+    expect(d('quickchart-host')).toBe('quickchart.io');
+    expect(d('comment-key')).toBeUndefined();
+    expect(d('pr-number')).toBeUndefined();
+  });
+
+  test('the code reads exactly the inputs action.yml declares', () => {
+    const source = readFileSync(join(ROOT, 'src/action/inputs.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/get\((?:get, )?'([a-z-]+)'/g)].map((m) => m[1]));
+    for (const m of source.matchAll(/(?:boolean|integer|positiveNumber)\(get, '([a-z-]+)'/g)) read.add(m[1]);
+    expect([...read].sort()).toEqual([...INPUTS].sort());
+  });
+});
