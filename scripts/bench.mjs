@@ -16,7 +16,7 @@
 // works from a fresh clone after `npm ci`. Other timings plug in as sections (see SECTIONS below).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -133,10 +133,12 @@ a = np.fromfile(path, dtype='<f8')
 X = a[:n * k].reshape(k, n).T.copy()   # C order, as a DataFrame's .values
 y = a[n * k:].copy()
 t = time.perf_counter()
+c = time.process_time()
 f = ExtraTreesRegressor(n_estimators=trees, random_state=0, n_jobs=jobs).fit(X, y)
 seconds = time.perf_counter() - t
+cpu = time.process_time() - c
 imp = f.feature_importances_
-print(json.dumps({"seconds": seconds, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "importances": [float(v) for v in imp], "nodes": int(sum(e.tree_.node_count for e in f.estimators_))}))
 `;
 
@@ -179,14 +181,15 @@ export async function benchForest({ trees, sizes, python }) {
     const base = rows.find(([name]) => name === 'scikit-learn n_jobs=1')?.[1];
     const ref = rows[0][1];
     console.log(
-      '| fit | wall time | vs sklearn n_jobs=1 | peak memory (RSS) | nodes | max abs Δ importance vs ours 1 thread |',
+      '| fit | wall time | vs sklearn n_jobs=1 | CPU time | vs sklearn n_jobs=1 | peak memory (RSS) | nodes | max abs Δ importance vs ours 1 thread |',
     );
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, r] of rows) {
       const diff = Math.max(...r.importances.map((v, j) => Math.abs(v - ref.importances[j])));
-      const ratio = base ? `${(r.seconds / base.seconds).toFixed(2)}×` : 'n/a';
+      const ratio = (a, b) => (base ? `${(a / b).toFixed(2)}×` : 'n/a');
       console.log(
-        `| ${name} | ${secs(r.seconds)} | ${ratio} | ${mib(r.maxRssKiB)} | ${r.nodes} | ${diff.toExponential(1)} |`,
+        `| ${name} | ${secs(r.seconds)} | ${ratio(r.seconds, base?.seconds)} | ${secs(r.cpuSeconds)} | ` +
+          `${ratio(r.cpuSeconds, base?.cpuSeconds)} | ${mib(r.maxRssKiB)} | ${r.nodes} | ${diff.toExponential(1)} |`,
       );
     }
     if (base) {
@@ -220,7 +223,10 @@ async function main() {
   const python = flag('--no-python') ? null : findPython();
   console.log(`# sweep-insights forest benchmark`);
   console.log(
-    `node ${process.version}, ${availableParallelism()} cores; ` +
+    `node ${process.version}, ${availableParallelism()} cores, load average ` +
+      `${loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')} (other processes slow the wall times: compare CPU times too); ` +
       (python
         ? `scikit-learn ${python.version} (${python.python})`
         : 'scikit-learn: skipped (no python3 imports sklearn)'),

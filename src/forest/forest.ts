@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors.js';
 import { buildTree } from './builder.js';
 import { treeSeeds } from './random.js';
 import { Tree } from './tree.js';
@@ -31,7 +32,17 @@ export interface FeatureMatrix {
 /** Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit). */
 export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureMatrix {
   if (X.length !== n * k) throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
-  return { n, k, data: Float32Array.from(X) };
+  const data = Float32Array.from(X);
+  for (let p = 0; p < data.length; p++) {
+    if (!Number.isFinite(data[p])) {
+      // scikit-learn refuses these too ("Input contains NaN, infinity or a value too large for float32").
+      throw new InputError(
+        `design column ${Math.floor(p / n) + 1}, run ${(p % n) + 1}: ${X[p]} is not a finite float32 ` +
+          'value, which the extra trees need; rescale the hyperparameter (e.g. log10) or drop that run',
+      );
+    }
+  }
+  return { n, k, data };
 }
 
 export class ExtraTreesForest {
