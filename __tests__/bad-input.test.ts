@@ -126,7 +126,7 @@ describe('files that cannot be read as runs', () => {
     );
     const numbers = bad('not-objects.json');
     expect(await message(() => readRunsFile(numbers))).toBe(
-      `${numbers}: run 1 is a number, not a run object ({"name": value, …})`,
+      `${numbers}: run 1 (line 1) is not a run object ({"name": value, …})`,
     );
     expect(await message(() => parseJsonRuns('[]', 'r.json'))).toBe('r.json holds no runs (an empty array)');
   });

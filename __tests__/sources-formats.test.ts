@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CsvParser, parseCsvText } from '../src/sources/csv.js';
 import { parseJsonLenient } from '../src/sources/lenient-json.js';
+import { JsonArrayScanner } from '../src/sources/json.js';
 import { tableFromRecords } from '../src/sources/records.js';
 import { detectFormat, readRunsFile, sniff } from '../src/sources/read-runs.js';
 import { buildDesign, resolveParams, targetCandidates } from '../src/design/build-design.js';
@@ -154,6 +155,58 @@ describe('lenient JSON', () => {
     expect(v).toHaveLength(20_000);
     expect(v[0].summary.loss).toBeNaN();
     expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe('streamed JSON arrays', () => {
+  const text =
+    '\ufeff [\n {"a": "x]}\\"{[", "b": [1, {"c": NaN}]},\r\n' +
+    '{"a": "é😀", "n": {"d": -Infinity}}\n,{}\n] \n';
+
+  function scan(pieces: string[]): unknown[] {
+    const out: unknown[] = [];
+    const scanner = new JsonArrayScanner('runs.json', (v) => out.push(v));
+    for (const p of pieces) scanner.push(p);
+    scanner.end();
+    return out;
+  }
+
+  test('elements as the whole-document parse gives them, however the text is cut', () => {
+    const whole = parseJsonLenient(text.slice(1));
+    expect(scan([text])).toEqual(whole);
+    for (let cut = 0; cut <= text.length; cut++)
+      expect(scan([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
+    expect(scan([...text])).toEqual(whole);
+  });
+
+  test.each([
+    ['[{"a": 1},]', 'line 1, column 11: expected a run object after \',\', found character "]"'],
+    ['[{"a": 1} {"a": 2}]', "line 1, column 11: expected ',' or ']' in an array, found character \"{\""],
+    ['[{"a": 1}] x', 'line 1, column 12: unexpected character "x" after the end of the JSON value'],
+    ['[{"a": 1},\n {"a": 2', "line 2, column 9: expected ',' or '}' in an object, found end of input"],
+    ['[{"a": 1}', "line 1, column 10: expected ',' or ']' in an array, found end of input"],
+    ['[\n  {"a": 1,\n   "b": nope}]', 'line 3, column 9: expected a value, found character "n"'],
+    ['[\n  {"a": 1, "b": nope}]', 'line 2, column 17: expected a value, found character "n"'],
+  ])('%j is refused at its place', (bad, where) => {
+    expect(() => scan([bad])).toThrow(`runs.json: invalid JSON at ${where}`);
+  });
+
+  test('an element that is not an object', () => {
+    expect(() => scan(['[{"a": 1},\n "x"]'])).toThrow('runs.json: run 2 (line 2) is not a run object');
+  });
+
+  test('a large file streams with lenient tokens', async () => {
+    const runs = Array.from({ length: 30_000 }, (_, i) => ({
+      config: { lr: { value: (i % 10) / 100 }, opt: { value: i % 3 ? 'adam' : 'sgd' } },
+      summary: { loss: i % 50 === 0 ? 'NAN_TOKEN' : i / 3, text: 'a ] } [ { \\ " b' },
+    }));
+    const path = file('big.json', lenientText(runs));
+    const t = await readRunsFile(path);
+    expect(t.rowCount).toBe(30_000);
+    expect(t.configKeys).toEqual(['lr', 'opt']);
+    expect(t.cells.get('loss')![0]).toBeNaN();
+    expect(t.cells.get('loss')![3]).toBe(1);
+    expect(t.cells.get('text')![29_999]).toBe('a ] } [ { \\ " b');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * A JSONL (NDJSON) runs file: one run object per line, blank lines skipped. Streamed line by line:
- * only the current chunk and the parsed runs are held.
+ * only the current chunk is held, and each run's cells go to the table as soon as it is parsed.
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -8,12 +8,12 @@ import { InputError } from '../errors.js';
 import type { RunsTable } from '../table/runs-table.js';
 import { describeJson } from './json.js';
 import { parseJsonLenientAt } from './lenient-json.js';
-import { tableFromRecords } from './records.js';
+import { RecordsTableBuilder } from './records.js';
 import { assertText, checkFile, emptyFileError, fileError, SNIFF_BYTES } from './text-file.js';
 
 /** Collects run objects from lines. */
 class LineRuns {
-  readonly runs: Record<string, unknown>[] = [];
+  private readonly builder = new RecordsTableBuilder();
   private line = 0;
   private rest = '';
   private sawText = false;
@@ -54,12 +54,12 @@ class LineRuns {
         `${this.where}: line ${this.line} is ${describeJson(v)}, not a run object; a JSONL file holds one {…} per line`,
       );
     }
-    this.runs.push(v as Record<string, unknown>);
+    this.builder.add(v as Record<string, unknown>);
   }
 
   finish(): RunsTable {
     if (!this.sawText) throw emptyFileError(this.where);
-    return tableFromRecords(this.runs, this.where, 'jsonl');
+    return this.builder.finish(this.where, 'jsonl');
   }
 }
 

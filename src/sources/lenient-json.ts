@@ -13,14 +13,19 @@ export function parseJsonLenient(text: string, where?: string): unknown {
 }
 
 /**
- * As `parseJsonLenient`, for a piece of a larger file that starts on line `firstLine` (JSONL), so the
- * error names the file's line.
+ * As `parseJsonLenient`, for a piece of a larger file that starts at line `firstLine`, column
+ * `firstColumn` (a JSONL line, an element of a streamed array), so errors name the file's place.
  */
-export function parseJsonLenientAt(text: string, where: string | undefined, firstLine: number): unknown {
+export function parseJsonLenientAt(
+  text: string,
+  where: string | undefined,
+  firstLine: number,
+  firstColumn = 1,
+): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return new LenientParser(text, where ?? 'input', firstLine).parseDocument();
+    return new LenientParser(text, where ?? 'input', firstLine, firstColumn).parseDocument();
   }
 }
 
@@ -61,6 +66,7 @@ class LenientParser {
     private readonly s: string,
     private readonly where: string,
     private readonly firstLine: number,
+    private readonly firstColumn = 1,
   ) {}
 
   parseDocument(): unknown {
@@ -81,7 +87,7 @@ class LenientParser {
       line++;
       lineStart = k + 1;
     }
-    const column = at - lineStart + 1;
+    const column = at - lineStart + (line === this.firstLine ? this.firstColumn : 1);
     throw new InputError(`${this.where}: invalid JSON at line ${line}, column ${column}: ${message}`);
   }
 

@@ -81,29 +81,35 @@ function str(v: Json): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-export function tableFromRecords(
-  records: Iterable<Record<string, unknown>>,
-  source: string,
-  format: SourceFormat,
-  meta?: RunMeta[],
-): RunsTable {
-  const flat = new Columns();
-  const config = new Columns();
-  const summary = new Columns();
-  const metaCols = new Columns();
-  const derivedMeta: RunMeta[] = [];
-  let anyWandb = false;
-  let row = 0;
-  const entries = new Map<string, Cell>();
-  for (const record of records) {
+/**
+ * Builds a runs table one run object at a time, so a streaming reader can drop each parsed object
+ * once its cells are taken.
+ */
+export class RecordsTableBuilder {
+  private readonly flat = new Columns();
+  private readonly config = new Columns();
+  private readonly summary = new Columns();
+  private readonly metaCols = new Columns();
+  private readonly derivedMeta: RunMeta[] = [];
+  private readonly entries = new Map<string, Cell>();
+  private anyWandb = false;
+  private row = 0;
+
+  get rowCount(): number {
+    return this.row;
+  }
+
+  add(record: Record<string, unknown>): void {
+    const row = this.row;
+    const entries = this.entries;
+    entries.clear();
     if (isObject(record.config)) {
-      anyWandb = true;
-      entries.clear();
+      this.anyWandb = true;
       for (const key of Object.keys(record.config)) {
         if (key === '_wandb' || key === 'wandb_version') continue;
         flatten(key, unwrapConfig(record.config[key]), entries, false);
       }
-      for (const [k, v] of entries) config.set(k, row, v);
+      for (const [k, v] of entries) this.config.set(k, row, v);
       entries.clear();
       if (isObject(record.summary)) {
         for (const key of Object.keys(record.summary)) {
@@ -111,7 +117,7 @@ export function tableFromRecords(
           flatten(key, record.summary[key], entries, true);
         }
       }
-      for (const [k, v] of entries) summary.set(k, row, v);
+      for (const [k, v] of entries) this.summary.set(k, row, v);
       const m: RunMeta = {};
       const id = str(record.id);
       const name = str(record.name);
@@ -120,65 +126,76 @@ export function tableFromRecords(
       if (name !== undefined) m.name = name;
       if (state !== undefined) m.state = state;
       if (typeof record.url === 'string') m.url = record.url;
-      derivedMeta.push(m);
-      if (name !== undefined) metaCols.set('name', row, name);
-      if (state !== undefined) metaCols.set('state', row, state);
+      this.derivedMeta.push(m);
+      if (name !== undefined) this.metaCols.set('name', row, name);
+      if (state !== undefined) this.metaCols.set('state', row, state);
     } else {
-      entries.clear();
       flatten('', record, entries, false);
-      for (const [k, v] of entries) flat.set(k, row, v);
-      derivedMeta.push({});
+      for (const [k, v] of entries) this.flat.set(k, row, v);
+      this.derivedMeta.push({});
     }
-    row++;
+    entries.clear();
+    this.row++;
   }
-  for (const c of [flat, config, summary, metaCols]) c.padTo(row);
 
-  // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
-  // columns only where free. Flat records' keys are plain columns (a flat key equal to a config key
-  // of another record shares its column: same name, same thing).
-  const columns: string[] = [];
-  const cells = new Map<string, Cell[]>();
-  const add = (name: string, col: Cell[]): boolean => {
-    if (cells.has(name)) return false;
-    cells.set(name, col);
-    columns.push(name);
-    return true;
-  };
-  const merge = (name: string, col: Cell[]): void => {
-    const have = cells.get(name);
-    if (!have) {
-      add(name, col);
-      return;
+  finish(source: string, format: SourceFormat, meta?: RunMeta[]): RunsTable {
+    const rows = this.row;
+    const { flat, config, summary, metaCols } = this;
+    for (const c of [flat, config, summary, metaCols]) c.padTo(rows);
+
+    // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
+    // columns only where free. Flat records' keys are plain columns (a flat key equal to a config
+    // key of another record shares its column: same name, same thing).
+    const columns: string[] = [];
+    const cells = new Map<string, Cell[]>();
+    const add = (name: string, col: Cell[]): boolean => {
+      if (cells.has(name)) return false;
+      cells.set(name, col);
+      columns.push(name);
+      return true;
+    };
+    const configKeys: string[] = [];
+    for (const key of config.order) {
+      add(key, config.data.get(key)!);
+      configKeys.push(key);
     }
-    for (let r = 0; r < row; r++) if (have[r] === null && col[r] !== null) have[r] = col[r];
-  };
-  const configKeys: string[] = [];
-  for (const key of config.order) {
-    add(key, config.data.get(key)!);
-    configKeys.push(key);
-  }
-  for (const key of flat.order) merge(key, flat.data.get(key)!);
-  const metricKeys: string[] = [];
-  for (const key of summary.order) {
-    const col = summary.data.get(key)!;
-    const name = cells.has(key) ? `summary.${key}` : key;
-    if (!add(name, col)) continue;
-    if (!key.startsWith('_') && col.some((c) => typeof c === 'number')) metricKeys.push(name);
-  }
-  for (const key of metaCols.order) add(key, metaCols.data.get(key)!);
+    for (const key of flat.order) {
+      const col = flat.data.get(key)!;
+      const have = cells.get(key);
+      if (!have) add(key, col);
+      else for (let r = 0; r < rows; r++) if (have[r] === null && col[r] !== null) have[r] = col[r];
+    }
+    const metricKeys: string[] = [];
+    for (const key of summary.order) {
+      const col = summary.data.get(key)!;
+      const name = cells.has(key) ? `summary.${key}` : key;
+      if (!add(name, col)) continue;
+      if (!key.startsWith('_') && col.some((c) => typeof c === 'number')) metricKeys.push(name);
+    }
+    for (const key of metaCols.order) add(key, metaCols.data.get(key)!);
 
-  let runMeta: RunMeta[] | undefined;
-  if (meta) runMeta = meta;
-  else if (anyWandb) runMeta = derivedMeta;
-  return {
-    source,
-    format,
-    textual: false,
-    columns,
-    cells,
-    rowCount: row,
-    configKeys,
-    metricKeys,
-    ...(runMeta ? { runMeta } : {}),
-  };
+    const runMeta = meta ?? (this.anyWandb ? this.derivedMeta : undefined);
+    return {
+      source,
+      format,
+      textual: false,
+      columns,
+      cells,
+      rowCount: rows,
+      configKeys,
+      metricKeys,
+      ...(runMeta ? { runMeta } : {}),
+    };
+  }
+}
+
+export function tableFromRecords(
+  records: Iterable<Record<string, unknown>>,
+  source: string,
+  format: SourceFormat,
+  meta?: RunMeta[],
+): RunsTable {
+  const builder = new RecordsTableBuilder();
+  for (const record of records) builder.add(record);
+  return builder.finish(source, format, meta);
 }
