@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { NA_TOKENS } from '../../src/table/typing.js';
 import {
   buildSchema,
   execute,
@@ -192,11 +193,13 @@ export function parseCsv(text: string): string[][] {
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const NA = new Set(['', 'NA', 'NaN', 'nan', 'N/A', 'null']);
 
-/** A CSV cell as an SDK would have logged it: a number, a boolean, a string; undefined when missing. */
+/**
+ * A CSV cell as an SDK would have logged it: a number, a boolean, a string; undefined (not logged)
+ * for the CSV reader's NA tokens, so a sweep and its CSV give the same design.
+ */
 function cellValue(text: string): unknown {
-  if (NA.has(text)) return undefined;
+  if (NA_TOKENS.has(text)) return undefined;
   if (NUMBER.test(text)) return Number(text);
   if (/^[-+]?(inf|infinity)$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   if (text === 'True' || text === 'False') return text === 'True';
