@@ -137,7 +137,10 @@ describe('columns that cannot be analyzed', () => {
     const path = bad('ragged.csv').replace('ragged', 'text-target');
     const table = await readRunsFile(path);
     expect(await message(() => buildDesign(table, { target: 'accuracy', params: ['lr'] }))).toBe(
-      `${path} has no column "accuracy" for the target; columns: lr`,
+      `${path} has no column "accuracy" for the target; columns that hold numbers: lr`,
+    );
+    expect(await message(() => buildDesign(table, { target: 'ACC', params: ['lr'] }))).toBe(
+      `${path} has no column "ACC" for the target (did you mean "acc"?); columns that hold numbers: lr`,
     );
   });
 
@@ -146,6 +149,9 @@ describe('columns that cannot be analyzed', () => {
     const table = await readRunsFile(path);
     expect(await message(() => buildDesign(table, { target: 'acc', params: ['lr', 'optimizer'] }))).toBe(
       `${path} has no column "optimizer" for a hyperparameter; columns: lr, opt, acc`,
+    );
+    expect(await message(() => buildDesign(table, { target: 'acc', params: ['lr', 'optt'] }))).toBe(
+      `${path} has no column "optt" for a hyperparameter (did you mean "opt"?); columns: lr, opt, acc`,
     );
     expect(await message(() => resolveParams(table, ['lr', 'batch']))).toBe(
       `${path} has no column "batch" for --params; columns: lr, opt, acc`,

@@ -93,7 +93,7 @@ describe('applyWhere', () => {
   test('an unknown column is an input error listing the columns', () => {
     expect(() => applyWhere(CSV, [parseWhere('status=finished')])).toThrow(InputError);
     expect(() => applyWhere(CSV, [parseWhere('status=finished')])).toThrow(
-      '--where status=finished: runs.csv has no column "status"; columns: run, state, lr, opt, acc',
+      '--where status=finished: runs.csv has no column "status" (did you mean "state"?); columns: run, state, lr, opt, acc',
     );
   });
 

@@ -28,16 +28,57 @@ function quote(name: string): string {
   return JSON.stringify(name);
 }
 
-/** An InputError for a column the table does not have, listing those it has. */
+/** A near miss among `names`: the same name in another case, or within two edits. */
+export function nearest(name: string, names: readonly string[]): string | null {
+  const lower = name.toLowerCase();
+  const sameCase = names.find((c) => c.toLowerCase() === lower);
+  if (sameCase !== undefined) return sameCase;
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const c of names) {
+    if (Math.abs(c.length - name.length) >= bestDistance) continue;
+    const d = editDistance(lower, c.toLowerCase(), bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return name.length > 3 ? best : null;
+}
+
+/** Levenshtein distance, stopping early at `cap`. */
+function editDistance(a: string, b: string, cap: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin >= cap) return cap;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * An InputError for a column the table does not have: a near miss if there is one, then the
+ * candidates (`what` says which: "columns", "columns that hold numbers", "metrics").
+ */
 export function unknownColumn(
   table: RunsTable,
   what: string,
   name: string,
-  candidates?: string[],
+  candidates?: { label: string; names: string[] },
 ): InputError {
-  const names = candidates && candidates.length > 0 ? candidates : table.columns;
+  const list =
+    candidates && candidates.names.length > 0 ? candidates : { label: 'columns', names: table.columns };
+  const guess = nearest(name, table.columns);
+  const hint = guess !== null ? ` (did you mean ${quote(guess)}?)` : '';
   return new InputError(
-    `${table.source} has no column ${quote(name)} for ${what}; columns: ${listColumns(names)}`,
+    `${table.source} has no column ${quote(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`,
   );
 }
 
@@ -87,7 +128,10 @@ function finiteCount(cells: readonly Cell[], textual: boolean, enough: number): 
 export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
   const { target, params } = opts;
   const targetCells = table.cells.get(target);
-  if (!targetCells) throw unknownColumn(table, 'the target', target, targetCandidates(table));
+  if (!targetCells) {
+    const label = table.metricKeys.length > 0 ? 'metrics' : 'columns that hold numbers';
+    throw unknownColumn(table, 'the target', target, { label, names: targetCandidates(table) });
+  }
   if (params.length === 0) {
     throw new UsageError(
       `no hyperparameters to analyze; name them with --params (columns: ${listColumns(table.columns)})`,

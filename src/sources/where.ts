@@ -12,7 +12,7 @@
 import { InputError, UsageError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
 import { csvNumber, isMissing, jsonLevelText } from '../table/typing.js';
-import { listColumns } from '../design/build-design.js';
+import { listColumns, nearest } from '../design/build-design.js';
 
 export type WhereOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -67,8 +67,10 @@ export function applyWhere(
   for (const f of filters) {
     const cells = table.cells.get(f.column);
     if (!cells) {
+      const guess = nearest(f.column, table.columns);
+      const hint = guess !== null ? ` (did you mean ${JSON.stringify(guess)}?)` : '';
       throw new InputError(
-        `--where ${f.text}: ${table.source} has no column ${JSON.stringify(f.column)}; columns: ${listColumns(table.columns)}`,
+        `--where ${f.text}: ${table.source} has no column ${JSON.stringify(f.column)}${hint}; columns: ${listColumns(table.columns)}`,
       );
     }
     const wanted = csvNumber(f.value);
