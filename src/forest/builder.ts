@@ -4,7 +4,7 @@
  * no impurity-decrease threshold. Nodes come off a LIFO stack (right child pushed first), so node
  * ids are in pre-order with the left subtree first, like sklearn's.
  */
-import { RandomSplitter } from './splitter.js';
+import { RandomSplitter, rowMajor } from './splitter.js';
 import { splitterState } from './random.js';
 import { Tree } from './tree.js';
 
@@ -12,83 +12,104 @@ import { Tree } from './tree.js';
 const EPSILON = 2.220446049250313e-16;
 const MIN_SAMPLES_SPLIT = 2;
 
-/**
- * Grows one tree on float32 column-major `data` (n rows, k columns) and targets `y`, seeded like the
- * `ExtraTreeRegressor(random_state=treeSeed)` a forest builds.
- */
-export function buildTree(data: Float32Array, y: Float64Array, n: number, k: number, treeSeed: number): Tree {
-  const splitter = new RandomSplitter(data, y, n, k, splitterState(treeSeed));
-  const criterion = splitter.criterion;
-  // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
-  const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
-
+/** Grows trees on one data set, reusing its buffers from tree to tree (one builder per thread). */
+export class DepthFirstBuilder {
+  private readonly n: number;
+  private readonly splitter: RandomSplitter;
   // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
   // holds more than depth + 2 ≤ n + 1 entries.
-  const cap = n + 2;
-  const sStart = new Int32Array(cap);
-  const sEnd = new Int32Array(cap);
-  const sParent = new Int32Array(cap);
-  const sIsLeft = new Uint8Array(cap);
-  const sImpurity = new Float64Array(cap);
-  const sNConst = new Int32Array(cap);
-  let top = 0;
-  const push = (
-    start: number,
-    end: number,
-    parent: number,
-    isLeft: number,
-    imp: number,
-    nc: number,
-  ): void => {
-    sStart[top] = start;
-    sEnd[top] = end;
-    sParent[top] = parent;
-    sIsLeft[top] = isLeft;
-    sImpurity[top] = imp;
-    sNConst[top] = nc;
-    top++;
-  };
+  private readonly sStart: Int32Array;
+  private readonly sEnd: Int32Array;
+  private readonly sParent: Int32Array;
+  private readonly sIsLeft: Uint8Array;
+  private readonly sImpurity: Float64Array;
+  private readonly sNConst: Int32Array;
 
-  push(0, n, -1, 0, Infinity, 0);
-  let first = true;
-  while (top > 0) {
-    top--;
-    const start = sStart[top];
-    const end = sEnd[top];
-    const parent = sParent[top];
-    const isLeft = sIsLeft[top];
-    let impurity = sImpurity[top];
-    const nConst = sNConst[top];
-    const nNode = end - start;
-
-    criterion.init(start, end);
-    let isLeaf = nNode < MIN_SAMPLES_SPLIT;
-    if (first) {
-      // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
-      impurity = criterion.nodeImpurity();
-      first = false;
-    }
-    isLeaf = isLeaf || impurity <= EPSILON;
-
-    if (!isLeaf) {
-      splitter.nodeSplit(start, end, impurity, nConst);
-      isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
-    }
-
-    const id = isLeaf
-      ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
-      : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
-    if (parent >= 0) {
-      if (isLeft) tree.left[parent] = id;
-      else tree.right[parent] = id;
-    }
-    if (!isLeaf) {
-      const pos = splitter.bestPos;
-      const nc = splitter.nConstantOut;
-      push(pos, end, id, 0, splitter.bestImpurityRight, nc);
-      push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
-    }
+  /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
+  constructor(data: Float32Array, y: Float64Array, n: number, k: number) {
+    this.n = n;
+    this.splitter = new RandomSplitter(data, rowMajor(data, n, k), y, n, k);
+    const cap = n + 2;
+    this.sStart = new Int32Array(cap);
+    this.sEnd = new Int32Array(cap);
+    this.sParent = new Int32Array(cap);
+    this.sIsLeft = new Uint8Array(cap);
+    this.sImpurity = new Float64Array(cap);
+    this.sNConst = new Int32Array(cap);
   }
-  tree.trim();
-  return tree;
+
+  /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
+  build(treeSeed: number): Tree {
+    const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst } = this;
+    splitter.reset(splitterState(treeSeed));
+    const criterion = splitter.criterion;
+    // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
+    const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
+
+    let top = 0;
+    const push = (
+      start: number,
+      end: number,
+      parent: number,
+      isLeft: number,
+      imp: number,
+      nc: number,
+    ): void => {
+      sStart[top] = start;
+      sEnd[top] = end;
+      sParent[top] = parent;
+      sIsLeft[top] = isLeft;
+      sImpurity[top] = imp;
+      sNConst[top] = nc;
+      top++;
+    };
+
+    push(0, n, -1, 0, Infinity, 0);
+    let first = true;
+    while (top > 0) {
+      top--;
+      const start = sStart[top];
+      const end = sEnd[top];
+      const parent = sParent[top];
+      const isLeft = sIsLeft[top];
+      let impurity = sImpurity[top];
+      const nConst = sNConst[top];
+      const nNode = end - start;
+
+      criterion.init(start, end);
+      let isLeaf = nNode < MIN_SAMPLES_SPLIT;
+      if (first) {
+        // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
+        impurity = criterion.nodeImpurity();
+        first = false;
+      }
+      isLeaf = isLeaf || impurity <= EPSILON;
+
+      if (!isLeaf) {
+        splitter.nodeSplit(start, end, impurity, nConst);
+        isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
+      }
+
+      const id = isLeaf
+        ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+        : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
+      if (parent >= 0) {
+        if (isLeft) tree.left[parent] = id;
+        else tree.right[parent] = id;
+      }
+      if (!isLeaf) {
+        const pos = splitter.bestPos;
+        const nc = splitter.nConstantOut;
+        push(pos, end, id, 0, splitter.bestImpurityRight, nc);
+        push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
+      }
+    }
+    tree.trim();
+    return tree;
+  }
+}
+
+/** Grows one tree (a builder for a single use); see DepthFirstBuilder. */
+export function buildTree(data: Float32Array, y: Float64Array, n: number, k: number, treeSeed: number): Tree {
+  return new DepthFirstBuilder(data, y, n, k).build(treeSeed);
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { buildTree } from './builder.js';
+import { DepthFirstBuilder } from './builder.js';
 import { treeSeeds } from './random.js';
 import { Tree } from './tree.js';
 import type { WorkerInput, WorkerTree } from './worker.js';
@@ -157,8 +157,9 @@ export function fitExtraTrees(
   const sel = selectRows(X, y, rows);
   checkOptions(opts, sel.n);
   const seeds = treeSeeds(opts.seed, opts.trees);
+  const builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, X.k);
   const trees: Tree[] = [];
-  for (let t = 0; t < seeds.length; t++) trees.push(buildTree(sel.data, sel.y, sel.n, X.k, seeds[t]));
+  for (let t = 0; t < seeds.length; t++) trees.push(builder.build(seeds[t]));
   return new ExtraTreesForest(trees, X.k);
 }
 

@@ -44,21 +44,30 @@ export class RandomSplitter {
   /** Features known constant for the children (n_constant_features after the split). */
   nConstantOut = 0;
 
-  constructor(data: Float32Array, y: Float64Array, n: number, k: number, randState: number) {
+  /**
+   * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
+   * (`reset` before each), so growing a forest allocates no per-tree buffers.
+   */
+  constructor(data: Float32Array, rows: Float32Array, y: Float64Array, n: number, k: number) {
     this.data = data;
-    this.rows = new Float32Array(n * k);
-    for (let f = 0; f < k; f++) for (let i = 0; i < n; i++) this.rows[i * k + f] = data[f * n + i];
+    this.rows = rows;
     this.n = n;
     this.k = k;
     this.samples = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.samples[i] = i;
     this.features = new Int32Array(k);
-    for (let f = 0; f < k; f++) this.features[f] = f;
     this.constantFeatures = new Int32Array(k);
     this.xf = new Float64Array(n);
     this.rights = new Int32Array(n);
-    this.randState = randState >>> 0;
+    this.randState = 0;
     this.criterion = new MseCriterion(y, this.samples, n);
+  }
+
+  /** The state of a new tree's splitter: samples and features in order, the tree's xorshift state. */
+  reset(randState: number): void {
+    for (let i = 0; i < this.n; i++) this.samples[i] = i;
+    for (let f = 0; f < this.k; f++) this.features[f] = f;
+    this.constantFeatures.fill(0);
+    this.randState = randState >>> 0;
   }
 
   /**
@@ -322,4 +331,14 @@ export function sumLeftAt(
     for (let p = end - 1; p >= pos; p--) s -= y[samples[p]];
   }
   return s;
+}
+
+/** Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k. */
+export function rowMajor(data: Float32Array, n: number, k: number): Float32Array {
+  const rows = new Float32Array(n * k);
+  for (let f = 0; f < k; f++) {
+    const col = f * n;
+    for (let i = 0; i < n; i++) rows[i * k + f] = data[col + i];
+  }
+  return rows;
 }

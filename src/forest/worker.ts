@@ -4,7 +4,7 @@
  * A tree depends only on its seed, so which thread grows it does not change it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildTree } from './builder.js';
+import { DepthFirstBuilder } from './builder.js';
 
 export interface WorkerInput {
   data: Float32Array;
@@ -31,8 +31,9 @@ export interface WorkerTree {
 if (parentPort) {
   const port = parentPort;
   const input = workerData as WorkerInput;
+  const builder = new DepthFirstBuilder(input.data, input.y, input.n, input.k);
   for (let t = 0; t < input.seeds.length; t++) {
-    const tree = buildTree(input.data, input.y, input.n, input.k, input.seeds[t]);
+    const tree = builder.build(input.seeds[t]);
     const msg: WorkerTree = {
       index: input.indices[t],
       nodeCount: tree.nodeCount,
