@@ -86,6 +86,11 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   }
   const filtered = applyWhere(table, filters);
   table = filtered.table;
+  if (filters.length > 0 && table.rowCount === 0) {
+    throw new UsageError(
+      `--where ${(input.where ?? []).join(' --where ')} left none of the ${filtered.removed} runs of ${source}`,
+    );
+  }
 
   // 2. which columns: target, goal, hyperparameters
   const target = input.target ?? sweep?.metric?.name;
@@ -132,7 +137,11 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
       onProgress: progress,
     });
     const folds = insights.quality.cvR2Folds;
-    cv = folds && insights.quality.cvR2 !== null ? { folds: [...folds], mean: insights.quality.cvR2 } : null;
+    // A constant target has nothing to predict: the oracle writes null (recipe.md §3).
+    cv =
+      folds && insights.quality.cvR2 !== null && base.ols !== null
+        ? { folds: [...folds], mean: insights.quality.cvR2 }
+        : null;
   } else {
     cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
   }
