@@ -9,6 +9,7 @@ import { readRunsFile } from '../src/sources/read-runs.js';
 import { buildDesign, resolveParams } from '../src/design/build-design.js';
 import { parseCsvText } from '../src/sources/csv.js';
 import { parseJsonRuns } from '../src/sources/json.js';
+import { parseJsonlRuns } from '../src/sources/jsonl.js';
 
 const BAD = join(import.meta.dirname, 'fixtures', 'bad');
 const bad = (name: string): string => join(BAD, name);
@@ -116,6 +117,15 @@ describe('files that cannot be read as runs', () => {
     const arrays = bad('array-line.jsonl');
     expect(await message(() => readRunsFile(arrays))).toBe(
       `${arrays}: line 2 is an array, not a run object; a JSONL file holds one {…} per line`,
+    );
+  });
+
+  test('JSONL named .json and a JSON array named .jsonl', async () => {
+    expect(await message(() => parseJsonRuns('{"a": 1}\n{"a": 2}\n', 'runs.json'))).toBe(
+      'runs.json: invalid JSON at line 2, column 1: unexpected character "{" after the end of the JSON value; one run object per line is JSONL: name the file .jsonl',
+    );
+    expect(await message(() => parseJsonlRuns('[\n{"a": 1}\n]\n', 'runs.jsonl'))).toBe(
+      'runs.jsonl: line 1 starts a JSON array, but a JSONL file holds one run object per line; name the file .json',
     );
   });
 

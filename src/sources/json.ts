@@ -37,7 +37,16 @@ export async function readJsonFile(path: string): Promise<RunsTable> {
 /** The runs of a JSON document (text in memory); `where` names it in messages. */
 export function parseJsonRuns(text: string, where: string): RunsTable {
   if (text.replace(/^\ufeff/, '').trim() === '') throw emptyFileError(where);
-  const doc = parseJsonLenient(text, where);
+  let doc: unknown;
+  try {
+    doc = parseJsonLenient(text, where);
+  } catch (err) {
+    // a second value after the first, on a new line: most likely JSONL saved as .json
+    if (err instanceof InputError && /column 1: unexpected character "\{" after the end/.test(err.message)) {
+      throw new InputError(`${err.message}; one run object per line is JSONL: name the file .jsonl`);
+    }
+    throw err;
+  }
   let runs: unknown[];
   if (Array.isArray(doc)) runs = doc;
   else if (typeof doc === 'object' && doc !== null && Array.isArray((doc as { runs?: unknown }).runs)) {

@@ -47,6 +47,11 @@ class LineRuns {
     let text = raw;
     if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return;
+    if (!this.sawText && text.trimStart().startsWith('[')) {
+      throw new InputError(
+        `${this.where}: line ${this.line} starts a JSON array, but a JSONL file holds one run object per line; name the file .json`,
+      );
+    }
     this.sawText = true;
     const v = parseJsonLenientAt(text, this.where, this.line);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
