@@ -57,7 +57,7 @@ export async function writeJobSummary(
     return false;
   }
   try {
-    await core.summary.addRaw(markdown, true).write();
+    await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write();
     return true;
   } catch (err) {
     warn(`no job summary: ${err instanceof Error ? err.message : String(err)}`);
