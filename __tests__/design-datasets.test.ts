@@ -180,10 +180,14 @@ describe('loading speed', () => {
     const target = readFileSync(join(dir, 'target.txt'), 'utf8').trim().split(/\s+/)[0];
     const params = readFileSync(join(dir, 'params.txt'), 'utf8').trim().split(',');
     await readRunsFile(join(dir, 'runs.csv')); // warm up the JIT
-    const t0 = performance.now();
-    const design = buildDesign(await readRunsFile(join(dir, 'runs.csv')), { target, params });
-    const ms = performance.now() - t0;
-    expect(design.n).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(100);
+    // the best of three, so a busy machine (tests run in parallel) does not decide the result
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const t0 = performance.now();
+      const design = buildDesign(await readRunsFile(join(dir, 'runs.csv')), { target, params });
+      best = Math.min(best, performance.now() - t0);
+      expect(design.n).toBeGreaterThan(0);
+    }
+    expect(best).toBeLessThan(100);
   });
 });
