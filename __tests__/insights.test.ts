@@ -236,6 +236,7 @@ describe('computeInsights on a driven design', () => {
         noise: { distribution: 'uniform', min: 0, max: 1 },
         opt: { values: ['adam', 'sgd', 'rmsprop'] },
         flag: { values: [true, false] },
+        epochs: { value: 10 },
       },
     };
     const withConfig = computeInsights(design, { goal: 'maximize', trees: 50, seed: 0, sweepConfig });
@@ -251,6 +252,8 @@ describe('computeInsights on a driven design', () => {
     expect(c.parameters.lr.max as number).toBeGreaterThan(1e-2);
     expect(c.parameters.lr.max as number).toBeLessThan(0.1);
     expect(c.parameters.opt.values).toEqual(['adam', 'rmsprop']);
+    // outside the analysis: carried over
+    expect(c.parameters.epochs).toEqual({ value: 10 });
     // not mattering: exactly as the original sweep searched it
     expect(c.parameters.noise).toEqual({ distribution: 'uniform', min: 0, max: 1 });
   });

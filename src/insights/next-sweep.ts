@@ -1,5 +1,6 @@
 /**
- * The next sweep as a W&B sweep config: every hyperparameter of the analysis, narrowed or extended
+ * The next sweep as a W&B sweep config: every hyperparameter of the analysis (and the original
+ * sweep's other parameters, unchanged), narrowed or extended
  * where it matters (advice.ts), unchanged where it does not (nothing is narrowed on the account of a
  * parameter without a reliable effect). Log-scaled parameters are written as `log_uniform_values`
  * (raw bounds; `log_uniform` would take natural-log bounds). `method` and `metric` come from the
@@ -38,7 +39,8 @@ export function nextSweepConfig(
       ? { ...original.metric }
       : { name: design.target, goal: opts.goal };
   const byName = new Map(advice.map((a) => [a.parameter, a]));
-  const parameters: Spec = {};
+  // the original's parameters outside the analysis stay as they were, so the suggestion still runs
+  const parameters: Spec = isObject(original?.parameters) ? structuredClone(original.parameters) : {};
   const skipped: string[] = [];
   const changed: string[] = [];
   for (const p of design.parameters) {
