@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
 import { fitExtraTrees, predictTree, toFeatureMatrix } from '../src/forest/forest.js';
 
 // Trees dumped from scikit-learn 1.2.1 by scripts/oracle/dump_trees.py.
@@ -106,5 +107,19 @@ describe('extra trees vs scikit-learn, node for node', () => {
     const sum = new Float64Array(rows.length);
     for (const t of a.trees) predictTree(t, X, rows).forEach((v, i) => (sum[i] += v));
     expect(Array.from(sum, (v) => v / 5)).toEqual(Array.from(a.predict(X, rows)));
+  });
+});
+
+describe('input checks', () => {
+  it('refuses values that are not finite as float32, as scikit-learn does', () => {
+    expect(() => toFeatureMatrix(Float64Array.of(1, 2, Number.NaN, 4), 2, 2)).toThrow(InputError);
+    expect(() => toFeatureMatrix(Float64Array.of(1, 2, 3, 1e39), 2, 2)).toThrow(/column 2, run 2/);
+  });
+
+  it('refuses rows outside the matrix when predicting', () => {
+    const X = toFeatureMatrix(Float64Array.of(1, 2, 3, 4), 4, 1);
+    const forest = fitExtraTrees(X, Float64Array.of(1, 2, 3, 4), { trees: 2, seed: 0 });
+    expect(() => forest.predict(X, Int32Array.of(0, 4))).toThrow(RangeError);
+    expect(Array.from(forest.predict(X))).toEqual([1, 2, 3, 4]);
   });
 });

@@ -83,6 +83,12 @@ export class ExtraTreesForest {
   predict(X: FeatureMatrix, rows?: Int32Array): Float64Array {
     if (X.k !== this.k) throw new RangeError(`predict: ${X.k} features, the forest was fitted on ${this.k}`);
     const m = rows ? rows.length : X.n;
+    if (rows) {
+      for (let r = 0; r < m; r++) {
+        if (!(rows[r] >= 0 && rows[r] < X.n))
+          throw new RangeError(`predict: row ${rows[r]} outside [0, ${X.n})`);
+      }
+    }
     const out = new Float64Array(m);
     for (const tree of this.trees) predictTreeInto(tree, X, out, rows);
     const t = this.trees.length;
