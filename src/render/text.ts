@@ -287,10 +287,14 @@ function quality(s: QualitySection, width: number): string[] {
   if (s.olsR2 !== null) lines.push(`  linear fit (standardized OLS) R², in sample: ${fmtFixed(s.olsR2, 3)}`);
   for (const x of s.sentences) lines.push('  ' + clean(x, 400));
   if (s.outliers.length > 0) {
+    // The terminal shows the most extreme few; the JSON and the Markdown report list them all.
+    const shown = [...s.outliers]
+      .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ) || a.row - b.row)
+      .slice(0, 10);
     lines.push(
       ...columns(
         ['row', 'run', 'value', 'robust z'],
-        s.outliers.map((o) => [
+        shown.map((o) => [
           String(o.row + 1),
           o.name ? clean(o.name) : DASH,
           fmt(o.value, 6),
@@ -301,6 +305,11 @@ function quality(s: QualitySection, width: number): string[] {
         1,
       ),
     );
+    if (shown.length < s.outliers.length) {
+      lines.push(
+        `  … ${s.outliers.length - shown.length} more (the most extreme shown; all in --json and --markdown)`,
+      );
+    }
   }
   return lines;
 }
