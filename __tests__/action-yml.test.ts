@@ -120,3 +120,42 @@ describe('action.yml', () => {
     expect([...read].sort()).toEqual([...INPUTS].sort());
   });
 });
+
+describe('the repository workflows and the user docs', () => {
+  const workflow = (name: string): Record<string, unknown> =>
+    parse(readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8')) as Record<string, unknown>;
+
+  test('CI runs lint, tests and the dist/ freshness check', () => {
+    const text = readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+    for (const step of ['npm run lint', 'npm test', 'npm run build', 'git status --porcelain -- dist/']) {
+      expect(text).toContain(step);
+    }
+  });
+
+  test('the self-test runs the action itself on the example sweep, with declared inputs only', () => {
+    const ci = workflow('ci.yml') as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const step = ci.jobs['self-test'].steps.find((s) => s.uses === './');
+    expect(step).toBeDefined();
+    const w = step!.with!;
+    expect(w['runs-file']).toBe('examples/mnist-pytorch/runs.csv');
+    expect(w.target).toBe('accuracy');
+    expect(w.params).toBe(readFileSync(join(ROOT, 'examples/mnist-pytorch/params.txt'), 'utf8').trim());
+    expect(w.comment).toBe('off');
+    for (const name of Object.keys(w)) expect(INPUTS).toContain(name);
+  });
+
+  test('a release on a v1.2.3 tag moves the major tag', () => {
+    const text = readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8');
+    expect(text).toContain("tags: ['v[0-9]+.[0-9]+.[0-9]+']");
+    expect(text).toMatch(/git push --force origin "refs\/tags\/\$MAJOR"/);
+  });
+
+  test('docs/action.md documents every input and output, and the permissions', () => {
+    const docs = readFileSync(join(ROOT, 'docs', 'action.md'), 'utf8');
+    for (const name of [...INPUTS, ...OUTPUTS]) expect(docs).toContain(`| \`${name}\` |`);
+    expect(docs).toContain('pull-requests: write');
+    for (const event of ['repository_dispatch', 'workflow_run']) expect(docs).toContain(event);
+  });
+});
