@@ -7,6 +7,7 @@ import type { GateOutcome } from '../gates/types.js';
 import type { Insights } from '../insights/types.js';
 import type { RunsTable } from '../table/runs-table.js';
 import type { AnalysisResult } from './result.js';
+import type { OlsResult } from '../stats/ols.js';
 
 export interface AnalysisRequest {
   readonly target: string;
@@ -58,6 +59,8 @@ export interface Analysis {
   readonly filters: { readonly text: string[]; readonly removed: number };
   readonly design: Design;
   readonly result: AnalysisResult;
+  /** The notebook's OLS fit behind `result.ols` (absent: refit from the design when needed). */
+  readonly olsFit?: OlsResult | null;
   readonly best: BestRun;
   /** Parameters that never vary (kept in the design for parity, named in the report). */
   readonly constantParameters: string[];

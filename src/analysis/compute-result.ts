@@ -6,7 +6,7 @@
 import type { Design } from '../design/types.js';
 import { fitExtraTreesAsync, toFeatureMatrix, type FeatureMatrix } from '../forest/forest.js';
 import { correlations, spearmanCorrelations } from '../stats/correlation.js';
-import { fitOls } from '../stats/ols.js';
+import { fitOls, type OlsResult } from '../stats/ols.js';
 import { fitOlsStandardized } from '../stats/ols-standardized.js';
 import type { AnalysisResult, CvR2Json } from './result.js';
 import { ENGINE_NAME, ENGINE_VERSION } from '../version.js';
@@ -17,11 +17,17 @@ export interface ComputeOptions {
   readonly threads?: number;
 }
 
+export interface ComputedResult {
+  readonly result: AnalysisResult;
+  /** The notebook's OLS fit itself (its summary text is rendered from it); null for a constant target. */
+  readonly olsFit: OlsResult | null;
+}
+
 export async function computeResult(
   design: Design,
   opts: ComputeOptions,
   features: FeatureMatrix = toFeatureMatrix(design.X, design.n, design.k),
-): Promise<AnalysisResult> {
+): Promise<ComputedResult> {
   const constantTarget = isConstant(design.y);
   const forest = await fitExtraTreesAsync(features, design.y, {
     trees: opts.trees,
@@ -38,10 +44,8 @@ export async function computeResult(
     for (const j of p.columns) sum += imp[j];
     parameterImportances[p.name] = sum;
   }
-  const ols = constantTarget
-    ? null
-    : fitOls(design.X, design.n, design.k, design.y, design.features).toJSON();
-  return {
+  const olsFit = constantTarget ? null : fitOls(design.X, design.n, design.k, design.y, design.features);
+  const result: AnalysisResult = {
     target: design.target,
     runs: {
       total: design.runs.total,
@@ -52,7 +56,7 @@ export async function computeResult(
     dropped_parameters: [...design.dropped],
     features: [...design.features],
     correlations: correlations(design),
-    ols,
+    ols: olsFit ? olsFit.toJSON() : null,
     importances,
     parameter_importances: parameterImportances,
     spearman: spearmanCorrelations(design),
@@ -60,6 +64,7 @@ export async function computeResult(
     cv_r2: null,
     engine: { name: ENGINE_NAME, version: ENGINE_VERSION, trees: opts.trees, seed: opts.seed },
   };
+  return { result, olsFit };
 }
 
 export function withCvR2(result: AnalysisResult, cv: CvR2Json | null): AnalysisResult {

@@ -121,7 +121,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   progress(`fitting ${input.trees} extra trees on ${design.n} runs × ${design.k} columns`);
   const features = toFeatureMatrix(design.X, design.n, design.k);
   const forest = { trees: input.trees, seed: input.seed, threads: input.threads };
-  const base = await computeResult(design, forest, features);
+  const { result: base, olsFit } = await computeResult(design, forest, features);
   let insights = null;
   let cv;
   if (input.insights) {
@@ -162,6 +162,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     filters: { text: [...(input.where ?? [])], removed: filtered.removed },
     design,
     result,
+    olsFit,
     best,
     constantParameters: constantParameters(design),
     idLikeParameters: idLikeParameters(design),

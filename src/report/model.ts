@@ -290,13 +290,14 @@ export interface ReportModelOptions {
 }
 
 /**
- * statsmodels' `summary()` of the notebook's OLS, refitted from the design (the result JSON keeps the
- * numbers, not the fit). null when there is no OLS (constant target).
+ * statsmodels' `summary()` of the notebook's OLS, from the analysis' fit (refitted from the design when
+ * an Analysis was built without it). null when there is no OLS (constant target).
  */
 export function notebookOlsSummary(analysis: Analysis): string | null {
   if (!analysis.result.ols) return null;
   const { X, n, k, y, features } = analysis.design;
-  return renderOlsSummary(fitOls(X, n, k, y, features), analysis.request.target);
+  const fit = analysis.olsFit ?? fitOls(X, n, k, y, features);
+  return renderOlsSummary(fit, analysis.request.target);
 }
 
 /** Section priorities: higher survives longer when the Markdown must shrink. */
