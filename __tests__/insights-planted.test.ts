@@ -37,7 +37,11 @@ describe('planted effects', () => {
   it('advises on what matters and leaves the rest alone', () => {
     const advice = new Map(ins.advice.map((a) => [a.parameter, a]));
     expect(advice.get('x1')!.edge).toBe('high');
-    expect(advice.get('x1')!.advice.join(' ')).toMatch(/upper edge/);
+    // x1 is searched in [0, 1] and its best runs crowd 1: no extension past 1, a narrower range
+    expect(advice.get('x1')!.advice[1]).toMatch(
+      /^the best runs sit at the upper edge \(0\.99\d\), which is as far as it can go: narrow to 0\.\d+–0\.99\d$/,
+    );
+    expect(advice.get('c1')!.dropLevels).toEqual(['c']);
     expect(advice.get('c1')!.levels!.find((l) => l.level === 'b')!.shareBest).toBeGreaterThan(1 / 3);
     expect(advice.get('x3')!.advice[0]).toMatch(/looks irrelevant/);
     const c = ins.nextSweep!.config as { parameters: Record<string, Record<string, unknown>> };

@@ -167,25 +167,26 @@ function adviseNumeric(p: ParameterInfo, ctx: AdviceContext): ParameterAdvice {
     )}) of the searched ${formatValue(lo)}–${formatValue(hi)}`,
   ];
   const gained = (from: number, to: number): boolean => Math.abs(t(to) - t(from)) > 0.01 * span;
-  if (edge === 'high') {
+  const narrowed = (): string =>
+    t(max) - t(min) < 0.95 * span
+      ? `narrow to ${formatValue(min)}–${formatValue(max)}`
+      : 'the best runs spread over the searched range: keep it';
+  if (edge === 'high' && max > hi && gained(hi, max)) {
+    advice.push(`the best runs sit at the upper edge: extend above ${formatValue(hi)}`);
+  } else if (edge === 'low' && min < lo && gained(lo, min)) {
+    advice.push(`the best runs sit at the lower edge: extend below ${formatValue(lo)}`);
+  } else if (edge) {
+    // crowding a bound the parameter cannot pass (0, 1, the first whole number): no extension
+    const bound = edge === 'high' ? hi : lo;
+    if (edge === 'high') max = Math.max(integer ? hi : roundUp(hi), bMax);
+    else min = Math.min(integer ? lo : roundDown(lo), bMin);
     advice.push(
-      max > hi && gained(hi, max)
-        ? `the best runs sit at the upper edge: extend above ${formatValue(hi)}`
-        : `the best runs sit at the upper edge (${formatValue(hi)}), which cannot be extended past ${formatValue(max)}`,
+      `the best runs sit at the ${edge === 'high' ? 'upper' : 'lower'} edge (${formatValue(
+        bound,
+      )}), which is as far as it can go: ${narrowed()}`,
     );
-  } else if (edge === 'low') {
-    advice.push(
-      min < lo && gained(lo, min)
-        ? `the best runs sit at the lower edge: extend below ${formatValue(lo)}`
-        : `the best runs sit at the lower edge (${formatValue(lo)}), which cannot be extended past ${formatValue(min)}`,
-    );
-  }
-  if (edge !== 'high' && edge !== 'low') {
-    advice.push(
-      t(max) - t(min) < 0.95 * span
-        ? `narrow to ${formatValue(min)}–${formatValue(max)}`
-        : 'the best runs spread over the searched range: keep it',
-    );
+  } else {
+    advice.push(narrowed());
   }
   return { ...base, best, advice, edge, suggested: { min, max } };
 }
