@@ -10,6 +10,7 @@ import { findOutliers, robustScale } from '../src/insights/outliers.js';
 import { FoldPermuter, tInterval } from '../src/insights/permutation.js';
 import { assessQuality } from '../src/insights/quality.js';
 import { findSpec, specRange } from '../src/insights/sweep-spec.js';
+import { extendList } from '../src/insights/next-sweep.js';
 import { designFromColumns, type Value } from './fixtures/insights/design.js';
 import { sweepConfigErrors } from './fixtures/insights/schema.js';
 
@@ -269,6 +270,19 @@ describe('computeInsights on a driven design', () => {
     expect(sweepConfigErrors(c)).toBe('');
     for (const spec of Object.values(c.parameters))
       expect(Array.isArray(spec.values) || 'value' in spec).toBe(true);
+  });
+});
+
+describe('extendList', () => {
+  it('adds the next value of a progression past the crowded edge', () => {
+    expect(extendList([16, 32, 64], 'high')).toEqual([16, 32, 64, 128]);
+    expect(extendList([16, 32, 64], 'low')).toEqual([8, 16, 32, 64]);
+    expect(extendList([1, 2, 3], 'high')).toEqual([1, 2, 3, 4]);
+    expect(extendList([0.1, 0.2, 0.3], 'high')).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(extendList([1, 2, 3], 'low')).toEqual([1, 2, 3]); // would reach 0: left as is
+    expect(extendList([1, 3, 4], 'high')).toEqual([1, 3, 4]);
+    expect(extendList([16, 32, 64], null)).toEqual([16, 32, 64]);
+    expect(extendList(['a', 'b', 'c'], 'high')).toEqual(['a', 'b', 'c']);
   });
 });
 

@@ -100,7 +100,7 @@ function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null
   const values = original ? specValues(original) : null;
   if (values) {
     const kept = values.filter((v) => typeof v !== 'number' || (v >= min && v <= max));
-    return { values: kept.length > 0 ? kept : values };
+    return { values: extendList(kept.length > 0 ? kept : values, a.edge ?? null) };
   }
   if (original && typeof original.distribution === 'string') {
     const d = original.distribution;
@@ -138,6 +138,31 @@ export function isChanged(a: ParameterAdvice): boolean {
   const t = (v: number): number => (a.logScale && v > 0 ? Math.log10(v) : v);
   const tol = 0.01 * (t(max) - t(min));
   return Math.abs(t(a.suggested.min) - t(min)) > tol || Math.abs(t(a.suggested.max) - t(max)) > tol;
+}
+
+/**
+ * A value list whose best runs crowd an edge gets the next value past it, when the list is a
+ * progression: geometric (16, 32, 64 → 128) or arithmetic (1, 2, 3 → 4).
+ */
+export function extendList(values: unknown[], edge: 'low' | 'high' | null): unknown[] {
+  if (!edge || values.length < 3 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    return values;
+  }
+  const v = [...(values as number[])].sort((x, y) => x - y);
+  const integer = v.every((x) => Number.isInteger(x));
+  const close = (x: number, y: number): boolean =>
+    Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y), 1);
+  const ratio = v[1] / v[0];
+  const step = v[1] - v[0];
+  let next: number | null = null;
+  if (v[0] > 0 && ratio > 1 && v.every((x, i) => i === 0 || close(x / v[i - 1], ratio))) {
+    next = edge === 'high' ? v[v.length - 1] * ratio : v[0] / ratio;
+  } else if (step > 0 && v.every((x, i) => i === 0 || close(x - v[i - 1], step))) {
+    next = edge === 'high' ? v[v.length - 1] + step : v[0] - step;
+  }
+  if (next === null || (integer && !Number.isInteger(next)) || (v[0] > 0 && next <= 0)) return values;
+  next = integer ? next : Number(next.toPrecision(6));
+  return edge === 'high' ? [...values, next] : [next, ...values];
 }
 
 function rangeSpec(min: number, max: number, log: boolean, integer: boolean, original: Spec | null): Spec {
