@@ -195,6 +195,24 @@ describe('dist/index.js as the runner runs it', () => {
     expect(second.outputs['comment-url']).toBe(o['comment-url']);
   });
 
+  test('two runs at once leave one comment', async () => {
+    // Both runs list the comments (finding none) before either posts: the race the action must survive.
+    server = await startGitHubServer({
+      barrier: { method: 'GET', path: /\/issues\/42\/comments$/, count: 2 },
+    });
+    const [a, b] = await Promise.all([runAction(SMALL), runAction(SMALL)]);
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    expect(b.code, b.stdout + b.stderr).toBe(0);
+    const left = server.commentsOn(42);
+    expect(left).toHaveLength(1);
+    expect(a.outputs['comment-url']).toBe(b.outputs['comment-url']);
+    expect(a.outputs['comment-url']).toContain(`#issuecomment-${left[0].id}`);
+    expect(server.calls().filter((c) => c === 'POST /repos/octo-org/models/issues/42/comments')).toHaveLength(
+      2,
+    );
+    expect(server.requests.filter((r) => r.method === 'DELETE' && r.status === 204)).toHaveLength(1);
+  });
+
   test('recreate deletes the comment and posts a new one', async () => {
     server = await startGitHubServer();
     const old = server.addComment(42, 'github-actions[bot]', `old report\n${KEY_MARKER}\n`, 'Bot');

@@ -93,6 +93,11 @@ export interface GitHubServerOptions {
   readonly maxBodyChars?: number;
   /** Delay per answer (ms): lets concurrent clients interleave. */
   readonly delayMs?: number;
+  /**
+   * Hold the first `count` requests matching `method`+`path` until all have arrived (or `timeoutMs`
+   * passed): forces concurrent clients to interleave, e.g. two runs both listing before either posts.
+   */
+  readonly barrier?: { method: string; path: RegExp; count: number; timeoutMs?: number };
   /** Serve REST under this prefix (GHES: '/api/v3'; GraphQL then at '/api/graphql'). */
   readonly prefix?: string;
 }
@@ -133,6 +138,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   let nextId = 1_000_000;
   let clock = Date.parse('2026-01-01T00:00:00Z');
   let base = '';
+  const barrier = options.barrier ? { ...options.barrier, waiting: [] as (() => void)[], passed: 0 } : null;
 
   const stamp = (): string => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const addComment = (
@@ -216,6 +222,20 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         status: String(status),
         ...extra,
       });
+
+    if (
+      barrier &&
+      barrier.passed < barrier.count &&
+      record.method === barrier.method &&
+      barrier.path.test(record.path)
+    ) {
+      barrier.passed++;
+      await new Promise<void>((resolve) => {
+        barrier.waiting.push(resolve);
+        if (barrier.waiting.length >= barrier.count) barrier.waiting.splice(0).forEach((r) => r());
+        else setTimeout(resolve, barrier.timeoutMs ?? 10_000);
+      });
+    }
 
     const fault = faults.find(
       (f) =>

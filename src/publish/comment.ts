@@ -68,7 +68,7 @@ export class GitHubApiError extends RemoteError {
 
   /** GitHub measured the body as too long. */
   get tooLong(): boolean {
-    return this.status === 422 && /too long|maximum is|body/i.test(this.apiMessage);
+    return this.status === 422 && /too long|maximum is/i.test(this.apiMessage);
   }
 }
 
@@ -106,7 +106,7 @@ export function defaultCommentKey(
 ): string {
   const origin = source.sweep
     ? `sweep=${sweepPath(source.sweep)}`
-    : `runs=${(source.runsFile ?? '').replace(/\\/g, '/')}`;
+    : `runs=${(source.runsFile ?? '').replace(/\\/g, '/').replace(/^(\.\/)+/, '')}`;
   const raw = `${origin} target=${target}`;
   // Characters that could close or corrupt the HTML comment, collapsed; the key stays readable.
   return raw
