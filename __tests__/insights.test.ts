@@ -273,6 +273,32 @@ describe('computeInsights on a driven design', () => {
   });
 });
 
+describe('nested sweep parameters', () => {
+  it('are written back nested, as the original config holds them', () => {
+    const rnd = stream(5);
+    const m: Value[] = Array.from({ length: 40 }, () => rnd());
+    const design = designFromColumns(
+      'loss',
+      m.map((v) => Number(v) + 0.01 * rnd()),
+      { 'optimizer.momentum': m },
+    );
+    const sweepConfig = {
+      method: 'bayes',
+      metric: { name: 'loss', goal: 'minimize' },
+      parameters: { optimizer: { parameters: { momentum: { min: 0, max: 1 } } }, seed: { value: 1 } },
+    };
+    const ins = computeInsights(design, { goal: 'minimize', trees: 20, seed: 0, sweepConfig });
+    const c = ins.nextSweep!.config as {
+      parameters: Record<string, { parameters?: Record<string, Record<string, unknown>> }>;
+    };
+    expect(sweepConfigErrors(c)).toBe('');
+    const spec = c.parameters.optimizer.parameters!.momentum;
+    expect(spec.min as number).toBeGreaterThanOrEqual(0);
+    expect(spec.max as number).toBeLessThan(1);
+    expect(c.parameters.seed).toEqual({ value: 1 });
+  });
+});
+
 describe('extendList', () => {
   it('adds the next value of a progression past the crowded edge', () => {
     expect(extendList([16, 32, 64], 'high')).toEqual([16, 32, 64, 128]);
