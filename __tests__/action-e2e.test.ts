@@ -297,6 +297,16 @@ describe('dist/index.js as the runner runs it', () => {
     expect(server.commentsOn(7)).toHaveLength(1);
   });
 
+  test('comment: off and job-summary: false publish nothing but the files and outputs', async () => {
+    server = await startGitHubServer();
+    const r = await runAction({ ...SMALL, comment: 'off', 'job-summary': 'false' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(server.requests).toHaveLength(0);
+    expect(r.summary).toBe('');
+    expect(r.outputs['comment-url']).toBe('');
+    expect(readFileSync(r.outputs['report-path'], 'utf8')).toContain('accuracy');
+  });
+
   test('GitHub 5xx: retried; when it persists, the summary is still written and the exit code is 3', async () => {
     server = await startGitHubServer();
     server.fault({ method: 'POST', path: /\/comments$/, status: 502, times: 1 });
