@@ -152,8 +152,8 @@ describe('the repository workflows and the user docs', () => {
     expect(text).toMatch(/git push --force origin "refs\/tags\/\$MAJOR"/);
   });
 
-  test('docs/action.md documents every input and output, and the permissions', () => {
-    const docs = readFileSync(join(ROOT, 'docs', 'action.md'), 'utf8');
+  test('README.md documents every input and output, and the permissions', () => {
+    const docs = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const name of [...INPUTS, ...OUTPUTS]) expect(docs).toContain(`| \`${name}\` |`);
     expect(docs).toContain('pull-requests: write');
     for (const event of ['repository_dispatch', 'workflow_run']) expect(docs).toContain(event);

@@ -40,8 +40,8 @@ export function decideGoal(
     goal,
     assumed: true,
     reason: word
-      ? `assumed from the target's name ("${word}" reads as a loss or an error)`
-      : "assumed from the target's name (not a loss or an error)",
+      ? `read from the target's name: "${word}" is a loss or an error`
+      : "read from the target's name: not a loss or an error",
   };
 }
 

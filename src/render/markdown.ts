@@ -149,7 +149,7 @@ function renderHead(model: ReportModel): string {
   const lines: string[] = [];
   lines.push(`## Sweep insights: ${escapeName(title.target)} (${title.goal})`);
   const goal = title.goalAssumed
-    ? `Goal: **${title.goal}**, assumed: ${escapeText(title.goalReason)} (set it with \`--goal\`).`
+    ? `Goal: **${title.goal}**, assumed: ${escapeText(title.goalReason)} (set it with \`--goal\` or the action's \`goal\` input).`
     : `Goal: **${title.goal}**.`;
   let source: string;
   if (title.sweep) {
