@@ -105,7 +105,7 @@ export class RandomSplitter {
       rs ^= rs >>> 17;
       rs ^= rs << 5;
       rs >>>= 0;
-      let fJ = nDrawn + ((rs & RAND_R_MAX) % (fI - nFound - nDrawn));
+      let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
       if (fJ < nKnown) {
         const t = features[nDrawn];
         features[nDrawn] = features[fJ];
@@ -195,7 +195,8 @@ export class RandomSplitter {
         // sklearn re-partitions by the best feature's values (the same swaps as above).
         const col = bestFeature * n;
         for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
-        partition(xf, samples, start, end, bestThreshold, rights);
+        if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
+        else partition(xf, samples, start, end, bestThreshold, rights);
       }
       criterion.reset();
       criterion.update(bestPos);
