@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { computeResult } from '../src/analysis/compute-result.js';
 import { buildDesign } from '../src/design/build-design.js';
 import type { Design, Goal } from '../src/design/types.js';
 import { bestRuns } from '../src/insights/advice.js';
@@ -76,12 +75,7 @@ describe('random-control: the target is noise', async () => {
 
 describe('mnist-pytorch', async () => {
   const { design, goal, oracle } = await example('mnist-pytorch');
-  const base0 = performance.now();
-  await computeResult(design, { trees: 250, seed: 0 });
-  const base = performance.now() - base0;
-  const t0 = performance.now();
   const ins = computeInsights(design, { goal, trees: 250, seed: 0 });
-  const took = performance.now() - t0;
 
   it('cross-validates exactly as the recipe (oracle cv_r2), and predicts', () => {
     expect(ins.quality.cvR2Folds!.length).toBe(5);
@@ -110,14 +104,6 @@ describe('mnist-pytorch', async () => {
     checkBounds(design, ins, goal);
     expect(ins.interactions.length).toBeGreaterThan(0);
     expect(ins.interactions.length).toBeLessThanOrEqual(3);
-  });
-
-  it('costs at most about 5× the base analysis', () => {
-    // measured ≈ 4.5–5× on an idle machine; the bound leaves room for a loaded test runner
-    console.log(
-      `mnist-pytorch: base analysis ${base.toFixed(0)} ms, insights ${took.toFixed(0)} ms (${(took / base).toFixed(2)}×)`,
-    );
-    expect(took / base).toBeLessThan(8);
   });
 });
 

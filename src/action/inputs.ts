@@ -118,6 +118,8 @@ export function readInputs(
     params: params === '' ? undefined : splitList(params, 'params'),
     trees: integer(get, 'trees', 250, 1, 100_000),
     seed: integer(get, 'seed', 0, 0, 2 ** 32 - 1),
+    // Every core of the runner: the trees are independent, so the forest is the same bit for bit.
+    threads: 0,
     rules: parseRules([get('fail-on')]),
     insights: true,
   };
