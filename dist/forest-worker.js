@@ -1,0 +1,825 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/forest/criterion.ts
+/**
+ * scikit-learn's `MSE` criterion (`sklearn/tree/_criterion.pyx`) for unit sample weights, single
+ * output. The formulas are kept in sklearn's form on purpose — `S2/W − (S1/W)²` cancels badly for
+ * targets with a large mean, and the forward/backward accumulation in `update` decides the last bits
+ * of `sum_left` — because the split choices, and so the trees, depend on those bits.
+ */
+class MseCriterion {
+    /** Target per sample id. */
+    y;
+    /** The splitter's sample ids; the node is samples[start:end). */
+    samples;
+    /** Samples in the whole tree (weighted_n_samples). */
+    nTotal;
+    start = 0;
+    end = 0;
+    pos = 0;
+    /** W, S1, S2 of the node. */
+    weightNode = 0;
+    sumTotal = 0;
+    sqSumTotal = 0;
+    sumLeft = 0;
+    sumRight = 0;
+    weightLeft = 0;
+    weightRight = 0;
+    /** Set by `childrenImpurity`. */
+    impurityLeft = 0;
+    impurityRight = 0;
+    constructor(y, samples, nTotal) {
+        this.y = y;
+        this.samples = samples;
+        this.nTotal = nTotal;
+    }
+    /** `init`: the node's sums over samples[start:end), in sample order; then `reset`. */
+    init(start, end) {
+        const { y, samples } = this;
+        let s1 = 0;
+        let s2 = 0;
+        for (let p = start; p < end; p++) {
+            const yi = y[samples[p]];
+            s1 += yi;
+            s2 += yi * yi;
+        }
+        this.start = start;
+        this.end = end;
+        this.sumTotal = s1;
+        this.sqSumTotal = s2;
+        this.weightNode = end - start;
+        this.reset();
+    }
+    reset() {
+        this.pos = this.start;
+        this.sumLeft = 0;
+        this.sumRight = this.sumTotal;
+        this.weightLeft = 0;
+        this.weightRight = this.weightNode;
+    }
+    /**
+     * Moves the split to `newPos`: adds samples forward from `pos` when that is the shorter walk,
+     * otherwise starts from the full sum and subtracts backward from `end` (sklearn's `update`).
+     */
+    update(newPos) {
+        const { y, samples, pos, end } = this;
+        let sumLeft = this.sumLeft;
+        if (newPos - pos <= end - newPos) {
+            for (let p = pos; p < newPos; p++)
+                sumLeft += y[samples[p]];
+        }
+        else {
+            sumLeft = this.sumTotal;
+            for (let p = end - 1; p >= newPos; p--)
+                sumLeft -= y[samples[p]];
+        }
+        this.setPosition(newPos, sumLeft);
+    }
+    /** Sets the split position with an already accumulated `sum_left` (as `update` would leave it). */
+    setPosition(newPos, sumLeft) {
+        this.pos = newPos;
+        this.sumLeft = sumLeft;
+        this.weightLeft = newPos - this.start;
+        this.weightRight = this.weightNode - this.weightLeft;
+        this.sumRight = this.sumTotal - sumLeft;
+    }
+    nodeImpurity() {
+        const w = this.weightNode;
+        const mean = this.sumTotal / w;
+        return this.sqSumTotal / w - mean * mean;
+    }
+    /** `proxy_impurity_improvement`: S_L²/W_L + S_R²/W_R, compared between candidate splits of a node. */
+    proxyImpurityImprovement() {
+        return ((this.sumLeft * this.sumLeft) / this.weightLeft + (this.sumRight * this.sumRight) / this.weightRight);
+    }
+    /** `children_impurity`: sets impurityLeft/impurityRight (sq_right = S2 − sq_left, as sklearn). */
+    childrenImpurity() {
+        const { y, samples, start, pos } = this;
+        let sqLeft = 0;
+        for (let p = start; p < pos; p++) {
+            const yi = y[samples[p]];
+            sqLeft += yi * yi;
+        }
+        const sqRight = this.sqSumTotal - sqLeft;
+        const wl = this.weightLeft;
+        const wr = this.weightRight;
+        const ml = this.sumLeft / wl;
+        const mr = this.sumRight / wr;
+        this.impurityLeft = sqLeft / wl - ml * ml;
+        this.impurityRight = sqRight / wr - mr * mr;
+    }
+    /** `impurity_improvement` (Criterion base class), in its exact operation order. */
+    impurityImprovement(parent, impLeft, impRight) {
+        const w = this.weightNode;
+        return (w / this.nTotal) * (parent - (this.weightRight / w) * impRight - (this.weightLeft / w) * impLeft);
+    }
+    nodeValue() {
+        return this.sumTotal / this.weightNode;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forest/random.ts
+/**
+ * The random number generators scikit-learn's extra trees use, bit for bit (algorithms.md §1.3):
+ * numpy's legacy `RandomState` (MT19937 seeded with `init_genrand`, masked-rejection `randint`,
+ * Fisher–Yates `shuffle`) for the per-tree seeds and the K-fold permutation, and the 32-bit xorshift
+ * `our_rand_r` that the tree splitter draws from.
+ */
+const N = 624;
+const M = 397;
+/** Mersenne Twister MT19937 as numpy's legacy `RandomState(seed)` for an integer seed. */
+class MT19937 {
+    mt = new Uint32Array(N);
+    index = N;
+    constructor(seed) {
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+            throw new RangeError(`MT19937 seed must be an integer in [0, 2^32), got ${seed}`);
+        }
+        const mt = this.mt;
+        mt[0] = seed >>> 0;
+        for (let i = 1; i < N; i++) {
+            const prev = mt[i - 1];
+            mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
+        }
+    }
+    twist() {
+        const mt = this.mt;
+        for (let k = 0; k < N; k++) {
+            const y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
+            mt[k] = mt[(k + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+        }
+        this.index = 0;
+    }
+    /** The next tempered 32-bit output, as an unsigned number. */
+    nextUint32() {
+        if (this.index >= N)
+            this.twist();
+        let y = this.mt[this.index++];
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        return y >>> 0;
+    }
+    /**
+     * numpy's `random_interval(max)`: uniform in [0, max] by masked rejection on 32-bit draws
+     * (max < 2^32). The legacy `shuffle` draws with it.
+     */
+    interval(max) {
+        if (max === 0)
+            return 0;
+        const mask = smearMask(max);
+        let v;
+        do {
+            v = (this.nextUint32() & mask) >>> 0;
+        } while (v > max);
+        return v;
+    }
+    /** Legacy `RandomState.randint(low, high)` for high − low ≤ 2^32: masked rejection sampling. */
+    randint(low, high) {
+        const range = high - 1 - low;
+        if (range < 0)
+            throw new RangeError(`randint: empty range [${low}, ${high})`);
+        if (range === 0)
+            return low;
+        if (range === 0xffffffff)
+            return low + this.nextUint32();
+        return low + this.interval(range);
+    }
+    /** Legacy `RandomState.shuffle` of a 1-d array: for i from n−1 down to 1, swap x[i] and x[interval(i)]. */
+    shuffle(x) {
+        for (let i = x.length - 1; i > 0; i--) {
+            const j = this.interval(i);
+            const t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+    }
+}
+/** Smallest 2^b − 1 ≥ max (max < 2^32). */
+function smearMask(max) {
+    let mask = max >>> 0;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    return mask >>> 0;
+}
+/** sklearn's `RAND_R_MAX` (sklearn/tree/_utils.pxd). */
+const RAND_R_MAX = 0x7fffffff;
+/**
+ * One step of sklearn's `our_rand_r` on a uint32 state: returns the new state; the draw is
+ * `randROutput(newState)`. The splitter inlines the same shifts on its own state field.
+ */
+function xorshiftStep(state) {
+    let s = state >>> 0;
+    if (s === 0)
+        s = 1;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+}
+/** Output of `our_rand_r` for a state already advanced by `xorshiftStep`. */
+function randROutput(state) {
+    return (state >>> 0) % (RAND_R_MAX + 1);
+}
+/** `RandomState(seed).randint(2**31 - 1, size=count)`: the per-tree seeds of a forest. */
+function treeSeeds(seed, count) {
+    const mt = new MT19937(seed);
+    const seeds = new Int32Array(count);
+    for (let t = 0; t < count; t++)
+        seeds[t] = mt.randint(0, RAND_R_MAX);
+    return seeds;
+}
+/** The splitter's initial xorshift state: `RandomState(treeSeed).randint(0, RAND_R_MAX)`. */
+function splitterState(treeSeed) {
+    return new MT19937(treeSeed).randint(0, RAND_R_MAX);
+}
+
+;// CONCATENATED MODULE: ./src/forest/splitter.ts
+/**
+ * scikit-learn's `RandomSplitter.node_split` (1.2, `sklearn/tree/_splitter.pyx`; algorithms.md §1.6)
+ * for dense float32 features, unit weights, min_samples_leaf = 1 and max_features = all features.
+ *
+ * The state that persists across the nodes of one tree — the sample order, the `features`
+ * permutation, `constant_features` and the xorshift state — is what makes the trees equal to
+ * sklearn's node for node, so it lives here and is never reset between nodes.
+ */
+
+
+/** sklearn's FEATURE_THRESHOLD, as the float32 it is in the Cython source. */
+const FEATURE_THRESHOLD = Math.fround(1e-7);
+/** Up to this many samples, sklearn's own partition loop is cheaper than the branch-free one. */
+const SMALL_NODE = 12;
+/** Up to this many samples, features are read from the row-major copy. */
+const ROW_MAJOR_NODE = 64;
+class RandomSplitter {
+    /** Column-major float32 features: data[f * n + i]. */
+    data;
+    /** The same features row-major (rows[i * k + f]), for small nodes. */
+    rows;
+    n;
+    k;
+    samples;
+    criterion;
+    features;
+    constantFeatures;
+    /** Scratch: the current feature's values at the node's positions. */
+    xf;
+    /** Scratch for the partition. */
+    rights;
+    /** xorshift state (uint32). */
+    randState;
+    // The best split of the last nodeSplit (sklearn's SplitRecord).
+    bestPos = 0;
+    bestFeature = 0;
+    bestThreshold = 0;
+    bestImprovement = 0;
+    bestImpurityLeft = 0;
+    bestImpurityRight = 0;
+    /** Features known constant for the children (n_constant_features after the split). */
+    nConstantOut = 0;
+    /**
+     * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
+     * (`reset` before each), so growing a forest allocates no per-tree buffers.
+     */
+    constructor(data, rows, y, n, k) {
+        this.data = data;
+        this.rows = rows;
+        this.n = n;
+        this.k = k;
+        this.samples = new Int32Array(n);
+        this.features = new Int32Array(k);
+        this.constantFeatures = new Int32Array(k);
+        this.xf = new Float64Array(n);
+        this.rights = new Int32Array(n);
+        this.randState = 0;
+        this.criterion = new MseCriterion(y, this.samples, n);
+    }
+    /** The state of a new tree's splitter: samples and features in order, the tree's xorshift state. */
+    reset(randState) {
+        for (let i = 0; i < this.n; i++)
+            this.samples[i] = i;
+        for (let f = 0; f < this.k; f++)
+            this.features[f] = f;
+        this.constantFeatures.fill(0);
+        this.randState = randState >>> 0;
+    }
+    /**
+     * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
+     * partitioned by the best split and sets the best* fields; bestPos === end means no split.
+     * The criterion's reset/update/proxy for each candidate are inlined here (same operations, same
+     * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
+     */
+    nodeSplit(start, end, impurity, nConstant) {
+        const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights } = this;
+        const y = criterion.y;
+        const sumTotal = criterion.sumTotal;
+        const weightNode = end - start;
+        const maxFeatures = this.k;
+        let rs = this.randState;
+        let bestPos = end;
+        let bestFeature = 0;
+        let bestThreshold = 0;
+        let bestProxy = -Infinity;
+        let fI = this.k;
+        let nFound = 0;
+        let nDrawn = 0;
+        const nKnown = nConstant;
+        let nTotal = nKnown;
+        let nVisited = 0;
+        let current = -1;
+        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+            nVisited++;
+            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            rs >>>= 0;
+            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+            if (fJ < nKnown) {
+                const t = features[nDrawn];
+                features[nDrawn] = features[fJ];
+                features[fJ] = t;
+                nDrawn++;
+                continue;
+            }
+            fJ += nFound;
+            current = features[fJ];
+            const col = current * n;
+            let mn;
+            let mx;
+            if (weightNode <= ROW_MAJOR_NODE) {
+                // Small node: its samples' rows are a few cache lines, shared by all k features.
+                mn = rows[samples[start] * k + current];
+                mx = mn;
+                xf[start] = mn;
+                for (let p = start + 1; p < end; p++) {
+                    const v = rows[samples[p] * k + current];
+                    xf[p] = v;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                }
+            }
+            else {
+                mn = data[col + samples[start]];
+                mx = mn;
+                xf[start] = mn;
+                for (let p = start + 1; p < end; p++) {
+                    const v = data[col + samples[p]];
+                    xf[p] = v;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                }
+            }
+            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+                features[fJ] = features[nTotal];
+                features[nTotal] = current;
+                nFound++;
+                nTotal++;
+                continue;
+            }
+            fI--;
+            const t = features[fI];
+            features[fI] = features[fJ];
+            features[fJ] = t;
+            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            rs >>>= 0;
+            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+            if (thr === mx)
+                thr = mn;
+            const pos = weightNode <= SMALL_NODE
+                ? partitionSmall(xf, samples, start, end, thr)
+                : partition(xf, samples, start, end, thr, rights);
+            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+            if (pos - start < 1 || end - pos < 1)
+                continue;
+            // criterion.reset(); criterion.update(pos); proxy_impurity_improvement()
+            const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+            const sumRight = sumTotal - sumLeft;
+            const weightLeft = pos - start;
+            const weightRight = weightNode - weightLeft;
+            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+            if (proxy > bestProxy) {
+                bestProxy = proxy;
+                bestPos = pos;
+                bestFeature = current;
+                bestThreshold = thr;
+            }
+        }
+        this.randState = rs;
+        let improvement = -Infinity;
+        let impL = Infinity;
+        let impR = Infinity;
+        if (bestPos < end) {
+            if (current !== bestFeature) {
+                // sklearn re-partitions by the best feature's values (the same swaps as above).
+                const col = bestFeature * n;
+                for (let p = start; p < end; p++)
+                    xf[p] = data[col + samples[p]];
+                if (weightNode <= SMALL_NODE)
+                    partitionSmall(xf, samples, start, end, bestThreshold);
+                else
+                    partition(xf, samples, start, end, bestThreshold, rights);
+            }
+            criterion.reset();
+            criterion.update(bestPos);
+            criterion.childrenImpurity();
+            impL = criterion.impurityLeft;
+            impR = criterion.impurityRight;
+            improvement = criterion.impurityImprovement(impurity, impL, impR);
+        }
+        // Restore the invariant: known constants first, then the newly found ones.
+        for (let i = 0; i < nKnown; i++)
+            features[i] = constantFeatures[i];
+        for (let i = nKnown; i < nKnown + nFound; i++)
+            constantFeatures[i] = features[i];
+        this.bestPos = bestPos;
+        this.bestFeature = bestFeature;
+        this.bestThreshold = bestThreshold;
+        this.bestImprovement = improvement;
+        this.bestImpurityLeft = impL;
+        this.bestImpurityRight = impR;
+        this.nConstantOut = nTotal;
+    }
+}
+/**
+ * sklearn's in-place partition of samples[start:end) by xf ≤ thr, with the same final order but
+ * without data-dependent branches (for a random threshold the outcome is close to a coin flip, and
+ * sklearn's loop mispredicts about once per sample).
+ *
+ * sklearn scans forward; a sample going right is swapped with the last unfinished position, and the
+ * sample brought from there is examined next. Worked through, with pos = start + (number going left):
+ * the left-going samples of [start, pos) stay; the k-th right-going sample i_k of [start, pos) is
+ * paired with the k-th left-going sample j_k of [pos, end) counted from the end; the sample at j_k
+ * moves to i_k; in the right region the right-going samples move down by one position, and the
+ * sample from i_k lands just below j_(k−1) (end for k = 1); the right region's lowest segment
+ * [pos, j_s), when not empty, ends with its own first sample (rotated down by one).
+ * So one ascending pass over [pos, end) writes position q − 1 at every q. `rights` is scratch of
+ * length ≥ n. xf is not reordered: nothing reads it after the partition. Returns pos.
+ */
+function partition(xf, samples, start, end, thr, rights) {
+    // Right-going positions, ascending (branch-free compaction: always store, advance on right).
+    let nr = 0;
+    for (let p = start; p < end; p++) {
+        rights[nr] = p;
+        nr += +(xf[p] > thr);
+    }
+    const pos = end - nr;
+    if (nr === 0)
+        return pos;
+    // s = how many of them lie in the left region [start, pos): the first index with rights[·] ≥ pos.
+    let lo = 0;
+    let hi = nr;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rights[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    let s = lo;
+    // The sample waiting to be placed at the top of the current segment of the right region.
+    let pending;
+    const first = samples[pos];
+    if (xf[pos] <= thr) {
+        const i = rights[--s];
+        pending = samples[i];
+        samples[i] = first;
+    }
+    else {
+        pending = first;
+    }
+    for (let q = pos + 1; q < end; q++) {
+        const v = samples[q];
+        const isLeft = +(xf[q] <= thr);
+        // Left-going: the pending sample closes the segment below q, and v trades places with the
+        // next right-going sample of the left region, which becomes pending. Right-going: v moves down.
+        samples[q - 1] = v + isLeft * (pending - v);
+        s -= isLeft;
+        const i = rights[s];
+        const atI = samples[i];
+        samples[i] = atI + isLeft * (v - atI);
+        pending += isLeft * (atI - pending);
+    }
+    samples[end - 1] = pending;
+    return pos;
+}
+/** sklearn's partition loop as written (same result as `partition`): cheaper for small nodes. */
+function partitionSmall(xf, samples, start, end, thr) {
+    let p = start;
+    let e = end;
+    while (p < e) {
+        if (xf[p] <= thr) {
+            p++;
+        }
+        else {
+            e--;
+            xf[p] = xf[e];
+            const t = samples[p];
+            samples[p] = samples[e];
+            samples[e] = t;
+        }
+    }
+    return e;
+}
+/**
+ * sum_left after MSE `reset(); update(pos)`: summed forward from start when that is the shorter walk,
+ * else the node total minus the samples from end − 1 down to pos — the same additions, in the same
+ * order, as sklearn's `update`.
+ */
+function sumLeftAt(y, samples, start, end, pos, sumTotal) {
+    let s;
+    if (pos - start <= end - pos) {
+        s = 0;
+        for (let p = start; p < pos; p++)
+            s += y[samples[p]];
+    }
+    else {
+        s = sumTotal;
+        for (let p = end - 1; p >= pos; p--)
+            s -= y[samples[p]];
+    }
+    return s;
+}
+/** Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k. */
+function rowMajor(data, n, k) {
+    const rows = new Float32Array(n * k);
+    for (let f = 0; f < k; f++) {
+        const col = f * n;
+        for (let i = 0; i < n; i++)
+            rows[i * k + f] = data[col + i];
+    }
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/forest/tree.ts
+/**
+ * A fitted regression tree as scikit-learn stores it (`sklearn/tree/_tree.pyx::Tree`): parallel node
+ * arrays, node ids in pre-order (left child first). Leaves have `left = right = -1`, `feature = -2`,
+ * `threshold = -2`. A sample goes left when its float32 feature value is ≤ the float64 threshold.
+ */
+const TREE_LEAF = -1;
+const TREE_UNDEFINED = (/* unused pure expression or super */ null && (-2));
+class Tree {
+    nodeCount = 0;
+    feature;
+    threshold;
+    left;
+    right;
+    /** Mean target of the node's samples. */
+    value;
+    /** Node impurity as sklearn computes it (S2/W − (S1/W)², children: from the parent's split). */
+    impurity;
+    /** Samples in the node (= weighted_n_node_samples: every sample has weight 1). */
+    nNodeSamples;
+    constructor(capacity = 64) {
+        this.feature = new Int32Array(capacity);
+        this.threshold = new Float64Array(capacity);
+        this.left = new Int32Array(capacity);
+        this.right = new Int32Array(capacity);
+        this.value = new Float64Array(capacity);
+        this.impurity = new Float64Array(capacity);
+        this.nNodeSamples = new Int32Array(capacity);
+    }
+    /** A tree from node arrays of length nodeCount (e.g. grown on a worker thread). */
+    static fromArrays(a) {
+        const t = new Tree(0);
+        t.nodeCount = a.nodeCount;
+        t.feature = a.feature;
+        t.threshold = a.threshold;
+        t.left = a.left;
+        t.right = a.right;
+        t.value = a.value;
+        t.impurity = a.impurity;
+        t.nNodeSamples = a.nNodeSamples;
+        return t;
+    }
+    /** Appends a node (children unset) and returns its id; the arrays double when full. */
+    addNode(feature, threshold, impurity, nSamples, value) {
+        const id = this.nodeCount;
+        if (id === this.feature.length)
+            this.resize(Math.max(16, id * 2));
+        this.feature[id] = feature;
+        this.threshold[id] = threshold;
+        this.left[id] = TREE_LEAF;
+        this.right[id] = TREE_LEAF;
+        this.impurity[id] = impurity;
+        this.nNodeSamples[id] = nSamples;
+        this.value[id] = value;
+        this.nodeCount = id + 1;
+        return id;
+    }
+    /** Shrinks the arrays to the node count once the tree is built. */
+    trim() {
+        if (this.feature.length !== this.nodeCount)
+            this.resize(this.nodeCount);
+    }
+    resize(capacity) {
+        const grow = (a, make) => {
+            const b = make(capacity);
+            b.set(a.subarray(0, Math.min(a.length, capacity)));
+            return b;
+        };
+        this.feature = grow(this.feature, (c) => new Int32Array(c));
+        this.threshold = grow(this.threshold, (c) => new Float64Array(c));
+        this.left = grow(this.left, (c) => new Int32Array(c));
+        this.right = grow(this.right, (c) => new Int32Array(c));
+        this.value = grow(this.value, (c) => new Float64Array(c));
+        this.impurity = grow(this.impurity, (c) => new Float64Array(c));
+        this.nNodeSamples = grow(this.nNodeSamples, (c) => new Int32Array(c));
+    }
+    /** Leaf value for row `i` of a column-major float32 matrix with `n` rows. */
+    predictRow(data, n, i) {
+        const { left, right, feature, threshold } = this;
+        let node = 0;
+        while (left[node] !== TREE_LEAF) {
+            node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
+        }
+        return this.value[node];
+    }
+    /**
+     * MDI of this tree, `compute_feature_importances(normalize=True)`: Σ over internal nodes of
+     * W·i − W_L·i_L − W_R·i_R per feature, divided by the root's W, then by the sum if positive.
+     */
+    featureImportances(k) {
+        const imp = new Float64Array(k);
+        const { left, right, feature, impurity, nNodeSamples: w } = this;
+        for (let node = 0; node < this.nodeCount; node++) {
+            const l = left[node];
+            if (l === TREE_LEAF)
+                continue;
+            const r = right[node];
+            imp[feature[node]] += w[node] * impurity[node] - w[l] * impurity[l] - w[r] * impurity[r];
+        }
+        if (this.nodeCount > 0) {
+            const root = w[0];
+            for (let f = 0; f < k; f++)
+                imp[f] /= root;
+        }
+        let s = 0;
+        for (let f = 0; f < k; f++)
+            s += imp[f];
+        if (s > 0)
+            for (let f = 0; f < k; f++)
+                imp[f] /= s;
+        return imp;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/forest/builder.ts
+/**
+ * scikit-learn's `DepthFirstTreeBuilder.build` (`sklearn/tree/_tree.pyx`; algorithms.md §1.5) with
+ * the ExtraTreeRegressor defaults: no depth limit, min_samples_split = 2, min_samples_leaf = 1,
+ * no impurity-decrease threshold. Nodes come off a LIFO stack (right child pushed first), so node
+ * ids are in pre-order with the left subtree first, like sklearn's.
+ */
+
+
+
+/** np.finfo(np.float64).eps: a node is a leaf when its impurity is ≤ this (absolute). */
+const EPSILON = 2.220446049250313e-16;
+const MIN_SAMPLES_SPLIT = 2;
+/** Grows trees on one data set, reusing its buffers from tree to tree (one builder per thread). */
+class DepthFirstBuilder {
+    n;
+    splitter;
+    // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
+    // holds more than depth + 2 ≤ n + 1 entries.
+    sStart;
+    sEnd;
+    sParent;
+    sIsLeft;
+    sImpurity;
+    sNConst;
+    /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
+    constructor(data, y, n, k) {
+        this.n = n;
+        this.splitter = new RandomSplitter(data, rowMajor(data, n, k), y, n, k);
+        const cap = n + 2;
+        this.sStart = new Int32Array(cap);
+        this.sEnd = new Int32Array(cap);
+        this.sParent = new Int32Array(cap);
+        this.sIsLeft = new Uint8Array(cap);
+        this.sImpurity = new Float64Array(cap);
+        this.sNConst = new Int32Array(cap);
+    }
+    /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
+    build(treeSeed) {
+        const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst } = this;
+        splitter.reset(splitterState(treeSeed));
+        const criterion = splitter.criterion;
+        // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
+        const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
+        let top = 0;
+        const push = (start, end, parent, isLeft, imp, nc) => {
+            sStart[top] = start;
+            sEnd[top] = end;
+            sParent[top] = parent;
+            sIsLeft[top] = isLeft;
+            sImpurity[top] = imp;
+            sNConst[top] = nc;
+            top++;
+        };
+        push(0, n, -1, 0, Infinity, 0);
+        let first = true;
+        while (top > 0) {
+            top--;
+            const start = sStart[top];
+            const end = sEnd[top];
+            const parent = sParent[top];
+            const isLeft = sIsLeft[top];
+            let impurity = sImpurity[top];
+            const nConst = sNConst[top];
+            const nNode = end - start;
+            criterion.init(start, end);
+            let isLeaf = nNode < MIN_SAMPLES_SPLIT;
+            if (first) {
+                // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
+                impurity = criterion.nodeImpurity();
+                first = false;
+            }
+            isLeaf = isLeaf || impurity <= EPSILON;
+            if (!isLeaf) {
+                splitter.nodeSplit(start, end, impurity, nConst);
+                isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
+            }
+            const id = isLeaf
+                ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+                : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
+            if (parent >= 0) {
+                if (isLeft)
+                    tree.left[parent] = id;
+                else
+                    tree.right[parent] = id;
+            }
+            if (!isLeaf) {
+                const pos = splitter.bestPos;
+                const nc = splitter.nConstantOut;
+                push(pos, end, id, 0, splitter.bestImpurityRight, nc);
+                push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
+            }
+        }
+        tree.trim();
+        return tree;
+    }
+}
+/** Grows one tree (a builder for a single use); see DepthFirstBuilder. */
+function buildTree(data, y, n, k, treeSeed) {
+    return new DepthFirstBuilder(data, y, n, k).build(treeSeed);
+}
+
+;// CONCATENATED MODULE: ./src/forest/worker.ts
+/**
+ * Worker thread entry (bundled as dist/forest-worker.js): grows the trees whose seeds it is given on
+ * the shared features and targets, and posts each tree's node arrays back (transferred, not copied).
+ * A tree depends only on its seed, so which thread grows it does not change it.
+ */
+
+
+if (external_node_worker_threads_namespaceObject.parentPort) {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    const input = external_node_worker_threads_namespaceObject.workerData;
+    const builder = new DepthFirstBuilder(input.data, input.y, input.n, input.k);
+    for (let t = 0; t < input.seeds.length; t++) {
+        const tree = builder.build(input.seeds[t]);
+        const msg = {
+            index: input.indices[t],
+            nodeCount: tree.nodeCount,
+            feature: tree.feature,
+            threshold: tree.threshold,
+            left: tree.left,
+            right: tree.right,
+            value: tree.value,
+            impurity: tree.impurity,
+            nNodeSamples: tree.nNodeSamples,
+        };
+        const buffers = [
+            tree.feature.buffer,
+            tree.threshold.buffer,
+            tree.left.buffer,
+            tree.right.buffer,
+            tree.value.buffer,
+            tree.impurity.buffer,
+            tree.nNodeSamples.buffer,
+        ];
+        port.postMessage(msg, buffers);
+    }
+}
+
