@@ -135,7 +135,18 @@ export class RandomSplitter {
         mn = data[col + samples[start]];
         mx = mn;
         xf[start] = mn;
-        for (let p = start + 1; p < end; p++) {
+        let p = start + 1;
+        for (; p + 1 < end; p += 2) {
+          const v = data[col + samples[p]];
+          const w = data[col + samples[p + 1]];
+          xf[p] = v;
+          xf[p + 1] = w;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+          if (w < mn) mn = w;
+          else if (w > mx) mx = w;
+        }
+        if (p < end) {
           const v = data[col + samples[p]];
           xf[p] = v;
           if (v < mn) mn = v;
