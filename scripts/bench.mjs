@@ -33,9 +33,16 @@ const option = (name, fallback) => {
 /** Compiles the forest (and the CV helper) with tsc into build/bench. */
 export function compile() {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const files = ['src/forest/forest.ts', 'src/forest/worker.ts', 'src/insights/cv-r2.ts'].map((f) =>
-    join(ROOT, f),
-  );
+  const files = [
+    'src/forest/forest.ts',
+    'src/forest/worker.ts',
+    'src/insights/cv-r2.ts',
+    // the whole analysis, for the insights-vs-base section
+    'src/sources/read-runs.ts',
+    'src/design/build-design.ts',
+    'src/analysis/compute-result.ts',
+    'src/insights/compute-insights.ts',
+  ].map((f) => join(ROOT, f));
   execFileSync(
     process.execPath,
     [
@@ -204,7 +211,47 @@ export async function benchForest({ trees, sizes, python }) {
 // Sections run in order. To time something else (e.g. the insights vs the base analysis on
 // mnist-pytorch), add `async (ctx) => { ... }` here; ctx has { trees, python, quick, root, build },
 // and timeChild(cmd, args) runs one measurement in its own process (last stdout line = JSON).
-export const SECTIONS = [(ctx) => benchForest(ctx)];
+export const SECTIONS = [(ctx) => benchForest(ctx), (ctx) => benchInsights(ctx)];
+
+/**
+ * Issue 5's budget: the insights (cross-validation, permutation importance, advice, interactions) cost
+ * at most 5× the base analysis on mnist-pytorch (2,383 runs used). Best of three, each in its own process.
+ */
+export async function benchInsights({ trees }) {
+  const dir = join(ROOT, 'examples', 'mnist-pytorch');
+  const params =
+    'activation,batch_size,dropout_rate,learning_rate,model,num_neurons_layer1,num_neurons_layer2';
+  const child = join(ROOT, 'scripts', 'bench-insights-child.mjs');
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    runs.push(
+      timeChild(process.execPath, [
+        child,
+        BUILD,
+        join(dir, 'runs.csv'),
+        'accuracy',
+        params,
+        'maximize',
+        trees,
+      ]),
+    );
+  }
+  const best = runs.reduce((a, b) => (b.baseMs + b.insightsMs < a.baseMs + a.insightsMs ? b : a));
+  const ratio = best.insightsMs / best.baseMs;
+  console.log(
+    `\n## insights vs base analysis: mnist-pytorch (${best.n} runs × ${best.k} columns, ${trees} trees, 1 thread)`,
+  );
+  console.log(`load + design       ${best.loadMs.toFixed(0).padStart(7)} ms`);
+  console.log(
+    `base analysis       ${best.baseMs.toFixed(0).padStart(7)} ms  (correlations, OLS, forest, Spearman, standardized OLS)`,
+  );
+  console.log(
+    `insights            ${best.insightsMs.toFixed(0).padStart(7)} ms  (5-fold CV, permutation importance, advice, interactions)`,
+  );
+  console.log(
+    `ratio               ${ratio.toFixed(2).padStart(7)}×    goal ≤ 5×: ${ratio <= 5 ? 'met' : 'NOT met'}; peak RSS ${(best.maxRssKiB / 1024).toFixed(0)} MiB`,
+  );
+}
 
 async function main() {
   const quick = flag('--quick');
