@@ -48285,6 +48285,8 @@ class RandomSplitter {
     bestImpurityRight = 0;
     /** Features known constant for the children (n_constant_features after the split). */
     nConstantOut = 0;
+    /** The feature the search partitioned by last (the samples are in its order). */
+    lastFeature = -1;
     /**
      * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
      * (`reset` before each), so growing a forest allocates no per-tree buffers.
@@ -48318,7 +48320,165 @@ class RandomSplitter {
      * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
      */
     nodeSplit(start, end, impurity, nConstant) {
-        const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights } = this;
+        const { data, n, samples, xf, features, constantFeatures, criterion, rights } = this;
+        const weightNode = end - start;
+        // Two copies of the feature loop, so each compiles to code for its own node sizes.
+        if (weightNode <= SMALL_NODE)
+            this.searchSmall(start, end, nConstant);
+        else
+            this.searchLarge(start, end, nConstant);
+        const bestPos = this.bestPos;
+        const bestFeature = this.bestFeature;
+        const bestThreshold = this.bestThreshold;
+        const nKnown = nConstant;
+        const nTotal = this.nConstantOut;
+        let improvement = -Infinity;
+        let impL = Infinity;
+        let impR = Infinity;
+        if (bestPos < end) {
+            if (this.lastFeature !== bestFeature) {
+                // sklearn re-partitions by the best feature's values (the same swaps as above).
+                const col = bestFeature * n;
+                for (let p = start; p < end; p++)
+                    xf[p] = data[col + samples[p]];
+                if (weightNode <= SMALL_NODE)
+                    partitionSmall(xf, samples, start, end, bestThreshold);
+                else
+                    partition(xf, samples, start, end, bestThreshold, rights);
+            }
+            criterion.reset();
+            criterion.update(bestPos);
+            criterion.childrenImpurity();
+            impL = criterion.impurityLeft;
+            impR = criterion.impurityRight;
+            improvement = criterion.impurityImprovement(impurity, impL, impR);
+        }
+        // Restore the invariant: known constants first, then the newly found ones.
+        for (let i = 0; i < nKnown; i++)
+            features[i] = constantFeatures[i];
+        for (let i = nKnown; i < nTotal; i++)
+            constantFeatures[i] = features[i];
+        this.bestImprovement = improvement;
+        this.bestImpurityLeft = impL;
+        this.bestImpurityRight = impR;
+    }
+    searchSmall(start, end, nConstant) {
+        const { rows, k, samples, xf, features, criterion } = this;
+        const y = criterion.y;
+        const sumTotal = criterion.sumTotal;
+        const weightNode = end - start;
+        const maxFeatures = this.k;
+        let rs = this.randState;
+        let bestPos = end;
+        let bestFeature = 0;
+        let bestThreshold = 0;
+        let bestProxy = -Infinity;
+        let fI = this.k;
+        let nFound = 0;
+        let nDrawn = 0;
+        const nKnown = nConstant;
+        let nTotal = nKnown;
+        let nVisited = 0;
+        let current = -1;
+        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+            nVisited++;
+            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            rs >>>= 0;
+            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+            if (fJ < nKnown) {
+                const t = features[nDrawn];
+                features[nDrawn] = features[fJ];
+                features[fJ] = t;
+                nDrawn++;
+                continue;
+            }
+            fJ += nFound;
+            current = features[fJ];
+            // Small node: its samples' rows are a few cache lines, shared by all k features.
+            let mn = rows[samples[start] * k + current];
+            let mx = mn;
+            xf[start] = mn;
+            for (let p = start + 1; p < end; p++) {
+                const v = rows[samples[p] * k + current];
+                xf[p] = v;
+                if (v < mn)
+                    mn = v;
+                else if (v > mx)
+                    mx = v;
+            }
+            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+                features[fJ] = features[nTotal];
+                features[nTotal] = current;
+                nFound++;
+                nTotal++;
+                continue;
+            }
+            fI--;
+            const t = features[fI];
+            features[fI] = features[fJ];
+            features[fJ] = t;
+            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            rs >>>= 0;
+            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+            if (thr === mx)
+                thr = mn;
+            // sklearn's partition loop, summing the targets as they are placed: left samples are final
+            // in increasing position order, right ones in decreasing order — the orders of the forward
+            // and backward sums of the criterion's `update`, so either sum comes out bit for bit.
+            let p = start;
+            let e = end;
+            let sl = 0;
+            let sr = sumTotal;
+            while (p < e) {
+                if (xf[p] <= thr) {
+                    sl += y[samples[p]];
+                    p++;
+                }
+                else {
+                    e--;
+                    xf[p] = xf[e];
+                    const t = samples[p];
+                    samples[p] = samples[e];
+                    samples[e] = t;
+                    sr -= y[t];
+                }
+            }
+            const pos = e;
+            const sumLeft = pos - start <= end - pos ? sl : sr;
+            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+            if (pos - start < 1 || end - pos < 1)
+                continue;
+            // proxy_impurity_improvement()
+            const sumRight = sumTotal - sumLeft;
+            const weightLeft = pos - start;
+            const weightRight = weightNode - weightLeft;
+            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+            if (proxy > bestProxy) {
+                bestProxy = proxy;
+                bestPos = pos;
+                bestFeature = current;
+                bestThreshold = thr;
+            }
+        }
+        this.randState = rs;
+        this.bestPos = bestPos;
+        this.bestFeature = bestFeature;
+        this.bestThreshold = bestThreshold;
+        this.lastFeature = current;
+        this.nConstantOut = nTotal;
+    }
+    searchLarge(start, end, nConstant) {
+        const { data, rows, n, k, samples, xf, features, criterion, rights } = this;
         const y = criterion.y;
         const sumTotal = criterion.sumTotal;
         const weightNode = end - start;
@@ -48375,7 +48535,22 @@ class RandomSplitter {
                 mn = data[col + samples[start]];
                 mx = mn;
                 xf[start] = mn;
-                for (let p = start + 1; p < end; p++) {
+                let p = start + 1;
+                for (; p + 1 < end; p += 2) {
+                    const v = data[col + samples[p]];
+                    const w = data[col + samples[p + 1]];
+                    xf[p] = v;
+                    xf[p + 1] = w;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                    if (w < mn)
+                        mn = w;
+                    else if (w > mx)
+                        mx = w;
+                }
+                if (p < end) {
                     const v = data[col + samples[p]];
                     xf[p] = v;
                     if (v < mn)
@@ -48405,14 +48580,13 @@ class RandomSplitter {
             let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
             if (thr === mx)
                 thr = mn;
-            const pos = weightNode <= SMALL_NODE
-                ? partitionSmall(xf, samples, start, end, thr)
-                : partition(xf, samples, start, end, thr, rights);
+            const pos = partition(xf, samples, start, end, thr, rights);
+            // criterion.reset(); criterion.update(pos)
+            const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
             // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
             if (pos - start < 1 || end - pos < 1)
                 continue;
-            // criterion.reset(); criterion.update(pos); proxy_impurity_improvement()
-            const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+            // proxy_impurity_improvement()
             const sumRight = sumTotal - sumLeft;
             const weightLeft = pos - start;
             const weightRight = weightNode - weightLeft;
@@ -48425,38 +48599,10 @@ class RandomSplitter {
             }
         }
         this.randState = rs;
-        let improvement = -Infinity;
-        let impL = Infinity;
-        let impR = Infinity;
-        if (bestPos < end) {
-            if (current !== bestFeature) {
-                // sklearn re-partitions by the best feature's values (the same swaps as above).
-                const col = bestFeature * n;
-                for (let p = start; p < end; p++)
-                    xf[p] = data[col + samples[p]];
-                if (weightNode <= SMALL_NODE)
-                    partitionSmall(xf, samples, start, end, bestThreshold);
-                else
-                    partition(xf, samples, start, end, bestThreshold, rights);
-            }
-            criterion.reset();
-            criterion.update(bestPos);
-            criterion.childrenImpurity();
-            impL = criterion.impurityLeft;
-            impR = criterion.impurityRight;
-            improvement = criterion.impurityImprovement(impurity, impL, impR);
-        }
-        // Restore the invariant: known constants first, then the newly found ones.
-        for (let i = 0; i < nKnown; i++)
-            features[i] = constantFeatures[i];
-        for (let i = nKnown; i < nKnown + nFound; i++)
-            constantFeatures[i] = features[i];
         this.bestPos = bestPos;
         this.bestFeature = bestFeature;
         this.bestThreshold = bestThreshold;
-        this.bestImprovement = improvement;
-        this.bestImpurityLeft = impL;
-        this.bestImpurityRight = impR;
+        this.lastFeature = current;
         this.nConstantOut = nTotal;
     }
 }
@@ -56914,6 +57060,27 @@ function toApiError(err, operation) {
     const what = status === 0 ? 'no answer' : `HTTP ${status}`;
     return new GitHubApiError(`GitHub: could not ${operation}: ${what}: ${apiMessage}`, status, operation, apiMessage);
 }
+/**
+ * The sticky comment for a report that can be rendered to any length: GitHub may measure a body
+ * differently from us, so on its 422 "too long" the report is rendered at half the length and posted
+ * again (down to 4,096 characters). Used by the action and by the CLI's `--comment`.
+ */
+async function upsertReportComment(opts, render, onShorten = () => { }) {
+    const marker = commentMarker(opts.key);
+    for (let maxChars = COMMENT_LIMIT;; maxChars = Math.floor(maxChars / 2)) {
+        const body = render(maxChars, marker);
+        try {
+            return await upsertComment({ ...opts, body });
+        }
+        catch (err) {
+            if (err instanceof GitHubApiError && err.tooLong && maxChars > 4096) {
+                onShorten(body.length);
+                continue;
+            }
+            throw err;
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -59994,36 +60161,26 @@ async function comment(inputs, model, key, render) {
         warning('GITHUB_REPOSITORY is not set: cannot comment; the report is in the job summary only');
         return '';
     }
-    const marker = commentMarker(key);
-    // GitHub may measure the body differently from us: on its 422 "too long", halve and retry.
-    for (let maxChars = COMMENT_LIMIT;; maxChars = Math.floor(maxChars / 2)) {
-        const body = render(maxChars, marker);
-        try {
-            const result = await upsertComment({
-                apiUrl: context.apiUrl,
-                graphqlUrl: context.graphqlUrl,
-                token: publish.token,
-                owner: context.owner,
-                repo: context.repo,
-                issueNumber: publish.prNumber,
-                key,
-                body,
-                mode: publish.comment,
-                onLog: (m) => info(m),
-            });
-            return result.url;
+    try {
+        const result = await upsertReportComment({
+            apiUrl: context.apiUrl,
+            graphqlUrl: context.graphqlUrl,
+            token: publish.token,
+            owner: context.owner,
+            repo: context.repo,
+            issueNumber: publish.prNumber,
+            key,
+            mode: publish.comment,
+            onLog: (m) => info(m),
+        }, render, (length) => warning(`GitHub refused a ${length}-character comment as too long; shortening it`));
+        return result.url;
+    }
+    catch (err) {
+        if (err instanceof GitHubApiError && err.refused) {
+            warning(refusalMessage(err, publish.prNumber, publish.fromFork));
+            return '';
         }
-        catch (err) {
-            if (err instanceof GitHubApiError && err.tooLong && maxChars > 4096) {
-                warning(`GitHub refused a ${body.length}-character comment as too long; shortening it`);
-                continue;
-            }
-            if (err instanceof GitHubApiError && err.refused) {
-                warning(refusalMessage(err, publish.prNumber, publish.fromFork));
-                return '';
-            }
-            throw err;
-        }
+        throw err;
     }
 }
 function refusalMessage(err, pr, fromFork) {

@@ -12,13 +12,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import { resultsJson } from '../analysis/results-json.js';
 import { describeError, EXIT, exitCodeOf, type ExitCode } from '../errors.js';
 import { describeOutcome, failedRules } from '../gates/rules.js';
-import {
-  COMMENT_LIMIT,
-  commentMarker,
-  defaultCommentKey,
-  GitHubApiError,
-  upsertComment,
-} from '../publish/comment.js';
+import { defaultCommentKey, GitHubApiError, upsertReportComment } from '../publish/comment.js';
 import { writeFileAtomic } from '../publish/files.js';
 import { renderWithinBytes, writeJobSummary } from '../publish/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -144,12 +138,9 @@ async function comment(
     core.warning('GITHUB_REPOSITORY is not set: cannot comment; the report is in the job summary only');
     return '';
   }
-  const marker = commentMarker(key);
-  // GitHub may measure the body differently from us: on its 422 "too long", halve and retry.
-  for (let maxChars = COMMENT_LIMIT; ; maxChars = Math.floor(maxChars / 2)) {
-    const body = render(maxChars, marker);
-    try {
-      const result = await upsertComment({
+  try {
+    const result = await upsertReportComment(
+      {
         apiUrl: context.apiUrl,
         graphqlUrl: context.graphqlUrl,
         token: publish.token,
@@ -157,22 +148,19 @@ async function comment(
         repo: context.repo,
         issueNumber: publish.prNumber,
         key,
-        body,
         mode: publish.comment,
         onLog: (m) => core.info(m),
-      });
-      return result.url;
-    } catch (err) {
-      if (err instanceof GitHubApiError && err.tooLong && maxChars > 4096) {
-        core.warning(`GitHub refused a ${body.length}-character comment as too long; shortening it`);
-        continue;
-      }
-      if (err instanceof GitHubApiError && err.refused) {
-        core.warning(refusalMessage(err, publish.prNumber, publish.fromFork));
-        return '';
-      }
-      throw err;
+      },
+      render,
+      (length) => core.warning(`GitHub refused a ${length}-character comment as too long; shortening it`),
+    );
+    return result.url;
+  } catch (err) {
+    if (err instanceof GitHubApiError && err.refused) {
+      core.warning(refusalMessage(err, publish.prNumber, publish.fromFork));
+      return '';
     }
+    throw err;
   }
 }
 

@@ -2,13 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { ReportModel } from '../report/model.js';
 import { renderMarkdown } from '../render/markdown.js';
-import {
-  COMMENT_LIMIT,
-  commentMarker,
-  checkKey,
-  defaultCommentKey,
-  upsertComment,
-} from '../publish/comment.js';
+import { checkKey, defaultCommentKey, upsertReportComment } from '../publish/comment.js';
 import type { AnalyzeOptions } from './args.js';
 
 export interface CommentTarget {
@@ -33,21 +27,22 @@ export async function postCliComment(
     options.commentKey ??
       defaultCommentKey({ sweep: options.sweep, runsFile: options.runs }, model.title.target),
   );
-  const marker = commentMarker(key);
-  const body = renderMarkdown(model, {
-    maxChars: COMMENT_LIMIT,
-    marker,
-    charts: options.charts,
-    quickchartHost: options.quickchartHost,
-  });
-  const result = await upsertComment({
-    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    graphqlUrl: env.GITHUB_GRAPHQL_URL,
-    token: env.GITHUB_TOKEN ?? '',
-    ...target,
-    key,
-    body,
-    mode: options.commentMode,
-  });
+  const result = await upsertReportComment(
+    {
+      apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+      graphqlUrl: env.GITHUB_GRAPHQL_URL,
+      token: env.GITHUB_TOKEN ?? '',
+      ...target,
+      key,
+      mode: options.commentMode,
+    },
+    (maxChars, marker) =>
+      renderMarkdown(model, {
+        maxChars,
+        marker,
+        charts: options.charts,
+        quickchartHost: options.quickchartHost,
+      }),
+  );
   return result.url;
 }

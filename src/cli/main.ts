@@ -14,7 +14,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import { writeFileAtomic } from '../publish/files.js';
 import { ENGINE_VERSION } from '../version.js';
-import { postCliComment } from './comment.js';
+import { parseCommentTarget, postCliComment } from './comment.js';
 import { progressReporter } from './progress.js';
 
 export interface CliIo {
@@ -74,8 +74,9 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     insights: options.insights,
     onProgress: progress.update,
   };
-  if (options.comment && !io.env.GITHUB_TOKEN) {
-    throw new UsageError('--comment needs a GitHub token in GITHUB_TOKEN');
+  if (options.comment !== undefined) {
+    parseCommentTarget(options.comment); // a malformed target fails before any work
+    if (!io.env.GITHUB_TOKEN) throw new UsageError('--comment needs a GitHub token in GITHUB_TOKEN');
   }
   let analysis;
   try {

@@ -359,3 +359,28 @@ function toApiError(err: unknown, operation: string): GitHubApiError {
     apiMessage,
   );
 }
+
+/**
+ * The sticky comment for a report that can be rendered to any length: GitHub may measure a body
+ * differently from us, so on its 422 "too long" the report is rendered at half the length and posted
+ * again (down to 4,096 characters). Used by the action and by the CLI's `--comment`.
+ */
+export async function upsertReportComment(
+  opts: Omit<UpsertCommentOptions, 'body'>,
+  render: (maxChars: number, marker: string) => string,
+  onShorten: (refusedLength: number) => void = () => {},
+): Promise<UpsertCommentResult> {
+  const marker = commentMarker(opts.key);
+  for (let maxChars = COMMENT_LIMIT; ; maxChars = Math.floor(maxChars / 2)) {
+    const body = render(maxChars, marker);
+    try {
+      return await upsertComment({ ...opts, body });
+    } catch (err) {
+      if (err instanceof GitHubApiError && err.tooLong && maxChars > 4096) {
+        onShorten(body.length);
+        continue;
+      }
+      throw err;
+    }
+  }
+}
