@@ -31,7 +31,7 @@ export class RandomSplitter {
   private readonly xf: Float64Array;
   /** Scratch for the partition. */
   private readonly rights: Int32Array;
-  /** xorshift state (uint32). */
+  /** xorshift state, kept as an int32 (the same 32 bits as the uint32 state) so it stays a small integer. */
   private randState: number;
 
   // The best split of the last nodeSplit (sklearn's SplitRecord).
@@ -43,6 +43,8 @@ export class RandomSplitter {
   bestImpurityRight = 0;
   /** Features known constant for the children (n_constant_features after the split). */
   nConstantOut = 0;
+  /** The feature the search partitioned by last (the samples are in its order). */
+  private lastFeature = -1;
 
   /**
    * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
@@ -67,7 +69,7 @@ export class RandomSplitter {
     for (let i = 0; i < this.n; i++) this.samples[i] = i;
     for (let f = 0; f < this.k; f++) this.features[f] = f;
     this.constantFeatures.fill(0);
-    this.randState = randState >>> 0;
+    this.randState = randState | 0;
   }
 
   /**
@@ -77,12 +79,52 @@ export class RandomSplitter {
    * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
    */
   nodeSplit(start: number, end: number, impurity: number, nConstant: number): void {
-    const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights } = this;
+    const { data, n, samples, xf, features, constantFeatures, criterion, rights } = this;
+    const weightNode = end - start;
+    // Two copies of the feature loop, so each compiles to code for its own node sizes.
+    if (weightNode <= SMALL_NODE) this.searchSmall(start, end, nConstant);
+    else this.searchLarge(start, end, nConstant);
+    const bestPos = this.bestPos;
+    const bestFeature = this.bestFeature;
+    const bestThreshold = this.bestThreshold;
+    const nKnown = nConstant;
+    const nTotal = this.nConstantOut;
+
+    let improvement = -Infinity;
+    let impL = Infinity;
+    let impR = Infinity;
+    if (bestPos < end) {
+      if (this.lastFeature !== bestFeature) {
+        // sklearn re-partitions by the best feature's values (the same swaps as above).
+        const col = bestFeature * n;
+        for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
+        if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
+        else partition(xf, samples, start, end, bestThreshold, rights);
+      }
+      criterion.reset();
+      criterion.update(bestPos);
+      criterion.childrenImpurity();
+      impL = criterion.impurityLeft;
+      impR = criterion.impurityRight;
+      improvement = criterion.impurityImprovement(impurity, impL, impR);
+    }
+
+    // Restore the invariant: known constants first, then the newly found ones.
+    for (let i = 0; i < nKnown; i++) features[i] = constantFeatures[i];
+    for (let i = nKnown; i < nTotal; i++) constantFeatures[i] = features[i];
+
+    this.bestImprovement = improvement;
+    this.bestImpurityLeft = impL;
+    this.bestImpurityRight = impR;
+  }
+
+  private searchSmall(start: number, end: number, nConstant: number): void {
+    const { rows, k, samples, xf, features, criterion } = this;
     const y = criterion.y;
     const sumTotal = criterion.sumTotal;
     const weightNode = end - start;
     const maxFeatures = this.k;
-    let rs = this.randState;
+    let rs = this.randState | 0;
 
     let bestPos = end;
     let bestFeature = 0;
@@ -104,7 +146,125 @@ export class RandomSplitter {
       rs ^= rs << 13;
       rs ^= rs >>> 17;
       rs ^= rs << 5;
-      rs >>>= 0;
+      // (rs stays an int32: the xorshift steps are the same bits either way)
+      let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+      if (fJ < nKnown) {
+        const t = features[nDrawn];
+        features[nDrawn] = features[fJ];
+        features[fJ] = t;
+        nDrawn++;
+        continue;
+      }
+      fJ += nFound;
+      current = features[fJ];
+
+      // Small node: its samples' rows are a few cache lines, shared by all k features.
+      let mn = rows[samples[start] * k + current];
+      let mx = mn;
+      xf[start] = mn;
+      for (let p = start + 1; p < end; p++) {
+        const v = rows[samples[p] * k + current];
+        xf[p] = v;
+        if (v < mn) mn = v;
+        else if (v > mx) mx = v;
+      }
+
+      if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+        features[fJ] = features[nTotal];
+        features[nTotal] = current;
+        nFound++;
+        nTotal++;
+        continue;
+      }
+
+      fI--;
+      const t = features[fI];
+      features[fI] = features[fJ];
+      features[fJ] = t;
+
+      // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      // (rs stays an int32: the xorshift steps are the same bits either way)
+      let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+      if (thr === mx) thr = mn;
+
+      // sklearn's partition loop, summing the targets as they are placed: left samples are final
+      // in increasing position order, right ones in decreasing order — the orders of the forward
+      // and backward sums of the criterion's `update`, so either sum comes out bit for bit.
+      let p = start;
+      let e = end;
+      let sl = 0;
+      let sr = sumTotal;
+      while (p < e) {
+        if (xf[p] <= thr) {
+          sl += y[samples[p]];
+          p++;
+        } else {
+          e--;
+          xf[p] = xf[e];
+          const t = samples[p];
+          samples[p] = samples[e];
+          samples[e] = t;
+          sr -= y[t];
+        }
+      }
+      const pos = e;
+      const sumLeft = pos - start <= end - pos ? sl : sr;
+      // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+      if (pos - start < 1 || end - pos < 1) continue;
+
+      // proxy_impurity_improvement()
+      const sumRight = sumTotal - sumLeft;
+      const weightLeft = pos - start;
+      const weightRight = weightNode - weightLeft;
+      const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestPos = pos;
+        bestFeature = current;
+        bestThreshold = thr;
+      }
+    }
+    this.randState = rs;
+    this.bestPos = bestPos;
+    this.bestFeature = bestFeature;
+    this.bestThreshold = bestThreshold;
+    this.lastFeature = current;
+    this.nConstantOut = nTotal;
+  }
+
+  private searchLarge(start: number, end: number, nConstant: number): void {
+    const { data, rows, n, k, samples, xf, features, criterion, rights } = this;
+    const y = criterion.y;
+    const sumTotal = criterion.sumTotal;
+    const weightNode = end - start;
+    const maxFeatures = this.k;
+    let rs = this.randState | 0;
+
+    let bestPos = end;
+    let bestFeature = 0;
+    let bestThreshold = 0;
+    let bestProxy = -Infinity;
+
+    let fI = this.k;
+    let nFound = 0;
+    let nDrawn = 0;
+    const nKnown = nConstant;
+    let nTotal = nKnown;
+    let nVisited = 0;
+    let current = -1;
+
+    while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+      nVisited++;
+      // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      // (rs stays an int32: the xorshift steps are the same bits either way)
       let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
       if (fJ < nKnown) {
         const t = features[nDrawn];
@@ -172,19 +332,17 @@ export class RandomSplitter {
       rs ^= rs << 13;
       rs ^= rs >>> 17;
       rs ^= rs << 5;
-      rs >>>= 0;
+      // (rs stays an int32: the xorshift steps are the same bits either way)
       let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
       if (thr === mx) thr = mn;
 
-      const pos =
-        weightNode <= SMALL_NODE
-          ? partitionSmall(xf, samples, start, end, thr)
-          : partition(xf, samples, start, end, thr, rights);
+      const pos = partition(xf, samples, start, end, thr, rights);
+      // criterion.reset(); criterion.update(pos)
+      const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
       // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
       if (pos - start < 1 || end - pos < 1) continue;
 
-      // criterion.reset(); criterion.update(pos); proxy_impurity_improvement()
-      const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+      // proxy_impurity_improvement()
       const sumRight = sumTotal - sumLeft;
       const weightLeft = pos - start;
       const weightRight = weightNode - weightLeft;
@@ -197,36 +355,10 @@ export class RandomSplitter {
       }
     }
     this.randState = rs;
-
-    let improvement = -Infinity;
-    let impL = Infinity;
-    let impR = Infinity;
-    if (bestPos < end) {
-      if (current !== bestFeature) {
-        // sklearn re-partitions by the best feature's values (the same swaps as above).
-        const col = bestFeature * n;
-        for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
-        if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
-        else partition(xf, samples, start, end, bestThreshold, rights);
-      }
-      criterion.reset();
-      criterion.update(bestPos);
-      criterion.childrenImpurity();
-      impL = criterion.impurityLeft;
-      impR = criterion.impurityRight;
-      improvement = criterion.impurityImprovement(impurity, impL, impR);
-    }
-
-    // Restore the invariant: known constants first, then the newly found ones.
-    for (let i = 0; i < nKnown; i++) features[i] = constantFeatures[i];
-    for (let i = nKnown; i < nKnown + nFound; i++) constantFeatures[i] = features[i];
-
     this.bestPos = bestPos;
     this.bestFeature = bestFeature;
     this.bestThreshold = bestThreshold;
-    this.bestImprovement = improvement;
-    this.bestImpurityLeft = impL;
-    this.bestImpurityRight = impR;
+    this.lastFeature = current;
     this.nConstantOut = nTotal;
   }
 }
