@@ -24,6 +24,8 @@ export class DepthFirstBuilder {
   private readonly sIsLeft: Uint8Array;
   private readonly sImpurity: Float64Array;
   private readonly sNConst: Int32Array;
+  private readonly sSum: Float64Array;
+  private readonly sSqSum: Float64Array;
 
   /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
   constructor(data: Float32Array, y: Float64Array, n: number, k: number) {
@@ -36,11 +38,13 @@ export class DepthFirstBuilder {
     this.sIsLeft = new Uint8Array(cap);
     this.sImpurity = new Float64Array(cap);
     this.sNConst = new Int32Array(cap);
+    this.sSum = new Float64Array(cap);
+    this.sSqSum = new Float64Array(cap);
   }
 
   /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
   build(treeSeed: number): Tree {
-    const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst } = this;
+    const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
     splitter.reset(splitterState(treeSeed));
     const criterion = splitter.criterion;
     // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
@@ -54,6 +58,8 @@ export class DepthFirstBuilder {
       isLeft: number,
       imp: number,
       nc: number,
+      sum: number,
+      sqSum: number,
     ): void => {
       sStart[top] = start;
       sEnd[top] = end;
@@ -61,10 +67,12 @@ export class DepthFirstBuilder {
       sIsLeft[top] = isLeft;
       sImpurity[top] = imp;
       sNConst[top] = nc;
+      sSum[top] = sum;
+      sSqSum[top] = sqSum;
       top++;
     };
 
-    push(0, n, -1, 0, Infinity, 0);
+    push(0, n, -1, 0, Infinity, 0, 0, 0);
     let first = true;
     while (top > 0) {
       top--;
@@ -76,7 +84,9 @@ export class DepthFirstBuilder {
       const nConst = sNConst[top];
       const nNode = end - start;
 
-      criterion.init(start, end);
+      // Only the root sums its targets; a child's sums come from its parent's split.
+      if (first) criterion.init(start, end);
+      else criterion.initWithSums(start, end, sSum[top], sSqSum[top]);
       let isLeaf = nNode < MIN_SAMPLES_SPLIT;
       if (first) {
         // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
@@ -100,8 +110,26 @@ export class DepthFirstBuilder {
       if (!isLeaf) {
         const pos = splitter.bestPos;
         const nc = splitter.nConstantOut;
-        push(pos, end, id, 0, splitter.bestImpurityRight, nc);
-        push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
+        push(
+          pos,
+          end,
+          id,
+          0,
+          splitter.bestImpurityRight,
+          nc,
+          splitter.sumRightChild,
+          splitter.sqSumRightChild,
+        );
+        push(
+          start,
+          pos,
+          id,
+          1,
+          splitter.bestImpurityLeft,
+          nc,
+          splitter.sumLeftChild,
+          splitter.sqSumLeftChild,
+        );
       }
     }
     tree.trim();

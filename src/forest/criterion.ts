@@ -51,6 +51,16 @@ export class MseCriterion {
     this.reset();
   }
 
+  /** `init` with the node's sums already known (summed in `init`'s order by the parent's split). */
+  initWithSums(start: number, end: number, sumTotal: number, sqSumTotal: number): void {
+    this.start = start;
+    this.end = end;
+    this.sumTotal = sumTotal;
+    this.sqSumTotal = sqSumTotal;
+    this.weightNode = end - start;
+    this.reset();
+  }
+
   reset(): void {
     this.pos = this.start;
     this.sumLeft = 0;

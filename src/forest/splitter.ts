@@ -43,6 +43,11 @@ export class RandomSplitter {
   bestImpurityRight = 0;
   /** Features known constant for the children (n_constant_features after the split). */
   nConstantOut = 0;
+  /** After a split: the children's node sums (sum_total, sq_sum_total of their `init`). */
+  sumLeftChild = 0;
+  sqSumLeftChild = 0;
+  sumRightChild = 0;
+  sqSumRightChild = 0;
   /** The feature the search partitioned by last (the samples are in its order). */
   private lastFeature = -1;
 
@@ -101,12 +106,44 @@ export class RandomSplitter {
         if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
         else partition(xf, samples, start, end, bestThreshold, rights);
       }
-      criterion.reset();
-      criterion.update(bestPos);
-      criterion.childrenImpurity();
-      impL = criterion.impurityLeft;
-      impR = criterion.impurityRight;
-      improvement = criterion.impurityImprovement(impurity, impL, impR);
+      // One pass for criterion.reset(); update(bestPos); children_impurity() and for the children's
+      // `init` sums (each forward over its own range, which nothing reorders before the child is
+      // grown): the same additions in the same order as those separate passes.
+      const y = criterion.y;
+      const sumTotal = criterion.sumTotal;
+      let s1L = 0;
+      let s2L = 0;
+      for (let p = start; p < bestPos; p++) {
+        const yi = y[samples[p]];
+        s1L += yi;
+        s2L += yi * yi;
+      }
+      let s1R = 0;
+      let s2R = 0;
+      for (let p = bestPos; p < end; p++) {
+        const yi = y[samples[p]];
+        s1R += yi;
+        s2R += yi * yi;
+      }
+      let sumLeft = s1L;
+      if (bestPos - start > end - bestPos) {
+        sumLeft = sumTotal;
+        for (let p = end - 1; p >= bestPos; p--) sumLeft -= y[samples[p]];
+      }
+      const sumRight = sumTotal - sumLeft;
+      const wl = bestPos - start;
+      const wr = weightNode - wl;
+      const sqRight = criterion.sqSumTotal - s2L;
+      const ml = sumLeft / wl;
+      const mr = sumRight / wr;
+      impL = s2L / wl - ml * ml;
+      impR = sqRight / wr - mr * mr;
+      improvement =
+        (weightNode / criterion.nTotal) * (impurity - (wr / weightNode) * impR - (wl / weightNode) * impL);
+      this.sumLeftChild = s1L;
+      this.sqSumLeftChild = s2L;
+      this.sumRightChild = s1R;
+      this.sqSumRightChild = s2R;
     }
 
     // Restore the invariant: known constants first, then the newly found ones.
