@@ -47,8 +47,9 @@ export class DepthFirstBuilder {
     const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
     splitter.reset(splitterState(treeSeed));
     const criterion = splitter.criterion;
-    // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
-    const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
+    // A binary tree on n samples has at most 2n − 1 nodes: room for all of them up front (growing by
+    // doubling copied every node several times), trimmed at the end.
+    const tree = new Tree(2 * n - 1);
 
     let top = 0;
     const push = (
