@@ -96,9 +96,8 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   const target = input.target ?? sweep?.metric?.name;
   if (!target) {
     const metrics = table.metricKeys.length > 0 ? table.metricKeys : table.columns;
-    throw new UsageError(
-      `no target: the sweep has no metric; pass --target with one of: ${listNames(metrics)}`,
-    );
+    const why = sweep ? "the sweep's config has no metric" : 'no --target given';
+    throw new UsageError(`${why}: pass --target with one of: ${listNames(metrics)}`);
   }
   const goal = decideGoal(target, input.goal, sweep?.metric ?? null);
   const params = chooseParams(table, input.params, sweep, target);
