@@ -333,6 +333,24 @@ export class RandomSplitter {
         mx = mn;
         xf[start] = mn;
         let p = start + 1;
+        for (; p + 3 < end; p += 4) {
+          const v = data[col + samples[p]];
+          const w = data[col + samples[p + 1]];
+          const v2 = data[col + samples[p + 2]];
+          const w2 = data[col + samples[p + 3]];
+          xf[p] = v;
+          xf[p + 1] = w;
+          xf[p + 2] = v2;
+          xf[p + 3] = w2;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+          if (w < mn) mn = w;
+          else if (w > mx) mx = w;
+          if (v2 < mn) mn = v2;
+          else if (v2 > mx) mx = v2;
+          if (w2 < mn) mn = w2;
+          else if (w2 > mx) mx = w2;
+        }
         for (; p + 1 < end; p += 2) {
           const v = data[col + samples[p]];
           const w = data[col + samples[p + 1]];
@@ -425,7 +443,14 @@ export function partition(
 ): number {
   // Right-going positions, ascending (branch-free compaction: always store, advance on right).
   let nr = 0;
-  for (let p = start; p < end; p++) {
+  let p = start;
+  for (; p + 1 < end; p += 2) {
+    rights[nr] = p;
+    nr += +(xf[p] > thr);
+    rights[nr] = p + 1;
+    nr += +(xf[p + 1] > thr);
+  }
+  if (p < end) {
     rights[nr] = p;
     nr += +(xf[p] > thr);
   }
