@@ -88,6 +88,12 @@ describe('cli: bad input is one line, exit code 2, and no output file', () => {
       /text/i,
     ],
     ['flat.csv', 'a,b,y\n1,x,3\n4,z,6\n', ['--target', 'y'], /--params.*a, b, y|a, b, y.*--params/],
+    [
+      'no-target.csv',
+      'a,b,y\n1,x,3\n4,z,6\n',
+      ['--params', 'a'],
+      /no --target given: pass --target with one of: a, b, y/,
+    ],
   ];
   for (const [name, content, args, pattern] of cases) {
     it(name, () => {
