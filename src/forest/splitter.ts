@@ -101,8 +101,14 @@ export class RandomSplitter {
     if (bestPos < end) {
       if (this.lastFeature !== bestFeature) {
         // sklearn re-partitions by the best feature's values (the same swaps as above).
-        const col = bestFeature * n;
-        for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
+        if (weightNode <= ROW_MAJOR_NODE) {
+          const k = this.k;
+          const rows = this.rows;
+          for (let p = start; p < end; p++) xf[p] = rows[samples[p] * k + bestFeature];
+        } else {
+          const col = bestFeature * n;
+          for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
+        }
         if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
         else partition(xf, samples, start, end, bestThreshold, rights);
       }
