@@ -51,29 +51,19 @@ export class DepthFirstBuilder {
     // doubling copied every node several times), trimmed at the end.
     const tree = new Tree(2 * n - 1);
 
+    // The stack is written inline (no push closure): a closure over `top` would keep it in a
+    // heap-allocated context instead of a register.
     let top = 0;
-    const push = (
-      start: number,
-      end: number,
-      parent: number,
-      isLeft: number,
-      imp: number,
-      nc: number,
-      sum: number,
-      sqSum: number,
-    ): void => {
-      sStart[top] = start;
-      sEnd[top] = end;
-      sParent[top] = parent;
-      sIsLeft[top] = isLeft;
-      sImpurity[top] = imp;
-      sNConst[top] = nc;
-      sSum[top] = sum;
-      sSqSum[top] = sqSum;
-      top++;
-    };
 
-    push(0, n, -1, 0, Infinity, 0, 0, 0);
+    sStart[top] = 0;
+    sEnd[top] = n;
+    sParent[top] = -1;
+    sIsLeft[top] = 0;
+    sImpurity[top] = Infinity;
+    sNConst[top] = 0;
+    sSum[top] = 0;
+    sSqSum[top] = 0;
+    top++;
     let first = true;
     while (top > 0) {
       top--;
@@ -111,26 +101,24 @@ export class DepthFirstBuilder {
       if (!isLeaf) {
         const pos = splitter.bestPos;
         const nc = splitter.nConstantOut;
-        push(
-          pos,
-          end,
-          id,
-          0,
-          splitter.bestImpurityRight,
-          nc,
-          splitter.sumRightChild,
-          splitter.sqSumRightChild,
-        );
-        push(
-          start,
-          pos,
-          id,
-          1,
-          splitter.bestImpurityLeft,
-          nc,
-          splitter.sumLeftChild,
-          splitter.sqSumLeftChild,
-        );
+        sStart[top] = pos;
+        sEnd[top] = end;
+        sParent[top] = id;
+        sIsLeft[top] = 0;
+        sImpurity[top] = splitter.bestImpurityRight;
+        sNConst[top] = nc;
+        sSum[top] = splitter.sumRightChild;
+        sSqSum[top] = splitter.sqSumRightChild;
+        top++;
+        sStart[top] = start;
+        sEnd[top] = pos;
+        sParent[top] = id;
+        sIsLeft[top] = 1;
+        sImpurity[top] = splitter.bestImpurityLeft;
+        sNConst[top] = nc;
+        sSum[top] = splitter.sumLeftChild;
+        sSqSum[top] = splitter.sqSumLeftChild;
+        top++;
       }
     }
     tree.trim();
