@@ -36226,6 +36226,15 @@ class MseCriterion {
         this.weightNode = end - start;
         this.reset();
     }
+    /** `init` with the node's sums already known (summed in `init`'s order by the parent's split). */
+    initWithSums(start, end, sumTotal, sqSumTotal) {
+        this.start = start;
+        this.end = end;
+        this.sumTotal = sumTotal;
+        this.sqSumTotal = sqSumTotal;
+        this.weightNode = end - start;
+        this.reset();
+    }
     reset() {
         this.pos = this.start;
         this.sumLeft = 0;
@@ -36446,7 +36455,7 @@ class RandomSplitter {
     xf;
     /** Scratch for the partition. */
     rights;
-    /** xorshift state (uint32). */
+    /** xorshift state, kept as an int32 (the same 32 bits as the uint32 state) so it stays a small integer. */
     randState;
     // The best split of the last nodeSplit (sklearn's SplitRecord).
     bestPos = 0;
@@ -36457,6 +36466,11 @@ class RandomSplitter {
     bestImpurityRight = 0;
     /** Features known constant for the children (n_constant_features after the split). */
     nConstantOut = 0;
+    /** After a split: the children's node sums (sum_total, sq_sum_total of their `init`). */
+    sumLeftChild = 0;
+    sqSumLeftChild = 0;
+    sumRightChild = 0;
+    sqSumRightChild = 0;
     /** The feature the search partitioned by last (the samples are in its order). */
     lastFeature = -1;
     /**
@@ -36483,7 +36497,7 @@ class RandomSplitter {
         for (let f = 0; f < this.k; f++)
             this.features[f] = f;
         this.constantFeatures.fill(0);
-        this.randState = randState >>> 0;
+        this.randState = randState | 0;
     }
     /**
      * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
@@ -36510,20 +36524,61 @@ class RandomSplitter {
         if (bestPos < end) {
             if (this.lastFeature !== bestFeature) {
                 // sklearn re-partitions by the best feature's values (the same swaps as above).
-                const col = bestFeature * n;
-                for (let p = start; p < end; p++)
-                    xf[p] = data[col + samples[p]];
+                if (weightNode <= ROW_MAJOR_NODE) {
+                    const k = this.k;
+                    const rows = this.rows;
+                    for (let p = start; p < end; p++)
+                        xf[p] = rows[samples[p] * k + bestFeature];
+                }
+                else {
+                    const col = bestFeature * n;
+                    for (let p = start; p < end; p++)
+                        xf[p] = data[col + samples[p]];
+                }
                 if (weightNode <= SMALL_NODE)
                     partitionSmall(xf, samples, start, end, bestThreshold);
                 else
                     partition(xf, samples, start, end, bestThreshold, rights);
             }
-            criterion.reset();
-            criterion.update(bestPos);
-            criterion.childrenImpurity();
-            impL = criterion.impurityLeft;
-            impR = criterion.impurityRight;
-            improvement = criterion.impurityImprovement(impurity, impL, impR);
+            // One pass for criterion.reset(); update(bestPos); children_impurity() and for the children's
+            // `init` sums (each forward over its own range, which nothing reorders before the child is
+            // grown): the same additions in the same order as those separate passes.
+            const y = criterion.y;
+            const sumTotal = criterion.sumTotal;
+            let s1L = 0;
+            let s2L = 0;
+            for (let p = start; p < bestPos; p++) {
+                const yi = y[samples[p]];
+                s1L += yi;
+                s2L += yi * yi;
+            }
+            let s1R = 0;
+            let s2R = 0;
+            for (let p = bestPos; p < end; p++) {
+                const yi = y[samples[p]];
+                s1R += yi;
+                s2R += yi * yi;
+            }
+            let sumLeft = s1L;
+            if (bestPos - start > end - bestPos) {
+                sumLeft = sumTotal;
+                for (let p = end - 1; p >= bestPos; p--)
+                    sumLeft -= y[samples[p]];
+            }
+            const sumRight = sumTotal - sumLeft;
+            const wl = bestPos - start;
+            const wr = weightNode - wl;
+            const sqRight = criterion.sqSumTotal - s2L;
+            const ml = sumLeft / wl;
+            const mr = sumRight / wr;
+            impL = s2L / wl - ml * ml;
+            impR = sqRight / wr - mr * mr;
+            improvement =
+                (weightNode / criterion.nTotal) * (impurity - (wr / weightNode) * impR - (wl / weightNode) * impL);
+            this.sumLeftChild = s1L;
+            this.sqSumLeftChild = s2L;
+            this.sumRightChild = s1R;
+            this.sqSumRightChild = s2R;
         }
         // Restore the invariant: known constants first, then the newly found ones.
         for (let i = 0; i < nKnown; i++)
@@ -36540,7 +36595,7 @@ class RandomSplitter {
         const sumTotal = criterion.sumTotal;
         const weightNode = end - start;
         const maxFeatures = this.k;
-        let rs = this.randState;
+        let rs = this.randState | 0;
         let bestPos = end;
         let bestFeature = 0;
         let bestThreshold = 0;
@@ -36560,7 +36615,7 @@ class RandomSplitter {
             rs ^= rs << 13;
             rs ^= rs >>> 17;
             rs ^= rs << 5;
-            rs >>>= 0;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
             let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
             if (fJ < nKnown) {
                 const t = features[nDrawn];
@@ -36600,7 +36655,7 @@ class RandomSplitter {
             rs ^= rs << 13;
             rs ^= rs >>> 17;
             rs ^= rs << 5;
-            rs >>>= 0;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
             let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
             if (thr === mx)
                 thr = mn;
@@ -36655,7 +36710,7 @@ class RandomSplitter {
         const sumTotal = criterion.sumTotal;
         const weightNode = end - start;
         const maxFeatures = this.k;
-        let rs = this.randState;
+        let rs = this.randState | 0;
         let bestPos = end;
         let bestFeature = 0;
         let bestThreshold = 0;
@@ -36675,7 +36730,7 @@ class RandomSplitter {
             rs ^= rs << 13;
             rs ^= rs >>> 17;
             rs ^= rs << 5;
-            rs >>>= 0;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
             let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
             if (fJ < nKnown) {
                 const t = features[nDrawn];
@@ -36708,6 +36763,32 @@ class RandomSplitter {
                 mx = mn;
                 xf[start] = mn;
                 let p = start + 1;
+                for (; p + 3 < end; p += 4) {
+                    const v = data[col + samples[p]];
+                    const w = data[col + samples[p + 1]];
+                    const v2 = data[col + samples[p + 2]];
+                    const w2 = data[col + samples[p + 3]];
+                    xf[p] = v;
+                    xf[p + 1] = w;
+                    xf[p + 2] = v2;
+                    xf[p + 3] = w2;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                    if (w < mn)
+                        mn = w;
+                    else if (w > mx)
+                        mx = w;
+                    if (v2 < mn)
+                        mn = v2;
+                    else if (v2 > mx)
+                        mx = v2;
+                    if (w2 < mn)
+                        mn = w2;
+                    else if (w2 > mx)
+                        mx = w2;
+                }
                 for (; p + 1 < end; p += 2) {
                     const v = data[col + samples[p]];
                     const w = data[col + samples[p + 1]];
@@ -36748,7 +36829,7 @@ class RandomSplitter {
             rs ^= rs << 13;
             rs ^= rs >>> 17;
             rs ^= rs << 5;
-            rs >>>= 0;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
             let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
             if (thr === mx)
                 thr = mn;
@@ -36796,7 +36877,14 @@ class RandomSplitter {
 function partition(xf, samples, start, end, thr, rights) {
     // Right-going positions, ascending (branch-free compaction: always store, advance on right).
     let nr = 0;
-    for (let p = start; p < end; p++) {
+    let p = start;
+    for (; p + 1 < end; p += 2) {
+        rights[nr] = p;
+        nr += +(xf[p] > thr);
+        rights[nr] = p + 1;
+        nr += +(xf[p + 1] > thr);
+    }
+    if (p < end) {
         rights[nr] = p;
         nr += +(xf[p] > thr);
     }
@@ -37027,6 +37115,8 @@ class DepthFirstBuilder {
     sIsLeft;
     sImpurity;
     sNConst;
+    sSum;
+    sSqSum;
     /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
     constructor(data, y, n, k) {
         this.n = n;
@@ -37038,25 +37128,29 @@ class DepthFirstBuilder {
         this.sIsLeft = new Uint8Array(cap);
         this.sImpurity = new Float64Array(cap);
         this.sNConst = new Int32Array(cap);
+        this.sSum = new Float64Array(cap);
+        this.sSqSum = new Float64Array(cap);
     }
     /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
     build(treeSeed) {
-        const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst } = this;
+        const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
         splitter.reset(splitterState(treeSeed));
         const criterion = splitter.criterion;
-        // A binary tree on n samples has at most 2n − 1 nodes; start smaller and let it double.
-        const tree = new Tree(Math.max(16, Math.min(2 * n, 1024)));
+        // A binary tree on n samples has at most 2n − 1 nodes: room for all of them up front (growing by
+        // doubling copied every node several times), trimmed at the end.
+        const tree = new Tree(2 * n - 1);
+        // The stack is written inline (no push closure): a closure over `top` would keep it in a
+        // heap-allocated context instead of a register.
         let top = 0;
-        const push = (start, end, parent, isLeft, imp, nc) => {
-            sStart[top] = start;
-            sEnd[top] = end;
-            sParent[top] = parent;
-            sIsLeft[top] = isLeft;
-            sImpurity[top] = imp;
-            sNConst[top] = nc;
-            top++;
-        };
-        push(0, n, -1, 0, Infinity, 0);
+        sStart[top] = 0;
+        sEnd[top] = n;
+        sParent[top] = -1;
+        sIsLeft[top] = 0;
+        sImpurity[top] = Infinity;
+        sNConst[top] = 0;
+        sSum[top] = 0;
+        sSqSum[top] = 0;
+        top++;
         let first = true;
         while (top > 0) {
             top--;
@@ -37067,7 +37161,11 @@ class DepthFirstBuilder {
             let impurity = sImpurity[top];
             const nConst = sNConst[top];
             const nNode = end - start;
-            criterion.init(start, end);
+            // Only the root sums its targets; a child's sums come from its parent's split.
+            if (first)
+                criterion.init(start, end);
+            else
+                criterion.initWithSums(start, end, sSum[top], sSqSum[top]);
             let isLeaf = nNode < MIN_SAMPLES_SPLIT;
             if (first) {
                 // Only the root computes its own impurity; children inherit the split's imp_L / imp_R.
@@ -37091,8 +37189,24 @@ class DepthFirstBuilder {
             if (!isLeaf) {
                 const pos = splitter.bestPos;
                 const nc = splitter.nConstantOut;
-                push(pos, end, id, 0, splitter.bestImpurityRight, nc);
-                push(start, pos, id, 1, splitter.bestImpurityLeft, nc);
+                sStart[top] = pos;
+                sEnd[top] = end;
+                sParent[top] = id;
+                sIsLeft[top] = 0;
+                sImpurity[top] = splitter.bestImpurityRight;
+                sNConst[top] = nc;
+                sSum[top] = splitter.sumRightChild;
+                sSqSum[top] = splitter.sqSumRightChild;
+                top++;
+                sStart[top] = start;
+                sEnd[top] = pos;
+                sParent[top] = id;
+                sIsLeft[top] = 1;
+                sImpurity[top] = splitter.bestImpurityLeft;
+                sNConst[top] = nc;
+                sSum[top] = splitter.sumLeftChild;
+                sSqSum[top] = splitter.sqSumLeftChild;
+                top++;
             }
         }
         tree.trim();
@@ -39941,7 +40055,8 @@ async function runAnalysis(input) {
     const target = input.target ?? sweep?.metric?.name;
     if (!target) {
         const metrics = table.metricKeys.length > 0 ? table.metricKeys : table.columns;
-        throw new UsageError(`no target: the sweep has no metric; pass --target with one of: ${run_analysis_listNames(metrics)}`);
+        const why = sweep ? "the sweep's config has no metric" : 'no --target given';
+        throw new UsageError(`${why}: pass --target with one of: ${run_analysis_listNames(metrics)}`);
     }
     const goal = decideGoal(target, input.goal, sweep?.metric ?? null);
     const params = chooseParams(table, input.params, sweep, target);
