@@ -13,6 +13,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { RANK_DEFICIENT_ONLY, RESIDUAL_NOISE } from './helpers/parity.js';
 import { describe, expect, it } from 'vitest';
 import type { Design } from '../src/design/types.js';
 import { buildDesign } from '../src/design/build-design.js';
@@ -41,41 +42,10 @@ async function designOf(doc: Fixture): Promise<Design> {
   return buildDesign(await readRunsFile(join(__dirname, '..', file)), { target, params });
 }
 
-const RANK_DEFICIENT_KEYS = new Set([
-  'rank',
-  'k_constant',
-  'df_model',
-  'df_resid',
-  'nobs',
-  'rsquared',
-  'rsquared_adj',
-  'fvalue',
-  'f_pvalue',
-  'llf',
-  'aic',
-  'bic',
-  'omnibus',
-  'omnibus_pvalue',
-  'durbin_watson',
-  'jarque_bera',
-  'jarque_bera_pvalue',
-  'skew',
-  'kurtosis',
-  'features',
-  'log_scaled',
-]);
-const RESIDUAL_KEYS = new Set([
-  'llf',
-  'aic',
-  'bic',
-  'omnibus',
-  'omnibus_pvalue',
-  'durbin_watson',
-  'jarque_bera',
-  'jarque_bera_pvalue',
-  'skew',
-  'kurtosis',
-]);
+// recipe.md §7's keys for rank-deficient designs (plus the standardized fit's column lists), and the
+// residual statistics that are noise without residual degrees of freedom: shared with the full parity test.
+const RANK_DEFICIENT_KEYS = new Set([...RANK_DEFICIENT_ONLY, 'features', 'log_scaled']);
+const RESIDUAL_KEYS = RESIDUAL_NOISE;
 
 /** The oracle's OLS block restricted to the keys recipe.md §7 compares for this fit. */
 function comparable(block: Record<string, unknown> | null, rank: number, k: number) {

@@ -18,7 +18,8 @@ type Tol =
   | { kind: 'skip' }
   | { kind: 'magnitude' };
 
-const RANK_DEFICIENT_ONLY = new Set([
+/** recipe.md §7: the only OLS keys compared for a rank-deficient design. */
+export const RANK_DEFICIENT_ONLY = new Set([
   'rank',
   'k_constant',
   'df_model',
@@ -40,7 +41,8 @@ const RANK_DEFICIENT_ONLY = new Set([
   'kurtosis',
 ]);
 
-const RESIDUAL_NOISE = new Set([
+/** Residual statistics: rounding noise when there are no residual degrees of freedom. */
+export const RESIDUAL_NOISE = new Set([
   'llf',
   'aic',
   'bic',
