@@ -484,14 +484,16 @@ export function partition(
   for (let q = pos + 1; q < end; q++) {
     const v = samples[q];
     const isLeft = +(xf[q] <= thr);
+    // All ones when left-going: selects by bit masks, int32 operations with no overflow checks.
+    const mask = (isLeft << 31) >> 31;
     // Left-going: the pending sample closes the segment below q, and v trades places with the
     // next right-going sample of the left region, which becomes pending. Right-going: v moves down.
-    samples[q - 1] = v + isLeft * (pending - v);
+    samples[q - 1] = v ^ ((pending ^ v) & mask);
     s -= isLeft;
     const i = rights[s];
     const atI = samples[i];
-    samples[i] = atI + isLeft * (v - atI);
-    pending += isLeft * (atI - pending);
+    samples[i] = atI ^ ((v ^ atI) & mask);
+    pending ^= (atI ^ pending) & mask;
   }
   samples[end - 1] = pending;
   return pos;
