@@ -319,7 +319,8 @@ export class RandomSplitter {
       fJ += nFound;
       current = features[fJ];
 
-      const col = current * n;
+      // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
+      const col = (current * n) | 0;
 
       let mn: number;
       let mx: number;
@@ -335,15 +336,15 @@ export class RandomSplitter {
           else if (v > mx) mx = v;
         }
       } else {
-        mn = data[col + samples[start]];
+        mn = data[(col + samples[start]) | 0];
         mx = mn;
         xf[start] = mn;
         let p = start + 1;
         for (; p + 3 < end; p += 4) {
-          const v = data[col + samples[p]];
-          const w = data[col + samples[p + 1]];
-          const v2 = data[col + samples[p + 2]];
-          const w2 = data[col + samples[p + 3]];
+          const v = data[(col + samples[p]) | 0];
+          const w = data[(col + samples[p + 1]) | 0];
+          const v2 = data[(col + samples[p + 2]) | 0];
+          const w2 = data[(col + samples[p + 3]) | 0];
           xf[p] = v;
           xf[p + 1] = w;
           xf[p + 2] = v2;
@@ -358,8 +359,8 @@ export class RandomSplitter {
           else if (w2 > mx) mx = w2;
         }
         for (; p + 1 < end; p += 2) {
-          const v = data[col + samples[p]];
-          const w = data[col + samples[p + 1]];
+          const v = data[(col + samples[p]) | 0];
+          const w = data[(col + samples[p + 1]) | 0];
           xf[p] = v;
           xf[p + 1] = w;
           if (v < mn) mn = v;
@@ -368,7 +369,7 @@ export class RandomSplitter {
           else if (w > mx) mx = w;
         }
         if (p < end) {
-          const v = data[col + samples[p]];
+          const v = data[(col + samples[p]) | 0];
           xf[p] = v;
           if (v < mn) mn = v;
           else if (v > mx) mx = v;
