@@ -48569,7 +48569,8 @@ class RandomSplitter {
             }
             fJ += nFound;
             current = features[fJ];
-            const col = current * n;
+            // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
+            const col = (current * n) | 0;
             let mn;
             let mx;
             if (weightNode <= ROW_MAJOR_NODE) {
@@ -48587,15 +48588,15 @@ class RandomSplitter {
                 }
             }
             else {
-                mn = data[col + samples[start]];
+                mn = data[(col + samples[start]) | 0];
                 mx = mn;
                 xf[start] = mn;
                 let p = start + 1;
                 for (; p + 3 < end; p += 4) {
-                    const v = data[col + samples[p]];
-                    const w = data[col + samples[p + 1]];
-                    const v2 = data[col + samples[p + 2]];
-                    const w2 = data[col + samples[p + 3]];
+                    const v = data[(col + samples[p]) | 0];
+                    const w = data[(col + samples[p + 1]) | 0];
+                    const v2 = data[(col + samples[p + 2]) | 0];
+                    const w2 = data[(col + samples[p + 3]) | 0];
                     xf[p] = v;
                     xf[p + 1] = w;
                     xf[p + 2] = v2;
@@ -48618,8 +48619,8 @@ class RandomSplitter {
                         mx = w2;
                 }
                 for (; p + 1 < end; p += 2) {
-                    const v = data[col + samples[p]];
-                    const w = data[col + samples[p + 1]];
+                    const v = data[(col + samples[p]) | 0];
+                    const w = data[(col + samples[p + 1]) | 0];
                     xf[p] = v;
                     xf[p + 1] = w;
                     if (v < mn)
@@ -48632,7 +48633,7 @@ class RandomSplitter {
                         mx = w;
                 }
                 if (p < end) {
-                    const v = data[col + samples[p]];
+                    const v = data[(col + samples[p]) | 0];
                     xf[p] = v;
                     if (v < mn)
                         mn = v;
@@ -48744,14 +48745,16 @@ function partition(xf, samples, start, end, thr, rights) {
     for (let q = pos + 1; q < end; q++) {
         const v = samples[q];
         const isLeft = +(xf[q] <= thr);
+        // All ones when left-going: selects by bit masks, int32 operations with no overflow checks.
+        const mask = (isLeft << 31) >> 31;
         // Left-going: the pending sample closes the segment below q, and v trades places with the
         // next right-going sample of the left region, which becomes pending. Right-going: v moves down.
-        samples[q - 1] = v + isLeft * (pending - v);
+        samples[q - 1] = v ^ ((pending ^ v) & mask);
         s -= isLeft;
         const i = rights[s];
         const atI = samples[i];
-        samples[i] = atI + isLeft * (v - atI);
-        pending += isLeft * (atI - pending);
+        samples[i] = atI ^ ((v ^ atI) & mask);
+        pending ^= (atI ^ pending) & mask;
     }
     samples[end - 1] = pending;
     return pos;
