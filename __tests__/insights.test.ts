@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { toFeatureMatrix } from '../src/forest/forest.js';
+import { fitExtraTrees, toFeatureMatrix } from '../src/forest/forest.js';
 import { bestCountFor, bestRuns } from '../src/insights/advice.js';
 import { computeInsights } from '../src/insights/compute-insights.js';
-import { crossValidatedR2 } from '../src/insights/cv-r2.js';
-import { cvFromFolds, fitFolds } from '../src/insights/folds.js';
+import { crossValidatedR2, cvFromFolds, fitFolds, r2Score } from '../src/insights/cv-r2.js';
 import { isLogScaled } from '../src/insights/log-scale.js';
 import { findOutliers, robustScale } from '../src/insights/outliers.js';
 import { FoldPermuter, tInterval } from '../src/insights/permutation.js';
@@ -95,13 +94,26 @@ describe('fold forests', () => {
   const X = toFeatureMatrix(design.X, design.n, design.k);
   const opts = { trees: 20, seed: 3 };
 
-  it('give exactly crossValidatedR2, on all runs and on a subset', () => {
-    const folds = fitFolds(X, design.y, opts)!;
-    expect(cvFromFolds(folds)).toEqual(crossValidatedR2(X, design.y, opts));
+  it('hold out every run once, each forest fitted on the other folds and scored on its own', () => {
     const rows = Int32Array.from({ length: 40 }, (_, i) => i + 10);
-    expect(cvFromFolds(fitFolds(X, design.y, opts, rows)!)).toEqual(
-      crossValidatedR2(X, design.y, opts, rows),
-    );
+    for (const subset of [undefined, rows]) {
+      const all = subset ? [...subset] : Array.from({ length: n }, (_, i) => i);
+      const folds = fitFolds(X, design.y, opts, subset)!;
+      expect(folds).toHaveLength(5);
+      expect(folds.flatMap((f) => [...f.test]).sort((a, b) => a - b)).toEqual(all);
+      for (const f of folds) {
+        expect([...f.train, ...f.test].sort((a, b) => a - b)).toEqual(all);
+        expect(f.forest.featureImportances()).toEqual(
+          fitExtraTrees(X, design.y, opts, f.train).featureImportances(),
+        );
+        const truth = Float64Array.from(f.test, (i) => design.y[i]);
+        expect(f.r2).toBe(r2Score(truth, f.forest.predict(X, f.test)));
+      }
+      const cv = cvFromFolds(folds);
+      expect(cv.folds).toEqual(folds.map((f) => f.r2));
+      expect(cv.mean).toBeCloseTo(cv.folds.reduce((a, b) => a + b, 0) / 5, 12);
+      expect(crossValidatedR2(X, design.y, opts, subset)).toEqual(cv);
+    }
     expect(fitFolds(X, design.y, opts, Int32Array.from([1, 2, 3]))).toBeNull();
   });
 

@@ -32735,7 +32735,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8893);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5315);
 // The command-line entry: `node dist/cli.js analyze ...`. Everything happens in src/cli/main.ts.
 
 const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -32751,7 +32751,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8893:
+/***/ 5315:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34674,7 +34674,7 @@ function categoricalColumn(text) {
  * plain left-to-right loop (bottleneck's `nanstd`, which pandas uses for `std`).
  */
 /** numpy `pairwise_sum` for a contiguous float64 range [start, start + n). */
-function sum_pairwiseSum(a, start = 0, n = a.length - start) {
+function pairwiseSum(a, start = 0, n = a.length - start) {
     if (n < 8) {
         let res = 0;
         for (let i = 0; i < n; i++)
@@ -34710,11 +34710,11 @@ function sum_pairwiseSum(a, start = 0, n = a.length - start) {
     }
     let n2 = Math.floor(n / 2);
     n2 -= n2 % 8;
-    return sum_pairwiseSum(a, start, n2) + sum_pairwiseSum(a, start + n2, n - n2);
+    return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
 /** numpy `mean` of a float64 vector. */
 function npMean(a) {
-    return sum_pairwiseSum(a) / a.length;
+    return pairwiseSum(a) / a.length;
 }
 /** pandas `Series.std(ddof)` through bottleneck `nanstd` (no missing values): two plain passes. */
 function bnStd(a, ddof = 1) {
@@ -34951,7 +34951,7 @@ function fillNumeric(X, offset, raw, present, scratch) {
         const v = raw[i];
         scratch[i] = v === v ? v : 0;
     }
-    const mean = sum_pairwiseSum(scratch, 0, n) / present;
+    const mean = pairwiseSum(scratch, 0, n) / present;
     for (let i = 0; i < n; i++) {
         const v = raw[i];
         X[offset + i] = v === v ? v : mean;
@@ -37394,7 +37394,7 @@ function threadCount(opts) {
  * when the worker script is available, else on the calling thread. Every tree depends only on its
  * own seed, so the forest is identical bit for bit either way.
  */
-async function forest_fitExtraTreesAsync(X, y, opts, rows) {
+async function fitExtraTreesAsync(X, y, opts, rows) {
     const threads = threadCount(opts);
     const file = threads > 1 ? workerFile() : null;
     if (!file)
@@ -37777,9 +37777,10 @@ function normIsf(q) {
 
 
 
-const FOLDS = 5;
+const CV_FOLDS = 5;
 const KFOLD_SEED = 0;
-const MIN_RUNS = 10;
+/** Under this many runs there is no honest cross-validation (recipe.md §8). */
+const CV_MIN_RUNS = 10;
 /**
  * `KFold(folds, shuffle=True, random_state=seed).split(arange(n))`: the first n % folds folds hold
  * ⌊n/folds⌋ + 1 runs, the rest ⌊n/folds⌋; train and test indices both ascending, as sklearn yields them.
@@ -37816,7 +37817,7 @@ function kFoldSplits(n, folds, seed) {
 /** sklearn `r2_score` for one output: 1 − SS_res/SS_tot; SS_tot = 0 → 1 if SS_res = 0 else 0. */
 function r2Score(yTrue, yPred) {
     const m = yTrue.length;
-    const mean = sum_pairwiseSum(yTrue) / m;
+    const mean = pairwiseSum(yTrue) / m;
     const res = new Float64Array(m);
     const tot = new Float64Array(m);
     for (let i = 0; i < m; i++) {
@@ -37825,43 +37826,73 @@ function r2Score(yTrue, yPred) {
         res[i] = r * r;
         tot[i] = d * d;
     }
-    const ssRes = sum_pairwiseSum(res);
-    const ssTot = sum_pairwiseSum(tot);
+    const ssRes = pairwiseSum(res);
+    const ssTot = pairwiseSum(tot);
     if (ssTot === 0)
         return ssRes === 0 ? 1 : 0;
     return 1 - ssRes / ssTot;
 }
-/** One fold of the cross-validation: the rows (indices into X, y) it trains and tests on. */
-function foldRows(rows, n) {
-    return kFoldSplits(n, FOLDS, KFOLD_SEED).map(({ train, test }) => ({
+/**
+ * The fold forests, fitted once and kept: the cross-validated R² is read from them, and the insights'
+ * permutation importance permutes on the same forests, so the insights cost one cross-validation, not two.
+ */
+/**
+ * `KFold(5, shuffle=True, random_state=0)` over `rows` (all runs by default), one forest per fold
+ * fitted on the other folds and scored on its own; null under 10 runs.
+ */
+function cv_r2_fitFolds(X, y, opts, rows, onFold) {
+    const splits = foldSplits(X.n, rows);
+    if (!splits)
+        return null;
+    return splits.map(({ train, test }, f) => {
+        onFold?.(f);
+        return score(fitExtraTrees(X, y, opts, train), X, y, train, test);
+    });
+}
+/** As fitFolds, each fold's forest grown with fitExtraTreesAsync (worker threads); the same forests. */
+async function fitFoldsAsync(X, y, opts, rows, onFold) {
+    const splits = foldSplits(X.n, rows);
+    if (!splits)
+        return null;
+    const fits = [];
+    for (let f = 0; f < splits.length; f++) {
+        onFold?.(f);
+        const { train, test } = splits[f];
+        fits.push(score(await fitExtraTreesAsync(X, y, opts, train), X, y, train, test));
+    }
+    return fits;
+}
+/** The folds as indices into X (through `rows` when given); null under CV_MIN_RUNS runs. */
+function foldSplits(total, rows) {
+    const n = rows ? rows.length : total;
+    if (n < CV_MIN_RUNS)
+        return null;
+    return kFoldSplits(n, CV_FOLDS, KFOLD_SEED).map(({ train, test }) => ({
         train: rows ? train.map((i) => rows[i]) : train,
         test: rows ? test.map((i) => rows[i]) : test,
     }));
 }
-function foldScore(forest, X, y, test) {
-    return r2Score(Float64Array.from(test, (i) => y[i]), forest.predict(X, test));
+function score(forest, X, y, train, test) {
+    const r2 = r2Score(Float64Array.from(test, (i) => y[i]), forest.predict(X, test));
+    return { train, test, forest, r2 };
+}
+/** The cross-validated R² of fold fits: per fold and mean (as cross_val_score(...).mean()). */
+function cvFromFolds(folds) {
+    const r2 = folds.map((f) => f.r2);
+    return { folds: r2, mean: pairwiseSum(r2) / r2.length };
 }
 /**
  * 5-fold cross-validated R² of the forest on `rows` of X, y (indices into them; all rows by default).
  * null under 10 runs.
  */
 function crossValidatedR2(X, y, opts, rows) {
-    const n = rows ? rows.length : X.n;
-    if (n < MIN_RUNS)
-        return null;
-    const folds = foldRows(rows, n).map(({ train, test }) => foldScore(fitExtraTrees(X, y, opts, train), X, y, test));
-    return { folds, mean: pairwiseSum(folds) / folds.length };
+    const folds = cv_r2_fitFolds(X, y, opts, rows);
+    return folds && cvFromFolds(folds);
 }
 /** As crossValidatedR2, each fold's forest grown with fitExtraTreesAsync (worker threads); same result. */
 async function crossValidatedR2Async(X, y, opts, rows) {
-    const n = rows ? rows.length : X.n;
-    if (n < MIN_RUNS)
-        return null;
-    const folds = [];
-    for (const { train, test } of foldRows(rows, n)) {
-        folds.push(foldScore(await fitExtraTreesAsync(X, y, opts, train), X, y, test));
-    }
-    return { folds, mean: pairwiseSum(folds) / folds.length };
+    const folds = await fitFoldsAsync(X, y, opts, rows);
+    return folds && cvFromFolds(folds);
 }
 
 ;// CONCATENATED MODULE: ./src/insights/permutation.ts
@@ -38458,65 +38489,6 @@ function roundUp(v) {
     return Number((Math.ceil(v / e) * e).toPrecision(3));
 }
 
-;// CONCATENATED MODULE: ./src/insights/folds.ts
-/**
- * The cross-validation's fold forests, fitted once and kept: the cross-validated R² (identical to
- * crossValidatedR2) is read from them, and the permutation importance permutes on the same forests,
- * so the insights cost about one cross-validation, not two.
- */
-
-
-
-const CV_FOLDS = 5;
-const folds_KFOLD_SEED = 0;
-/** Under this many runs there is no honest cross-validation (recipe.md §8). */
-const CV_MIN_RUNS = 10;
-/**
- * `KFold(5, shuffle=True, random_state=0)` over `rows` (all runs by default), one forest per fold
- * fitted on the other folds and scored on its own; null under 10 runs.
- */
-function folds_fitFolds(X, y, opts, rows, onFold) {
-    const splits = foldSplits(X.n, rows);
-    if (!splits)
-        return null;
-    return splits.map(({ train, test }, f) => {
-        onFold?.(f);
-        return score(fitExtraTrees(X, y, opts, train), X, y, train, test);
-    });
-}
-/** As fitFolds, each fold's forest grown with fitExtraTreesAsync (worker threads); the same forests. */
-async function fitFoldsAsync(X, y, opts, rows, onFold) {
-    const splits = foldSplits(X.n, rows);
-    if (!splits)
-        return null;
-    const fits = [];
-    for (let f = 0; f < splits.length; f++) {
-        onFold?.(f);
-        const { train, test } = splits[f];
-        fits.push(score(await forest_fitExtraTreesAsync(X, y, opts, train), X, y, train, test));
-    }
-    return fits;
-}
-/** The folds as indices into X (through `rows` when given); null under CV_MIN_RUNS runs. */
-function foldSplits(total, rows) {
-    const n = rows ? rows.length : total;
-    if (n < CV_MIN_RUNS)
-        return null;
-    return kFoldSplits(n, CV_FOLDS, folds_KFOLD_SEED).map(({ train, test }) => ({
-        train: rows ? train.map((i) => rows[i]) : train,
-        test: rows ? test.map((i) => rows[i]) : test,
-    }));
-}
-function score(forest, X, y, train, test) {
-    const r2 = r2Score(Float64Array.from(test, (i) => y[i]), forest.predict(X, test));
-    return { train, test, forest, r2 };
-}
-/** The cross-validated R² of fold fits: per fold and mean (as cross_val_score(...).mean()). */
-function cvFromFolds(folds) {
-    const r2 = folds.map((f) => f.r2);
-    return { folds: r2, mean: sum_pairwiseSum(r2) / r2.length };
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/result.ts
 /** JSON-safe number: NaN and ±inf become null. */
 function num(x) {
@@ -39000,7 +38972,7 @@ class OlsResult {
         return dot(this.resid, this.resid);
     }
     get centeredTss() {
-        const mean = sum_pairwiseSum(this.y) / this.n;
+        const mean = pairwiseSum(this.y) / this.n;
         let s = 0;
         for (const v of this.y)
             s += (v - mean) * (v - mean);
@@ -39149,7 +39121,7 @@ function detectConstant(X, n, k, rankX, dec) {
                 mx = v;
         }
         if (mx === mn)
-            constMeans.push(sum_pairwiseSum(X, cj, n) / n);
+            constMeans.push(pairwiseSum(X, cj, n) / n);
     }
     if (constMeans.some((m) => m !== 0))
         return 1;
@@ -39168,16 +39140,16 @@ function durbinWatson(e) {
     const d = new Float64Array(Math.max(0, e.length - 1));
     for (let i = 1; i < e.length; i++)
         d[i - 1] = (e[i] - e[i - 1]) ** 2;
-    return sum_pairwiseSum(d) / sum_pairwiseSum(e.map((v) => v * v));
+    return pairwiseSum(d) / pairwiseSum(e.map((v) => v * v));
 }
 /** scipy `skew` and `kurtosis(fisher=False)` (biased), NaN when m₂ ≤ (1e-15·mean)². */
 function moments(a) {
     const n = a.length;
-    const mean = sum_pairwiseSum(a) / n;
+    const mean = pairwiseSum(a) / n;
     const d = a.map((v) => v - mean);
-    const m2 = sum_pairwiseSum(d.map((v) => v * v)) / n;
-    const m3 = sum_pairwiseSum(d.map((v) => v * v * v)) / n;
-    const m4 = sum_pairwiseSum(d.map((v) => (v * v) ** 2)) / n;
+    const m2 = pairwiseSum(d.map((v) => v * v)) / n;
+    const m3 = pairwiseSum(d.map((v) => v * v * v)) / n;
+    const m4 = pairwiseSum(d.map((v) => (v * v) ** 2)) / n;
     const zero = m2 <= (1e-15 * mean) ** 2;
     // scipy returns the Fisher kurtosis m4/m2² − 3 and statsmodels adds 3 back
     return zero
@@ -39219,12 +39191,12 @@ function omnibusTest(e) {
 /** Population skewness m₃/m₂^{3/2} (0 for a constant vector), as `log_scaled_rule`'s helper. */
 function populationSkew(v) {
     const n = v.length;
-    const mean = sum_pairwiseSum(v) / n;
+    const mean = pairwiseSum(v) / n;
     const d = v.map((x) => x - mean);
-    const m2 = sum_pairwiseSum(d.map((x) => x * x)) / n;
+    const m2 = pairwiseSum(d.map((x) => x * x)) / n;
     if (m2 === 0)
         return 0;
-    return sum_pairwiseSum(d.map((x) => x * x * x)) / n / m2 ** 1.5;
+    return pairwiseSum(d.map((x) => x * x * x)) / n / m2 ** 1.5;
 }
 /**
  * recipe.md §8 log rule on the present (pre-imputation) values: at least 3, all > 0, max/min ≥ 100,
@@ -39271,7 +39243,7 @@ function buildStandardizedDesign(design) {
             constant.push(p.name);
             continue;
         }
-        const mean = sum_pairwiseSum(v) / n;
+        const mean = pairwiseSum(v) / n;
         columns.push(v.map((x) => (x - mean) / sd));
         features.push(p.name);
     }
@@ -39826,8 +39798,8 @@ function pearson(x, y) {
     const n = a.length;
     if (n < 1)
         return Number.NaN;
-    const ma = sum_pairwiseSum(a) / n;
-    const mb = sum_pairwiseSum(b) / n;
+    const ma = pairwiseSum(a) / n;
+    const mb = pairwiseSum(b) / n;
     let sab = 0;
     let saa = 0;
     let sbb = 0;
@@ -39899,7 +39871,7 @@ function spearmanCorrelations(design) {
 
 async function computeResult(design, opts, features = toFeatureMatrix(design.X, design.n, design.k)) {
     const constantTarget = compute_result_isConstant(design.y);
-    const forest = await forest_fitExtraTreesAsync(features, design.y, {
+    const forest = await fitExtraTreesAsync(features, design.y, {
         trees: opts.trees,
         seed: opts.seed,
         threads: opts.threads ?? 1,

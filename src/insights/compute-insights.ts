@@ -11,9 +11,8 @@
  */
 import type { Design, Goal } from '../design/types.js';
 import { toFeatureMatrix, type FeatureMatrix, type ForestOptions } from '../forest/forest.js';
-import type { CvR2 } from './cv-r2.js';
 import { adviseParameters, bestCountFor, bestRuns } from './advice.js';
-import { cvFromFolds, fitFolds, fitFoldsAsync, type FoldFit } from './folds.js';
+import { cvFromFolds, fitFolds, fitFoldsAsync, type CvR2, type FoldFit } from './cv-r2.js';
 import { findInteractions } from './interactions.js';
 import { isLogScaled } from './log-scale.js';
 import { nextSweepConfig } from './next-sweep.js';

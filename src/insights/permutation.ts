@@ -15,7 +15,7 @@ import type { Tree } from '../forest/tree.js';
 import { MT19937 } from '../forest/random.js';
 import { tPpf } from '../stats/distributions.js';
 import { r2Score } from './cv-r2.js';
-import type { FoldFit } from './folds.js';
+import type { FoldFit } from './cv-r2.js';
 import type { PermutationImportance } from './types.js';
 
 export const PERMUTATION_REPEATS = 5;
