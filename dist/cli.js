@@ -32735,7 +32735,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5315);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5213);
 // The command-line entry: `node dist/cli.js analyze ...`. Everything happens in src/cli/main.ts.
 
 const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -32751,7 +32751,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5315:
+/***/ 5213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35009,6 +35009,24 @@ function tooFewRuns(table, target, cells, used) {
     return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
 }
 
+;// CONCATENATED MODULE: ./src/table/compare.ts
+function compareNumbers(a, op, b) {
+    switch (op) {
+        case '<':
+            return a < b;
+        case '<=':
+            return a <= b;
+        case '>':
+            return a > b;
+        case '>=':
+            return a >= b;
+        case '==':
+            return a === b;
+        case '!=':
+            return a !== b;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/sources/where.ts
 /**
  * `--where COLUMN OP VALUE` filters on the runs table (before typing, so it can keep only finished
@@ -35021,6 +35039,7 @@ function tooFewRuns(table, target, cells, used) {
  * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
  * cell is an error naming the column and the run.
  */
+
 
 
 
@@ -35076,7 +35095,7 @@ function applyWhere(table, filters) {
             const v = cellNumber(cell, table.textual);
             let pass;
             if (v !== null && wanted !== null) {
-                pass = compare(v, f.op, wanted);
+                pass = compareNumbers(v, f.op === '=' ? '==' : f.op, wanted);
             }
             else if (ordering) {
                 if (!isMissing(cell, table.textual)) {
@@ -35106,22 +35125,6 @@ function applyWhere(table, filters) {
         table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
         removed,
     };
-}
-function compare(a, op, b) {
-    switch (op) {
-        case '=':
-            return a === b;
-        case '!=':
-            return a !== b;
-        case '<':
-            return a < b;
-        case '<=':
-            return a <= b;
-        case '>':
-            return a > b;
-        case '>=':
-            return a >= b;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/sources/wandb/sweep-ref.ts
@@ -35892,6 +35895,7 @@ function jsonObject(text, where) {
 
 ;// CONCATENATED MODULE: ./src/gates/rules.ts
 
+
 /** Metrics that take a hyperparameter or design column, and what each reads. */
 const WITH_NAME = new Set([
     'importance',
@@ -36071,7 +36075,7 @@ function evaluateRules(rules, ctx) {
     const explainsNothing = ctx.insights?.quality.explainsNothing === true;
     return rules.map((rule) => {
         const value = measure(rule, ctx);
-        const passed = value !== null && Number.isFinite(value) && rules_compare(value, rule.op, rule.threshold);
+        const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
         return { rule, value, passed, unreliable: IMPORTANCE_TYPE.has(rule.metric) && explainsNothing };
     });
 }
@@ -36112,21 +36116,8 @@ function measure(rule, ctx) {
             return ctx.used;
     }
 }
-function rules_compare(value, op, threshold) {
-    switch (op) {
-        case '<':
-            return value < threshold;
-        case '<=':
-            return value <= threshold;
-        case '>':
-            return value > threshold;
-        case '>=':
-            return value >= threshold;
-        case '==':
-            return value === threshold;
-        case '!=':
-            return value !== threshold;
-    }
+function compare(value, op, threshold) {
+    return compareNumbers(value, op, threshold);
 }
 /** One line for a log: `❌ importance(lr) >= 0.1: measured 0.0523`. */
 function describeOutcome(outcome) {

@@ -46839,6 +46839,24 @@ function tooFewRuns(table, target, cells, used) {
     return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
 }
 
+;// CONCATENATED MODULE: ./src/table/compare.ts
+function compareNumbers(a, op, b) {
+    switch (op) {
+        case '<':
+            return a < b;
+        case '<=':
+            return a <= b;
+        case '>':
+            return a > b;
+        case '>=':
+            return a >= b;
+        case '==':
+            return a === b;
+        case '!=':
+            return a !== b;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/sources/where.ts
 /**
  * `--where COLUMN OP VALUE` filters on the runs table (before typing, so it can keep only finished
@@ -46851,6 +46869,7 @@ function tooFewRuns(table, target, cells, used) {
  * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
  * cell is an error naming the column and the run.
  */
+
 
 
 
@@ -46906,7 +46925,7 @@ function applyWhere(table, filters) {
             const v = cellNumber(cell, table.textual);
             let pass;
             if (v !== null && wanted !== null) {
-                pass = compare(v, f.op, wanted);
+                pass = compareNumbers(v, f.op === '=' ? '==' : f.op, wanted);
             }
             else if (ordering) {
                 if (!isMissing(cell, table.textual)) {
@@ -46936,22 +46955,6 @@ function applyWhere(table, filters) {
         table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
         removed,
     };
-}
-function compare(a, op, b) {
-    switch (op) {
-        case '=':
-            return a === b;
-        case '!=':
-            return a !== b;
-        case '<':
-            return a < b;
-        case '<=':
-            return a <= b;
-        case '>':
-            return a > b;
-        case '>=':
-            return a >= b;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/sources/wandb/sweep-ref.ts
@@ -47720,6 +47723,7 @@ function jsonObject(text, where) {
 
 ;// CONCATENATED MODULE: ./src/gates/rules.ts
 
+
 /** Metrics that take a hyperparameter or design column, and what each reads. */
 const WITH_NAME = new Set([
     'importance',
@@ -47899,7 +47903,7 @@ function evaluateRules(rules, ctx) {
     const explainsNothing = ctx.insights?.quality.explainsNothing === true;
     return rules.map((rule) => {
         const value = measure(rule, ctx);
-        const passed = value !== null && Number.isFinite(value) && rules_compare(value, rule.op, rule.threshold);
+        const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
         return { rule, value, passed, unreliable: IMPORTANCE_TYPE.has(rule.metric) && explainsNothing };
     });
 }
@@ -47940,21 +47944,8 @@ function measure(rule, ctx) {
             return ctx.used;
     }
 }
-function rules_compare(value, op, threshold) {
-    switch (op) {
-        case '<':
-            return value < threshold;
-        case '<=':
-            return value <= threshold;
-        case '>':
-            return value > threshold;
-        case '>=':
-            return value >= threshold;
-        case '==':
-            return value === threshold;
-        case '!=':
-            return value !== threshold;
-    }
+function compare(value, op, threshold) {
+    return compareNumbers(value, op, threshold);
 }
 /** One line for a log: `❌ importance(lr) >= 0.1: measured 0.0523`. */
 function describeOutcome(outcome) {

@@ -9,6 +9,7 @@ import type { AnalysisResult } from '../analysis/result.js';
 import type { Insights } from '../insights/types.js';
 import { UsageError } from '../errors.js';
 import type { Comparator, GateOutcome, Metric, Rule } from './types.js';
+import { compareNumbers } from '../table/compare.js';
 
 /** Metrics that take a hyperparameter or design column, and what each reads. */
 const WITH_NAME: ReadonlySet<Metric> = new Set([
@@ -247,20 +248,7 @@ function measure(rule: Rule, ctx: RuleContext): number | null {
 }
 
 export function compare(value: number, op: Comparator, threshold: number): boolean {
-  switch (op) {
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '==':
-      return value === threshold;
-    case '!=':
-      return value !== threshold;
-  }
+  return compareNumbers(value, op, threshold);
 }
 
 /** One line for a log: `❌ importance(lr) >= 0.1: measured 0.0523`. */

@@ -13,6 +13,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
 import { csvNumber, isMissing, jsonLevelText } from '../table/typing.js';
 import { listColumns, nearest } from '../design/build-design.js';
+import { compareNumbers } from '../table/compare.js';
 
 export type WhereOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -86,7 +87,7 @@ export function applyWhere(
       const v = cellNumber(cell, table.textual);
       let pass: boolean;
       if (v !== null && wanted !== null) {
-        pass = compare(v, f.op, wanted);
+        pass = compareNumbers(v, f.op === '=' ? '==' : f.op, wanted);
       } else if (ordering) {
         if (!isMissing(cell, table.textual)) {
           throw new UsageError(
@@ -116,21 +117,4 @@ export function applyWhere(
     table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
     removed,
   };
-}
-
-function compare(a: number, op: WhereOp, b: number): boolean {
-  switch (op) {
-    case '=':
-      return a === b;
-    case '!=':
-      return a !== b;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-  }
 }
