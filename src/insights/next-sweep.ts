@@ -5,11 +5,16 @@
  * parameter without a reliable effect). Log-scaled parameters are written as `log_uniform_values`
  * (raw bounds; `log_uniform` would take natural-log bounds). `method` and `metric` come from the
  * original sweep; for a runs file: bayes, the target and goal, ranges from the data.
+ *
+ * Integers stay integers: an integer parameter searched in powers of two (8, 16, …, 2048) gets a
+ * list of powers of two, another log-scaled integer `q_log_uniform_values` with `q: 1` and whole
+ * bounds, a linear one `int_uniform`. Names and levels come from the data: the YAML is written by
+ * sweep-yaml.ts (every string quoted, every comment one line), so no name can add a key of its own.
  */
-import { stringify } from 'yaml';
 import type { Design, Goal, ParameterInfo } from '../design/types.js';
 import { roundDown, roundUp } from './advice.js';
-import { findSpec, isObject, specValues, type Spec } from './sweep-spec.js';
+import { findSpec, isObject, ownValue, setOwn, specValues, type Spec } from './sweep-spec.js';
+import { commentList, commentText, stringifySweepConfig } from './sweep-yaml.js';
 import type { NextSweep, ParameterAdvice } from './types.js';
 
 /** Parameter names W&B's sweep-config schema accepts. */
@@ -34,13 +39,13 @@ export function nextSweepConfig(
   const original = opts.sweepConfig;
   const method =
     typeof original?.method === 'string' && METHODS.has(original.method) ? original.method : 'bayes';
-  const metric =
+  const metric: Spec =
     isObject(original?.metric) && typeof original.metric.name === 'string'
       ? { ...original.metric }
       : { name: design.target, goal: opts.goal };
-  const byName = new Map(advice.map((a) => [a.parameter, a]));
   // the original's parameters outside the analysis stay as they were, so the suggestion still runs
   const parameters: Spec = isObject(original?.parameters) ? structuredClone(original.parameters) : {};
+  const byName = new Map(advice.map((a) => [a.parameter, a]));
   const skipped: string[] = [];
   const changed: string[] = [];
   for (const p of design.parameters) {
@@ -63,28 +68,35 @@ export function nextSweepConfig(
   if (Object.keys(parameters).length === 0) return null;
 
   const config: Record<string, unknown> = {};
-  for (const key of CARRIED) if (original && original[key] !== undefined) config[key] = original[key];
+  for (const key of CARRIED) {
+    const v = original ? ownValue(original, key) : undefined;
+    if (v !== undefined) config[key] = v;
+  }
   config.method = method;
   config.metric = metric;
   config.parameters = parameters;
 
+  // every piece of data in a comment is one line, and short: a name cannot start a line of its own
   const header = [
-    `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${design.target} (${opts.goal}).`,
+    `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`,
     changed.length > 0
-      ? `# Changed where the best runs point: ${changed.join(', ')}; every other parameter as searched.`
+      ? `# Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
       : '# No parameter reliably matters: every range is kept as searched.',
   ];
-  if (skipped.length > 0) header.push(`# Left out (not valid W&B parameter names): ${skipped.join(', ')}`);
-  return { yaml: `${header.join('\n')}\n${stringify(config, { lineWidth: 0 })}`, config };
+  if (skipped.length > 0) header.push(`# Left out (not valid W&B parameter names): ${commentList(skipped)}`);
+  return { yaml: `${header.join('\n')}\n${stringifySweepConfig(config)}`, config };
 }
 
 function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null): Spec | null {
   const searched = a.searched;
   if (!searched) return original ? { ...original } : null;
   const integer = isIntegerParam(p, original);
+  // a runs file's integer parameter searched in powers of two stays in powers of two
+  const powers = !original && integer && isPowersOfTwo(p.raw!);
   if (!isChanged(a)) {
     if (original) return { ...original };
     if (searched.min === searched.max) return { value: searched.min };
+    if (powers) return { values: powersOfTwo(searched.min, searched.max) };
     // the data's extremes, rounded outward: a runs file does not say the bounds that were searched
     const min = integer ? searched.min : roundDown(searched.min);
     const max = integer ? searched.max : roundUp(searched.max);
@@ -97,6 +109,12 @@ function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null
     );
   }
   const { min, max } = a.suggested!;
+  if (powers) {
+    // past a searched bound: to the next power beyond; within: the powers inside the suggestion
+    const lo = min < searched.min ? floorPower(min) : ceilPower(min);
+    const hi = max > searched.max ? ceilPower(max) : floorPower(max);
+    return { values: powersOfTwo(Math.max(1, lo), hi) };
+  }
   const values = original ? specValues(original) : null;
   if (values) {
     const kept = values.filter((v) => typeof v !== 'number' || (v >= min && v <= max));
@@ -104,15 +122,20 @@ function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null
   }
   if (original && typeof original.distribution === 'string') {
     const d = original.distribution;
+    // a whole-number step keeps whole-number bounds
+    const whole =
+      original.q === undefined || (typeof original.q === 'number' && Number.isInteger(original.q));
+    const lo = whole ? Math.floor(min) : min;
+    const hi = whole ? Math.ceil(max) : max;
     if (d === 'q_log_uniform_values' || d === 'q_log_uniform') {
       return {
         distribution: 'q_log_uniform_values',
-        min,
-        max,
+        min: lo > 0 ? lo : min,
+        max: hi,
         ...(original.q !== undefined ? { q: original.q } : {}),
       };
     }
-    if (d === 'q_uniform') return { ...original, min, max };
+    if (d === 'q_uniform') return { ...original, min: lo, max: hi };
     if (
       ![
         'uniform',
@@ -129,15 +152,41 @@ function numericSpec(p: ParameterInfo, a: ParameterAdvice, original: Spec | null
   return rangeSpec(min, max, a.logScale === true, integer, original);
 }
 
-/** Does the advice move this parameter's range or levels (beyond rounding)? */
+/**
+ * Does the advice move this parameter's range or levels? The advice decides (advice.ts): it gives a
+ * `suggested` range only when it says to narrow or extend, and `dropLevels` only when it says to drop;
+ * "keep" comes without them. Nothing is re-decided here, so the YAML says what the advice says.
+ */
 export function isChanged(a: ParameterAdvice): boolean {
   if (!a.matters) return false;
   if (a.dropLevels && a.dropLevels.length > 0) return true;
-  if (!a.suggested || !a.searched) return false;
-  const { min, max } = a.searched;
-  const t = (v: number): number => (a.logScale && v > 0 ? Math.log10(v) : v);
-  const tol = 0.01 * (t(max) - t(min));
-  return Math.abs(t(a.suggested.min) - t(min)) > tol || Math.abs(t(a.suggested.max) - t(max)) > tol;
+  return a.suggested !== undefined && a.searched !== undefined;
+}
+
+/** Every present value a whole power of two (1, 2, 4, …), at least three distinct ones. */
+function isPowersOfTwo(raw: Float64Array): boolean {
+  const seen = new Set<number>();
+  for (const v of raw) {
+    if (Number.isNaN(v)) continue;
+    if (!(v >= 1) || !Number.isInteger(Math.log2(v))) return false;
+    seen.add(v);
+  }
+  return seen.size >= 3;
+}
+
+function floorPower(v: number): number {
+  return 2 ** Math.floor(Math.log2(v));
+}
+
+function ceilPower(v: number): number {
+  return 2 ** Math.ceil(Math.log2(v));
+}
+
+/** The powers of two in [min, max] (at least one: the nearest to min). */
+function powersOfTwo(min: number, max: number): number[] {
+  const out: number[] = [];
+  for (let v = ceilPower(Math.max(1, min)); v <= max; v *= 2) out.push(v);
+  return out.length > 0 ? out : [ceilPower(Math.max(1, min))];
 }
 
 /**
@@ -166,7 +215,18 @@ export function extendList(values: unknown[], edge: 'low' | 'high' | null): unkn
 }
 
 function rangeSpec(min: number, max: number, log: boolean, integer: boolean, original: Spec | null): Spec {
-  if (log && min > 0) return { distribution: 'log_uniform_values', min, max };
+  if (log && min > 0) {
+    // log_uniform_values draws fractions: an integer is drawn on the log scale and rounded to whole numbers
+    if (integer) {
+      return {
+        distribution: 'q_log_uniform_values',
+        min: Math.max(1, Math.floor(min)),
+        max: Math.ceil(max),
+        q: 1,
+      };
+    }
+    return { distribution: 'log_uniform_values', min, max };
+  }
   if (integer) return { distribution: 'int_uniform', min: Math.floor(min), max: Math.ceil(max) };
   const d = original?.distribution;
   return { distribution: typeof d === 'string' && d === 'uniform' ? d : 'uniform', min, max };
@@ -215,11 +275,15 @@ function levelText(v: unknown): string {
 
 /** A grid needs value lists: a range becomes GRID_POINTS values across it (log-spaced when log). */
 function asGrid(spec: Spec): Spec {
-  if (specValues(spec) || 'value' in spec) return spec;
+  if (specValues(spec) || Object.hasOwn(spec, 'value')) return spec;
   const { min, max, distribution } = spec;
   if (typeof min !== 'number' || typeof max !== 'number') return spec;
   const log = typeof distribution === 'string' && distribution.includes('log') && min > 0;
-  const integer = distribution === 'int_uniform';
+  const integer =
+    distribution === 'int_uniform' ||
+    (typeof distribution === 'string' &&
+      distribution.startsWith('q_') &&
+      (spec.q === undefined || (typeof spec.q === 'number' && Number.isInteger(spec.q))));
   const values: number[] = [];
   for (let i = 0; i < GRID_POINTS; i++) {
     const f = i / (GRID_POINTS - 1);
@@ -230,14 +294,18 @@ function asGrid(spec: Spec): Spec {
   return { values };
 }
 
+/** Sets `spec` at `path` through nested `{parameters: …}` blocks; own properties only (`__proto__` is a name). */
 function setPath(root: Spec, path: string[], spec: Spec): void {
   let block = root;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i];
-    if (!isObject(block[key])) block[key] = { parameters: {} };
-    const entry = block[key] as Spec;
-    if (!isObject(entry.parameters)) entry.parameters = {};
-    block = entry.parameters as Spec;
+    const found = ownValue(block, key);
+    const entry: Spec = isObject(found) ? found : {};
+    if (entry !== found) setOwn(block, key, entry);
+    const params = ownValue(entry, 'parameters');
+    const inner: Spec = isObject(params) ? params : {};
+    if (inner !== params) setOwn(entry, 'parameters', inner);
+    block = inner;
   }
-  block[path[path.length - 1]] = spec;
+  setOwn(block, path[path.length - 1], spec);
 }

@@ -6,6 +6,16 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `obj[key]` when it is the object's own property: a name like `__proto__` or `toString` is data here. */
+export function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `obj[key] = value` as an own property, even for `__proto__`. */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /**
  * The spec of `name` and its path of keys: a flat key first (`a.b` as written), else the dotted path
  * through nested `{parameters: {...}}` blocks, as sweepParameters flattens them.
@@ -16,7 +26,7 @@ export function findSpec(
 ): { spec: Spec; path: string[] } | null {
   const search = (block: unknown, rest: string, path: string[]): { spec: Spec; path: string[] } | null => {
     if (!isObject(block)) return null;
-    const own = block[rest];
+    const own = ownValue(block, rest);
     if (isObject(own) && !isObject(own.parameters)) return { spec: own, path: [...path, rest] };
     for (const [key, entry] of Object.entries(block)) {
       if (!rest.startsWith(`${key}.`) || !isObject(entry)) continue;
