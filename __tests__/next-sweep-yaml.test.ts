@@ -202,7 +202,7 @@ describe('next sweep: no injection through names, levels or the target', () => {
 });
 
 describe('next sweep: YAML 1.1 words as levels and names', () => {
-  const levels = YAML_WORDS.filter((w) => !/[\u0000-\u001f]/.test(w) || w === 'tab\there');
+  const levels = YAML_WORDS;
   const design = designFromColumns(
     'acc',
     Array.from({ length: levels.length * 2 }, (_, i) => i),
