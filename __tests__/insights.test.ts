@@ -5,7 +5,6 @@ import { bestCountFor, bestRuns } from '../src/insights/advice.js';
 import { computeInsights } from '../src/insights/compute-insights.js';
 import { crossValidatedR2, cvFromFolds, fitFolds, r2Score } from '../src/insights/cv-r2.js';
 import { isLogScaled } from '../src/insights/log-scale.js';
-import { findOutliers, robustScale } from '../src/insights/outliers.js';
 import { FoldPermuter, tInterval } from '../src/insights/permutation.js';
 import { assessQuality } from '../src/insights/quality.js';
 import { findSpec, specRange } from '../src/insights/sweep-spec.js';
@@ -21,35 +20,6 @@ function stream(seed: number): () => number {
     return s / 2147483647;
   };
 }
-
-describe('outliers', () => {
-  it('flags targets more than 5 robust sds from the median, both sides', () => {
-    const y = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 100, -80]);
-    const rows = Int32Array.from(y, (_, i) => i + 10);
-    const { median, scale } = robustScale(y);
-    expect(median).toBe(5);
-    expect(scale).toBeCloseTo(1.4826 * 3, 12);
-    const out = findOutliers(y, rows);
-    expect(out.map((o) => o.index)).toEqual([9, 10]);
-    expect(out[0].row).toBe(19);
-    expect(out[0].robustZ).toBeCloseTo(95 / (1.4826 * 3), 10);
-    expect(out[1].robustZ).toBeLessThan(-5);
-  });
-
-  it('falls back to the mean absolute deviation when most runs share the median', () => {
-    const y = Float64Array.from([...new Array(20).fill(0.9), 0.91, 0.2]);
-    const out = findOutliers(
-      y,
-      Int32Array.from(y, (_, i) => i),
-    );
-    // MAD = 0: without the fallback every run off 0.9 would be flagged
-    expect(out.map((o) => o.index)).toEqual([21]);
-  });
-
-  it('finds none in a constant target', () => {
-    expect(findOutliers(Float64Array.from([3, 3, 3, 3]), Int32Array.from([0, 1, 2, 3]))).toEqual([]);
-  });
-});
 
 describe('tInterval', () => {
   it('is mean ± t(0.975, m−1)·sd/√m', () => {

@@ -16,7 +16,7 @@ import { cvFromFolds, fitFolds, fitFoldsAsync, type CvR2, type FoldFit } from '.
 import { findInteractions } from './interactions.js';
 import { isLogScaled } from './log-scale.js';
 import { nextSweepConfig } from './next-sweep.js';
-import { findOutliers } from './outliers.js';
+import { findOutliers, type OutlierResult } from './outliers.js';
 import {
   FoldPermuter,
   PERMUTATION_REPEATS,
@@ -64,6 +64,7 @@ export async function computeInsightsAsync(
 interface Plan {
   readonly features: FeatureMatrix;
   readonly outliers: OutlierRun[];
+  readonly outlierRule: Pick<OutlierResult, 'rule' | 'ruleText'>;
   /** Runs kept for the outlier-free cross-validation; null when none were flagged. */
   readonly keep: Int32Array | null;
   readonly fullForest: ForestOptions;
@@ -75,7 +76,8 @@ interface Plan {
 function planInsights(design: Design, opts: InsightsOptions & { threads?: number }): Plan {
   const progress = opts.onProgress ?? (() => {});
   const { n } = design;
-  const outliers = findOutliers(design.y, design.rows);
+  const found = findOutliers(design.y, design.rows);
+  const outliers = found.runs;
   let keep: Int32Array | null = null;
   if (outliers.length > 0) {
     const flagged = new Set(outliers.map((o) => o.index));
@@ -85,6 +87,7 @@ function planInsights(design: Design, opts: InsightsOptions & { threads?: number
   return {
     features: toFeatureMatrix(design.X, n, design.k),
     outliers,
+    outlierRule: found,
     keep,
     fullForest: { trees: opts.trees, seed: opts.seed, threads },
     // the outlier-free folds feed the verdict and the permutations: PERMUTATION_TREES trees suffice
@@ -175,5 +178,17 @@ function finishInsights(
     sweepConfig: opts.sweepConfig ?? null,
     runs: n,
   });
-  return { quality, outliers, permutation, bestCount, advice, interactions, nextSweep };
+  const outlierRule = plan.outlierRule.rule;
+  const outlierRuleText = plan.outlierRule.ruleText;
+  return {
+    quality,
+    outliers,
+    outlierRule,
+    outlierRuleText,
+    permutation,
+    bestCount,
+    advice,
+    interactions,
+    nextSweep,
+  };
 }

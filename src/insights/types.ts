@@ -16,13 +16,19 @@ export interface ModelQuality {
   readonly cvR2Folds?: number[] | null;
 }
 
+/** How outliers were flagged (src/insights/outliers.ts). */
+export type OutlierRule = 'mad' | 'iqr' | 'mean_abs_dev' | 'none';
+
 export interface OutlierRun {
   /** Index of the run in the design (0..n-1). */
   readonly index: number;
   /** Row in the runs table. */
   readonly row: number;
   readonly value: number;
-  /** (value − median) / (1.4826 · MAD). */
+  /**
+   * (value − median) / the outlier rule's σ estimate: 1.4826 · MAD ('mad'), IQR / 1.349 ('iqr'),
+   * √(π/2) · mean |y − median| ('mean_abs_dev').
+   */
   readonly robustZ: number;
 }
 
@@ -86,6 +92,13 @@ export interface NextSweep {
 export interface Insights {
   readonly quality: ModelQuality;
   readonly outliers: OutlierRun[];
+  /**
+   * The rule that flagged the outliers (src/insights/outliers.ts): the first of 'mad', 'iqr',
+   * 'mean_abs_dev' that flags at most 5% of the runs, else 'none'. Always set by computeInsights.
+   */
+  readonly outlierRule?: OutlierRule;
+  /** The rule in plain English: "robust z (MAD) beyond 5", "beyond 3 IQR from the quartiles". */
+  readonly outlierRuleText?: string;
   /** Per hyperparameter (not per design column), parameter order. */
   readonly permutation: PermutationImportance[];
   /** How many runs count as "best" (top 10% by the goal, at least 5). */
