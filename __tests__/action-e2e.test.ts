@@ -152,7 +152,7 @@ describe('dist/index.js as the runner runs it', () => {
     const comments = server.commentsOn(42);
     expect(comments).toHaveLength(1);
     expect(comments[0].user.login).toBe('github-actions[bot]');
-    expect(comments[0].body.trimEnd().endsWith(KEY_MARKER)).toBe(true);
+    expect(comments[0].body.split('\n')[0]).toBe(KEY_MARKER);
 
     const o = first.outputs;
     expect(Object.keys(o).sort()).toEqual(
@@ -215,7 +215,7 @@ describe('dist/index.js as the runner runs it', () => {
 
   test('recreate deletes the comment and posts a new one', async () => {
     server = await startGitHubServer();
-    const old = server.addComment(42, 'github-actions[bot]', `old report\n${KEY_MARKER}\n`, 'Bot');
+    const old = server.addComment(42, 'github-actions[bot]', `${KEY_MARKER}\nold report\n`, 'Bot');
     const quoted = server.addComment(42, 'alice', `> why does it say\n${KEY_MARKER}\n`);
     const r = await runAction({ ...SMALL, comment: 'recreate' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -330,10 +330,10 @@ describe('dist/index.js as the runner runs it', () => {
     const [c] = server.commentsOn(42);
     expect(c.body.length).toBeLessThanOrEqual(6_000);
     expect(r.summary.length).toBeGreaterThan(6_000);
-    expect(c.body.trimEnd().endsWith(KEY_MARKER)).toBe(true);
+    expect(c.body.split('\n')[0]).toBe(KEY_MARKER);
   });
 
-  test('the widest dataset (autosklearn-wide, 168 parameters): a comment under 65,536 characters ending with its marker', async () => {
+  test('the widest dataset (autosklearn-wide, 168 parameters): a comment under 65,536 characters starting with its marker', async () => {
     server = await startGitHubServer();
     const wide = dataset('autosklearn-wide');
     expect(wide.params.split(',')).toHaveLength(168);
@@ -342,7 +342,7 @@ describe('dist/index.js as the runner runs it', () => {
     const [c] = server.commentsOn(42);
     expect(c.body.length).toBeLessThanOrEqual(65_536);
     const lines = c.body.trimEnd().split('\n');
-    expect(lines[lines.length - 1]).toBe(
+    expect(lines[0]).toBe(
       '<!-- sweep-insights:runs=examples/autosklearn-wide/runs.csv target=loss_1_minus_balanced_accuracy -->',
     );
     // Under 1 MiB in the summary.

@@ -26,7 +26,7 @@ afterEach(async () => {
 
 const KEY = 'runs=examples/mnist-pytorch/runs.csv target=accuracy';
 const MARKER = commentMarker(KEY);
-const report = (text: string, marker = MARKER): string => `## Sweep report\n\n${text}\n\n${marker}\n`;
+const report = (text: string, marker = MARKER): string => `${marker}\n## Sweep report\n\n${text}\n`;
 
 function opts(s: GitHubServer, extra: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions {
   return {
@@ -104,7 +104,8 @@ describe('sticky comment against the stand-in API', () => {
     const result = await upsertComment(opts(server, { body: report('new') }));
     expect(result).toMatchObject({ action: 'updated', id: ours.id });
     const pages = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/42/comments'));
-    expect(pages.map((p) => p.query.page ?? '1')).toEqual(['1', '2', '3']);
+    // Three pages to find it, three more to read back after the update (a concurrent run may have posted).
+    expect(pages.map((p) => p.query.page ?? '1')).toEqual(['1', '2', '3', '1', '2', '3']);
     expect(pages.every((p) => p.query.per_page === '100')).toBe(true);
   });
 
@@ -234,9 +235,14 @@ describe('markers and keys', () => {
     expect(() => commentMarker(odd)).not.toThrow();
   });
 
-  test('marker must be a line of its own', () => {
-    expect(hasMarker(`text\n${MARKER}\n`, MARKER)).toBe(true);
+  test('marker must be the first line', () => {
+    expect(hasMarker(`${MARKER}\ntext\n`, MARKER)).toBe(true);
+    expect(hasMarker(`${MARKER}\r\ntext`, MARKER)).toBe(true);
+    expect(hasMarker(MARKER, MARKER)).toBe(true);
+    // Anywhere else it is not this report's marker: quoted, further down, inside a code block of data.
+    expect(hasMarker(`text\n${MARKER}\n`, MARKER)).toBe(false);
     expect(hasMarker(`> quoted ${MARKER}`, MARKER)).toBe(false);
+    expect(hasMarker(` ${MARKER}\n`, MARKER)).toBe(false);
     expect(hasMarker(null, MARKER)).toBe(false);
   });
 

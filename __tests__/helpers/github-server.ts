@@ -12,6 +12,9 @@
  *   someone else's comment gets 403; an unknown pull request or comment 404.
  *
  * Every request is recorded. Faults can be queued (status, times, path pattern) to answer 5xx etc.
+ * Hostile modes: a fault may `hang` (never answer, or send the headers and stall in the body),
+ * `endlessPages` makes every page of comments link to a next one, and `onRequest` lets a test act as a
+ * concurrent run (change the stored comments) before a request is handled.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +84,8 @@ export interface Fault {
   /** How many matching requests get the fault (default 1). */
   times?: number;
   readonly message?: string;
+  /** 'headers': never answer at all; 'body': send the status and headers, then stall in the body. */
+  readonly hang?: 'headers' | 'body';
 }
 
 export interface GitHubServerOptions {
@@ -100,6 +105,12 @@ export interface GitHubServerOptions {
   readonly barrier?: { method: string; path: RegExp; count: number; timeoutMs?: number };
   /** Serve REST under this prefix (GHES: '/api/v3'; GraphQL then at '/api/graphql'). */
   readonly prefix?: string;
+  /** Every page of comments links a next page (the page number moving on, the pages empty). */
+  readonly endlessPages?: boolean;
+  /** The `next` link of comment pages points at this origin instead of the server's own. */
+  readonly nextLinkOrigin?: string;
+  /** Called for each request after it is recorded and before it is handled (awaited). */
+  readonly onRequest?: (request: RecordedRequest) => void | Promise<void>;
 }
 
 export interface GitHubServer {
@@ -115,6 +126,8 @@ export interface GitHubServer {
   addComment(issue: number, login: string, body: string, type?: 'User' | 'Bot'): StoredComment;
   /** Comments on one pull request, oldest first. */
   commentsOn(issue: number): StoredComment[];
+  /** Remove a comment directly (as another run would); false when there is none with that id. */
+  removeComment(id: number): boolean;
   /** Requests other than the identity look-ups, as "METHOD path". */
   calls(): string[];
   close(): Promise<void>;
@@ -200,6 +213,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       status: 0,
     };
     requests.push(record);
+    await options.onRequest?.(record);
     const send = async (
       status: number,
       data?: unknown,
@@ -245,6 +259,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
+      if (fault.hang === 'headers') return; // the socket stays open, nothing is sent
+      if (fault.hang === 'body') {
+        record.status = fault.status;
+        res.writeHead(fault.status, { 'content-type': 'application/json; charset=utf-8' });
+        res.write('[{"id": 1, ');
+        return;
+      }
       return message(fault.status, fault.message ?? (fault.status >= 500 ? 'Server Error' : 'Error'));
     }
 
@@ -282,9 +303,11 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         const all = comments.filter((c) => c.issue === issue).sort((a, b) => a.id - b.id);
         const last = Math.max(1, Math.ceil(all.length / perPage));
         const pageUrl = (p: number): string =>
-          `${base}${prefix}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${p}`;
+          `${options.nextLinkOrigin ?? base}${prefix}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${p}`;
         const links: string[] = [];
-        if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`);
+        if (options.endlessPages) links.push(`<${pageUrl(page + 1)}>; rel="next"`);
+        else if (page < last)
+          links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`);
         if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`);
         const items = all.slice((page - 1) * perPage, page * perPage).map(toJson);
         return send(200, items, links.length > 0 ? { link: links.join(', ') } : {});
@@ -337,6 +360,11 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     fault: (f) => faults.push({ ...f, times: f.times ?? 1 }),
     addComment,
     commentsOn: (issue) => comments.filter((c) => c.issue === issue).sort((a, b) => a.id - b.id),
+    removeComment: (id) => {
+      const at = comments.findIndex((c) => c.id === id);
+      if (at >= 0) comments.splice(at, 1);
+      return at >= 0;
+    },
     calls: () =>
       requests
         .filter((r) => !/graphql$/.test(r.path) && !/\/user$/.test(r.path))

@@ -1,7 +1,9 @@
 /**
  * The action, end to end and thin: inputs → analysis → report model → Markdown → files → job summary
- * → PR comment → outputs → gates. The report is always published before a gate fails the step, and a
- * comment GitHub refuses (fork pull request, read-only token) is a warning, never a failure.
+ * → outputs → PR comment (and its URL output) → gates. The report is always published before a gate
+ * fails the step, the outputs are set before the comment is tried (a comment that fails or hangs
+ * cannot lose them), and a comment GitHub refuses (fork pull request, read-only token: 403/404) is a
+ * warning, never a failure; a token GitHub does not accept (401) is an error naming GITHUB_TOKEN.
  */
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
@@ -12,7 +14,12 @@ import type { Analysis } from '../analysis/analysis.js';
 import { resultsJson } from '../analysis/results-json.js';
 import { describeError, EXIT, exitCodeOf, type ExitCode } from '../errors.js';
 import { describeOutcome, failedRules } from '../gates/rules.js';
-import { defaultCommentKey, GitHubApiError, upsertReportComment } from '../publish/comment.js';
+import {
+  defaultCommentKey,
+  GitHubApiError,
+  githubTimeoutsFromEnv,
+  upsertReportComment,
+} from '../publish/comment.js';
 import { writeFileAtomic } from '../publish/files.js';
 import { renderWithinBytes, writeJobSummary } from '../publish/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -58,16 +65,15 @@ export async function run(): Promise<ExitCode> {
         analysis.request.target,
       );
     core.info(publish.chartsReason);
-    const render = (maxChars: number, marker?: string): string =>
+    const render = (maxChars: number): string =>
       renderMarkdown(model, {
         maxChars,
-        marker,
         charts: publish.charts,
         quickchartHost: publish.quickchartHost,
       });
 
     // Files first: the outputs point at them whatever happens to the comment.
-    const report = renderWithinBytes((maxChars) => render(maxChars));
+    const report = renderWithinBytes(render);
     const dir = join(
       context.tempDir ?? tmpdir(),
       'sweep-insights',
@@ -88,15 +94,19 @@ export async function run(): Promise<ExitCode> {
       if (await writeJobSummary(report)) core.info('report written to the job summary');
     }
 
+    // Outputs before the comment: a comment that fails or hangs must not lose them.
+    const outputs = actionOutputs(analysis, { resultsPath, reportPath, nextSweepPath, commentUrl: '' });
+    for (const [name, value] of Object.entries(outputs)) {
+      if (name !== 'comment-url') core.setOutput(name, value);
+    }
+
     let commentUrl = '';
     try {
       commentUrl = await comment(inputs, model, key, render);
     } catch (err) {
       remoteFailure = err;
     }
-
-    const outputs = actionOutputs(analysis, { resultsPath, reportPath, nextSweepPath, commentUrl });
-    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    core.setOutput('comment-url', commentUrl);
   } catch (err) {
     return fail(err);
   }
@@ -119,7 +129,7 @@ async function comment(
   inputs: ActionInputs,
   model: ReportModel,
   key: string,
-  render: (maxChars: number, marker?: string) => string,
+  render: (maxChars: number) => string,
 ): Promise<string> {
   const { publish, context } = inputs;
   if (publish.comment === 'off') return '';
@@ -149,6 +159,7 @@ async function comment(
         issueNumber: publish.prNumber,
         key,
         mode: publish.comment,
+        ...githubTimeoutsFromEnv(process.env),
         onLog: (m) => core.info(m),
       },
       render,

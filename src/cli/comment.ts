@@ -2,7 +2,12 @@
 import { UsageError } from '../errors.js';
 import type { ReportModel } from '../report/model.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { checkKey, defaultCommentKey, upsertReportComment } from '../publish/comment.js';
+import {
+  checkKey,
+  defaultCommentKey,
+  githubTimeoutsFromEnv,
+  upsertReportComment,
+} from '../publish/comment.js';
 import type { AnalyzeOptions } from './args.js';
 
 export interface CommentTarget {
@@ -32,14 +37,14 @@ export async function postCliComment(
       apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
       graphqlUrl: env.GITHUB_GRAPHQL_URL,
       token: env.GITHUB_TOKEN ?? '',
+      ...githubTimeoutsFromEnv(env),
       ...target,
       key,
       mode: options.commentMode,
     },
-    (maxChars, marker) =>
+    (maxChars) =>
       renderMarkdown(model, {
         maxChars,
-        marker,
         charts: options.charts,
         quickchartHost: options.quickchartHost,
       }),
