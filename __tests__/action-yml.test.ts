@@ -21,6 +21,7 @@ const INPUTS = [
   'params',
   'target',
   'goal',
+  'fidelity',
   'states',
   'wait',
   'wait-timeout',

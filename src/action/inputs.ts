@@ -101,6 +101,7 @@ export function readInputs(
   const params = get('params');
   const goal = get('goal');
   const states = get('states');
+  const fidelity = get('fidelity');
   const token = get('github-token');
 
   const analysis: AnalysisInput = {
@@ -116,6 +117,8 @@ export function readInputs(
     target: get('target') || undefined,
     goal: goal === '' ? undefined : oneOf<Goal>(goal, ['maximize', 'minimize'], 'goal'),
     params: params === '' ? undefined : splitList(params, 'params'),
+    // the budget column of a multi-fidelity sweep, or 'none'; empty: recognised by name
+    ...(fidelity === '' ? {} : { fidelity }),
     trees: integer(get, 'trees', 250, 1, 100_000),
     seed: integer(get, 'seed', 0, 0, 2 ** 32 - 1),
     // Every core of the runner: the trees are independent, so the forest is the same bit for bit.

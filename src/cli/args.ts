@@ -11,6 +11,8 @@ export interface AnalyzeOptions {
   target?: string;
   params?: string[];
   goal?: Goal;
+  /** --fidelity: the budget column of a multi-fidelity sweep, or 'none' (default: recognised by name). */
+  fidelity?: string;
   trees: number;
   seed: number;
   threads?: number;
@@ -72,6 +74,10 @@ What to analyse:
                            ppl, perplexity, mse, rmse, mae), else maximize; for a sweep, its metric's goal
   --where COLUMN=VALUE     keep only matching runs; also !=, <, <=, >, >=; repeatable
                            (e.g. --where budget=100 --where state=finished)
+  --fidelity COLUMN|none   the budget column of a multi-fidelity sweep (BOHB, Hyperband), read apart: the
+                           sweep at its highest budget with 20+ runs, and how budgets rank configurations
+                           (default: a numeric hyperparameter named budget, epochs, iterations, steps, …;
+                           none: off)
   --states a,b             W&B run states to use (default: every run with a finite target)
 
 Engine:
@@ -118,6 +124,7 @@ const OPTIONS = {
   target: { type: 'string' },
   params: { type: 'string' },
   goal: { type: 'string' },
+  fidelity: { type: 'string' },
   trees: { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
@@ -168,6 +175,7 @@ export function parseCommandLine(argv: string[]): Command {
     target: nonEmpty(v.target, '--target'),
     params: v.params === undefined ? undefined : splitList(v.params, '--params'),
     goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'] as const, '--goal'),
+    fidelity: nonEmpty(v.fidelity, '--fidelity'),
     trees: integer(v.trees, '--trees', 250, 1, 100_000),
     seed: integer(v.seed, '--seed', 0, 0, 2 ** 32 - 1),
     threads: v.threads === undefined ? undefined : integer(v.threads, '--threads', 1, 0, 256),
