@@ -7,8 +7,9 @@
  * shapes: config and summaryMetrics as JSON *strings*, config values wrapped in {"value": ...},
  * summaries with `_step`, `_runtime`, `_timestamp`, `_wandb`, a media object, nested values and bare
  * NaN tokens. Faults can be queued: 429 with Retry-After, 500, a dropped connection, a slow answer,
- * errors[] with HTTP 200, 401. `schema: 'legacy'` serves an old server's schema without the Sweep
- * fields the legacy query avoids.
+ * errors[] with HTTP 200, 401, any status and body. `schema: 'legacy'` serves an old server's schema
+ * without the Sweep fields the legacy query avoids; `endlessRuns` pages without end and `runCount`
+ * miscounts.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -394,6 +395,13 @@ export interface WandbServerOptions {
   maxPageSize?: number;
   /** Page size when `first` is missing. */
   defaultPageSize?: number;
+  /**
+   * A server that pages without end: `hasNextPage` always true and the cursor moving on, the runs
+   * repeating (renamed) past the real ones.
+   */
+  endlessRuns?: boolean;
+  /** `runCount` as answered, instead of the true count (a server that miscounts). */
+  runCount?: number;
 }
 
 export interface WandbServer {
@@ -603,7 +611,7 @@ function projectResolver(
         runCountExpected: null,
       };
     },
-    runCount: ({ filters }: { filters?: unknown }) => runsOf(filters).length,
+    runCount: ({ filters }: { filters?: unknown }) => opts.runCount ?? runsOf(filters).length,
     runs: ({ filters, first, after }: { filters?: unknown; first?: number; after?: string }) => {
       const size = first ?? opts.defaultPageSize ?? 50;
       if (opts.maxPageSize !== undefined && size > opts.maxPageSize) {
@@ -617,11 +625,17 @@ function projectResolver(
               .replace(/^cursor:/, ''),
           ) + 1
         : 0;
-      const page = runs.slice(from, from + size);
+      const page = opts.endlessRuns
+        ? Array.from({ length: size }, (_, k) => {
+            const at = from + k;
+            const r = runs[at % runs.length];
+            return at < runs.length ? r : { ...r, name: `${r.name}x${Math.floor(at / runs.length)}` };
+          })
+        : runs.slice(from, from + size);
       const cursor = (k: number) => Buffer.from(`cursor:${k}`).toString('base64');
       return {
         pageInfo: {
-          hasNextPage: from + size < runs.length,
+          hasNextPage: opts.endlessRuns ? true : from + size < runs.length,
           hasPreviousPage: from > 0,
           endCursor: page.length > 0 ? cursor(from + page.length - 1) : null,
           startCursor: page.length > 0 ? cursor(from) : null,

@@ -4,10 +4,14 @@
  * status). Authentication and transport failures become RemoteError here; what a null project or
  * an error list means is for the caller, who knows what was asked.
  *
- * The API key never leaves this module in any text: every message built here is scrubbed of it.
+ * The API key never leaves this module in any text: every message built here is scrubbed of it (the
+ * key, its Basic form and its URL encoding, whatever their length: a key must look like one, see
+ * checkApiKey, so scrubbing it cannot eat ordinary text). Whatever the server says goes into a message
+ * clipped to one short line (clipServerText): a 50 MB error or escape codes never reach a terminal.
  */
 import type { Dispatcher } from 'undici';
-import { RemoteError } from '../../errors.js';
+import { RemoteError, UsageError } from '../../errors.js';
+import { clipServerText } from '../../http/clip.js';
 import {
   HttpNetworkError,
   isRetryableStatus,
@@ -46,6 +50,7 @@ export class WandbClient {
   private readonly secrets: string[];
 
   constructor(private readonly opts: WandbClientOptions) {
+    checkApiKey(opts.apiKey);
     this.endpoint = `${opts.baseUrl}/graphql`;
     this.auth = Buffer.from(`api:${opts.apiKey}`).toString('base64');
     this.secrets = [opts.apiKey, this.auth, encodeURIComponent(opts.apiKey)];
@@ -54,7 +59,7 @@ export class WandbClient {
   /** Removes the key (and its Basic form) from any text before it can reach a message or a log. */
   scrub(text: string): string {
     let out = text;
-    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('***');
+    for (const s of this.secrets) if (s !== '') out = out.split(s).join('***');
     return out;
   }
 
@@ -97,14 +102,21 @@ export class WandbClient {
     } catch (err) {
       const detail =
         err instanceof HttpNetworkError ? err.message : err instanceof Error ? err.message : String(err);
-      throw new RemoteError(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`));
+      throw new RemoteError(
+        clipServerText(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`), 500),
+      );
     }
     const { response } = result;
     const status = response.status;
     // Scrubbed before parsing: a key echoed anywhere (an error, a run's config) goes no further.
-    const parsed = parseBody(this.scrub(response.text));
-    const { errors, codes } = errorsOf(parsed);
-    const said = errors.length > 0 ? `: ${errors.join('; ')}` : '';
+    const scrubbed = this.scrub(response.text);
+    const parsed = parseBody(scrubbed);
+    const read = errorsOf(parsed);
+    // Scrubbed before clipping: a cut must never leave half of the key behind.
+    const errors = read.errors.slice(0, MAX_MESSAGES).map((e) => clipServerText(this.scrub(e)));
+    if (read.errors.length > MAX_MESSAGES) errors.push(`and ${read.errors.length - MAX_MESSAGES} more`);
+    const codes = read.codes;
+    const said = errors.length > 0 ? `: ${clipServerText(errors.join('; '))}` : '';
     if (status === 401) {
       throw new RemoteError(
         this.scrub(
@@ -129,7 +141,7 @@ export class WandbClient {
       );
     }
     if (parsed === undefined) {
-      const head = this.scrub(response.text).slice(0, 120).replace(/\s+/g, ' ');
+      const head = clipServerText(scrubbed, 120);
       throw new RemoteError(
         this.scrub(
           `W&B at ${host} answered ${what} with HTTP ${status} and a body that is not JSON: ${head}`,
@@ -138,7 +150,25 @@ export class WandbClient {
       );
     }
     const data = isObject(parsed) && 'data' in parsed ? ((parsed.data ?? null) as T | null) : null;
-    return { status, data, errors: errors.map((e) => this.scrub(e)), codes };
+    return { status, data, errors, codes };
+  }
+}
+
+/** Server messages kept per answer; the rest are counted. */
+const MAX_MESSAGES = 5;
+
+/**
+ * A W&B API key looks like one: 16 or more visible ASCII characters, no spaces (keys from
+ * https://wandb.ai/authorize are 40 or more; self-hosted ones `local-` and 40 more). Anything else is
+ * refused before a request, without printing it: a 1-character "key" could not be scrubbed from
+ * messages without mangling them, and is a mistake anyway (a truncated variable, a placeholder).
+ */
+export function checkApiKey(key: string): void {
+  if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new UsageError(
+      `WANDB_API_KEY does not look like a W&B API key (${key.length} characters${/^[\x21-\x7e]*$/.test(key) ? '' : ', with spaces or other characters'}): ` +
+        'copy the whole key from https://wandb.ai/authorize (40 or more characters)',
+    );
   }
 }
 

@@ -9,7 +9,7 @@ import type { RunMeta, RunsTable } from '../../table/runs-table.js';
 import { ENGINE_NAME, ENGINE_VERSION } from '../../version.js';
 import { parseJsonLenient } from '../lenient-json.js';
 import { tableFromRecords } from '../records.js';
-import { WandbClient, type GraphqlAnswer } from './client.js';
+import { checkApiKey, WandbClient, type GraphqlAnswer } from './client.js';
 import {
   SWEEP_META_LEGACY_QUERY,
   SWEEP_META_QUERY,
@@ -58,6 +58,8 @@ export interface WandbOptions {
   dispatcher?: Dispatcher;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Pages of runs read at most, whatever the server says of more (default 10,000: a million runs at 100). */
+  maxPages?: number;
 }
 
 export interface LoadedSweep {
@@ -81,6 +83,7 @@ export const RUN_STATES = [
 const TERMINAL_SWEEP_STATES = new Set(['FINISHED', 'CANCELED']);
 const MIN_PAGE_SIZE = 10;
 const MAX_PAGE_HALVINGS = 3;
+const DEFAULT_MAX_PAGES = 10_000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,6 +94,7 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
       'reading a W&B sweep needs an API key in WANDB_API_KEY (find yours at https://wandb.ai/authorize)',
     );
   }
+  checkApiKey(apiKey);
   const givenBase = opts.baseUrl?.trim() || process.env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL;
   const baseUrl = normalizeBaseUrl(givenBase, 'the W&B server (--wandb-base-url or WANDB_BASE_URL)');
   const app = appUrlFor(baseUrl, opts.appUrl ?? process.env.WANDB_APP_URL);
@@ -134,7 +138,7 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
         name,
       });
     }
-    const nodes = await reader.runs(pageSize, progress);
+    const nodes = await reader.runs(pageSize, progress, opts.maxPages ?? DEFAULT_MAX_PAGES);
     const config = parseSweepConfig(meta.config);
     if (meta.config && meta.config.trim() !== '' && config === null) {
       progress(`the config of sweep ${name} is not a YAML mapping; no metric or parameters taken from it`);
@@ -252,13 +256,24 @@ class SweepReader {
     return project.sweep;
   }
 
-  async runs(firstPageSize: number, progress: (m: string) => void): Promise<RunNode[]> {
+  /**
+   * Every run, page by page. A server that pages without end (`hasNextPage` always true, the cursor
+   * moving) is stopped by the count it gives (`runCount`: more runs than it plus some slack for runs
+   * started meanwhile) and, whatever it counts, by `maxPages`.
+   */
+  async runs(firstPageSize: number, progress: (m: string) => void, maxPages: number): Promise<RunNode[]> {
     const filters = JSON.stringify({ $and: [{ sweep: this.ref.id }] });
     const nodes: RunNode[] = [];
     let pageSize = firstPageSize;
     let halvings = 0;
     let cursor: string | null = null;
-    for (;;) {
+    let counted: number | null = null;
+    for (let pages = 0; ;) {
+      if (pages >= maxPages) {
+        throw new RemoteError(
+          `W&B still had more runs of sweep ${this.name} after ${maxPages} pages (${nodes.length} runs${counted === null ? '' : `; it counts ${counted}`}): stopped (a server paging without end?)`,
+        );
+      }
       const vars: Record<string, unknown> = {
         entity: this.ref.entity,
         project: this.ref.project,
@@ -281,13 +296,26 @@ class SweepReader {
         );
         continue;
       }
+      pages += 1;
       this.failOn(answer, `the runs of sweep ${this.name}`);
       const project = answer.data?.project;
       if (!project) throw this.missingProject();
       const runs = project.runs;
-      if (!runs) throw new RemoteError(`W&B answered the runs query of sweep ${this.name} without runs`);
+      if (!runs || !Array.isArray(runs.edges) || !runs.pageInfo) {
+        throw new RemoteError(`W&B answered the runs query of sweep ${this.name} without runs`);
+      }
       for (const edge of runs.edges) nodes.push(edge.node);
       const total = project.runCount;
+      if (typeof total === 'number' && Number.isFinite(total)) {
+        counted = Math.max(counted ?? 0, total);
+        // Runs started while we read may add a few; a page or 10% more than counted is no longer that.
+        const slack = Math.max(pageSize, Math.ceil(counted * 0.1));
+        if (nodes.length > counted + slack) {
+          throw new RemoteError(
+            `W&B sent ${nodes.length} runs of sweep ${this.name} but counts ${counted}: stopped (a server paging without end?)`,
+          );
+        }
+      }
       progress(
         `fetched ${nodes.length}${typeof total === 'number' ? ` of ${total}` : ''} runs of sweep ${this.name}`,
       );
@@ -317,6 +345,15 @@ class SweepReader {
     }
     if (answer.status < 200 || answer.status >= 300) {
       throw new RemoteError(`W&B answered ${what} with HTTP ${answer.status}`, answer.status);
+    }
+    // `{"data": null}` (or no `project` field) without an error is not "no such project": the server
+    // did not answer the query at all. A missing project is `{"data": {"project": null}}`.
+    const data = answer.data as Record<string, unknown> | null;
+    if (data === null || typeof data !== 'object' || Array.isArray(data) || !('project' in data)) {
+      throw new RemoteError(
+        `W&B answered ${what} with no data and no error (HTTP ${answer.status}): not a W&B GraphQL answer; check the server (--wandb-base-url or WANDB_BASE_URL)`,
+        answer.status,
+      );
     }
   }
 
