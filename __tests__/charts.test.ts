@@ -1,19 +1,30 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel, type ReportModel } from '../src/report/model.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { buildCharts, chartTable } from '../src/render/charts/data.js';
+import { buildCharts, chartTable, niceCeil, shortNumber, type Chart } from '../src/render/charts/data.js';
 import {
   MAX_URL_LENGTH,
+  correlationImage,
   importanceImage,
   parseHost,
   samplePoints,
   targetImage,
+  type QuickChartImage,
 } from '../src/render/charts/quickchart.js';
-import { importanceMermaid, mermaidLabel, targetMermaid } from '../src/render/charts/mermaid.js';
+import {
+  MERMAID_PALETTE,
+  correlationMermaidChart,
+  importanceMermaid,
+  mermaidChart,
+  mermaidLabel,
+  targetMermaid,
+  unicodeBar,
+  unicodeBars,
+} from '../src/render/charts/mermaid.js';
 import { UsageError } from '../src/errors.js';
 import { attackAnalysis, makeAnalysis, rng, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
 import { mermaidParser } from './fixtures/report/mermaid-parse.js';
-import { cellNumber, chartConfig, imageUrls, mermaidBlocks, tables } from './fixtures/report/inspect.js';
+import { cellNumber, chartConfig, imageUrls } from './fixtures/report/inspect.js';
 
 /** Many runs, so the scatter must be sampled to fit the URL. */
 function bigAnalysis() {
@@ -35,12 +46,33 @@ function bigAnalysis() {
   });
 }
 
+/** A negative-valued target (a negated loss), a 3-valued numeric parameter and a wide numeric one. */
+function negativeAnalysis() {
+  const n = 300;
+  const r = rng(11);
+  const depth = Array.from({ length: n }, (_, i) => [1, 2, 3][i % 3]);
+  const wd = Array.from({ length: n }, () => r() * 0.9);
+  const opt = Array.from({ length: n }, (_, i) => ['adam', 'sgd'][(i * 7) % 2]);
+  const y = depth.map((d, i) => -2 + 0.3 * d - wd[i] + (opt[i] === 'adam' ? 0.2 : 0) + 0.1 * r());
+  return makeAnalysis({
+    target: 'neg_loss',
+    goal: 'maximize',
+    y,
+    params: [
+      { name: 'depth', kind: 'numeric', values: depth },
+      { name: 'weight_decay', kind: 'numeric', values: wd },
+      { name: 'optimizer', kind: 'categorical', values: opt },
+    ],
+  });
+}
+
 const models: Record<string, ReportModel> = {};
 beforeAll(() => {
   models.small = buildReportModel(smallAnalysis());
   models.attack = buildReportModel(attackAnalysis());
   models.wide = buildReportModel(wideAnalysis());
   models.big = buildReportModel(bigAnalysis());
+  models.negative = buildReportModel(negativeAnalysis());
   models.constant = buildReportModel(
     makeAnalysis({
       target: 'y',
@@ -54,100 +86,208 @@ beforeAll(() => {
   );
 });
 
-/** A table cell back to its text (undo escapeCell). */
-function unescapeCell(cell: string): string {
-  return cell
-    .replace(/\\(.)/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/@\u200b/g, '@');
+type Point = { x: number | string; y: number | null };
+type Dataset = {
+  label: string;
+  data: (number | null | Point)[];
+  type?: string;
+  showLine?: boolean;
+  lineTension?: number;
+};
+type Axis = { type?: string; ticks?: { beginAtZero?: boolean; min?: number; max?: number } };
+type Config = {
+  type: string;
+  data: { labels?: string[]; datasets: Dataset[] };
+  options: {
+    title?: { display: boolean };
+    elements?: { line?: { tension?: number } };
+    scales: { xAxes: Axis[]; yAxes?: Axis[] };
+  };
+};
+
+function allCharts(model: ReportModel): Chart[] {
+  const charts = buildCharts(model);
+  return [...(charts.importance ? [charts.importance] : []), ...charts.targets];
 }
 
-/** The table that follows each chart in the Markdown. */
-function tableAfter(md: string, needle: string) {
-  const line = md.slice(0, md.indexOf(needle)).split('\n').length - 1;
-  const t = tables(md).find((x) => x.line > line);
-  if (!t) throw new Error('no table after the chart');
-  return t.rows.slice(2);
+/** Every QuickChart image of a model, with the chart it draws. */
+function images(
+  model: ReportModel,
+): { chart: Chart; panel: string; image: QuickChartImage; config: Config }[] {
+  const out: { chart: Chart; panel: string; image: QuickChartImage; config: Config }[] = [];
+  for (const chart of allCharts(model)) {
+    const list: [string, QuickChartImage][] =
+      chart.kind === 'importance'
+        ? [
+            ['importance', importanceImage(chart)],
+            ['correlation', correlationImage(chart)],
+          ]
+        : [['target', targetImage(chart)]];
+    for (const [panel, image] of list)
+      out.push({ chart, panel, image, config: chartConfig(image.url) as Config });
+  }
+  return out;
 }
 
-type Dataset = { label: string; data: unknown[]; type?: string };
+const column = (chart: Chart, j: number) => chartTable(chart).rows.map((r) => cellNumber(r[j]));
 
 describe('QuickChart charts', () => {
   it('every URL is under 8 KB, decodes to a Chart.js config, and matches the table beside it', () => {
     let checked = 0;
     for (const [name, model] of Object.entries(models)) {
-      const md = renderMarkdown(model, { maxChars: 10_000_000, charts: 'quickchart' });
-      const urls = imageUrls(md);
-      expect(urls.length, name).toBeGreaterThanOrEqual(2);
-      for (const url of urls) {
-        expect(url.length, name).toBeLessThan(MAX_URL_LENGTH);
-        expect(url.length).toBeLessThan(8192);
-        expect(url.startsWith('https://quickchart.io/chart?')).toBe(true);
-        const config = chartConfig(url) as { type: string; data: { labels?: string[]; datasets: Dataset[] } };
-        const rows = tableAfter(md, url);
-        const col = (j: number) => rows.map((r) => cellNumber(r[j]));
-        if (config.type === 'horizontalBar') {
-          // importance chart: labels = parameters; datasets importance and r
-          const labels = config.data.labels!;
-          for (const d of config.data.datasets) expect(d.data).toHaveLength(labels.length);
-          expect(labels).toEqual(rows.map((r) => unescapeCell(r[0])));
-          expect(config.data.datasets[0].data).toEqual(col(1));
-          expect(config.data.datasets[1].data).toEqual(col(2));
+      for (const { chart, panel, image, config } of images(model)) {
+        expect(image.url.length, name).toBeLessThan(MAX_URL_LENGTH);
+        expect(image.url.startsWith('https://quickchart.io/chart?')).toBe(true);
+        const t = chartTable(chart);
+        if (panel === 'importance') {
+          expect(config.type).toBe('horizontalBar');
+          expect(config.data.labels).toEqual(t.rows.map((r) => r[0]));
+          expect(config.data.datasets).toHaveLength(1);
+          expect(config.data.datasets[0].data).toEqual(column(chart, 1));
+        } else if (panel === 'correlation') {
+          expect(config.type).toBe('horizontalBar');
+          expect(config.data.labels).toEqual(t.rows.map((r) => r[0]));
+          expect(config.data.datasets).toHaveLength(1);
+          expect(config.data.datasets[0].data).toEqual(column(chart, 2));
         } else if (config.type === 'bar') {
-          // a categorical parameter: mean and best per level
+          // levels: mean bars and best markers, one per row of the table
           const labels = config.data.labels!;
-          for (const d of config.data.datasets) expect(d.data).toHaveLength(labels.length);
-          expect(labels).toEqual(rows.map((r) => unescapeCell(r[0])));
-          expect(config.data.datasets[0].data).toEqual(col(2));
-          expect(config.data.datasets[1].data).toEqual(col(3));
+          expect(labels).toHaveLength(t.rows.length);
+          expect(config.data.datasets[0].data).toEqual(column(chart, 2));
+          expect(config.data.datasets[1].data).toEqual(column(chart, 3));
         } else {
           expect(config.type).toBe('scatter');
-          const [runs, best, mean] = config.data.datasets;
+          const [, , mean] = config.data.datasets;
           expect(mean.type).toBe('line');
-          // the mean line has one point per bin, the table one row per bin
-          expect(mean.data.map((p) => (p as { y: number }).y)).toEqual(col(2));
-          const total = runs.data.length + best.data.length;
-          expect(total).toBeGreaterThan(0);
-          expect(col(1).reduce((a, b) => a! + b!, 0)).toBeGreaterThanOrEqual(total);
+          // the mean steps: two points (bin start, bin end) per row of the table, at the row's mean
+          const ys = (mean.data as Point[]).filter((p) => p.y !== null).map((p) => p.y);
+          expect(ys).toEqual(column(chart, 2).flatMap((m) => [m, m]));
         }
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(12);
+    expect(checked).toBeGreaterThanOrEqual(18);
   });
 
-  it('samples many runs deterministically and keeps the best ones', () => {
-    const charts = buildCharts(models.big);
-    const lr = charts.targets.find((t) => t.parameter === 'learning_rate')!;
-    expect(lr.logScale).toBe(true);
-    const image = targetImage(lr);
-    expect(image.url.length).toBeLessThan(MAX_URL_LENGTH);
-    expect(image.pointsShown).toBeLessThan(image.pointsTotal);
-    expect(image.pointsTotal).toBe(4000);
-    expect(targetImage(lr).url).toBe(image.url);
-    const config = chartConfig(image.url) as {
-      data: { datasets: Dataset[] };
-      options: { scales: { xAxes: { type: string }[] } };
-    };
-    expect(config.options.scales.xAxes[0].type).toBe('logarithmic');
-    const best = lr.points
-      .filter((p) => p.best)
-      .sort((a, b) => b.y - a.y)
-      .slice(0, 25);
-    expect(config.data.datasets[1].data).toEqual(
-      expect.arrayContaining(best.map((p) => ({ x: p.x, y: p.y }))),
+  it('bars start at zero: importance from 0 to a round maximum, r on −1…1, level means from 0', () => {
+    for (const model of Object.values(models)) {
+      for (const { panel, config } of images(model)) {
+        if (panel === 'importance') {
+          const ticks = config.options.scales.xAxes[0].ticks!;
+          expect(ticks.min).toBe(0);
+          expect(ticks.beginAtZero).toBe(true);
+          const max = Math.max(...(config.data.datasets[0].data as number[]));
+          expect(ticks.max).toBeGreaterThanOrEqual(max);
+          expect(ticks.max).toBeLessThanOrEqual(Math.max(1, 1.5 * max));
+        } else if (panel === 'correlation') {
+          const ticks = config.options.scales.xAxes[0].ticks!;
+          expect([ticks.min, ticks.max, ticks.beginAtZero]).toEqual([-1, 1, true]);
+        } else if (config.type === 'bar') {
+          expect(config.options.scales.yAxes![0].ticks!.beginAtZero).toBe(true);
+        } else {
+          // a scatter draws no bars
+          expect(config.data.datasets.every((d) => d.type !== 'bar')).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('importance and r are separate panels: no chart mixes them on one axis', () => {
+    const charts = buildCharts(models.small);
+    const imp = chartConfig(importanceImage(charts.importance!).url) as Config;
+    const r = chartConfig(correlationImage(charts.importance!).url) as Config;
+    expect(imp.data.datasets.map((d) => d.label)).toEqual(['importance']);
+    expect(r.data.datasets.map((d) => d.label)).toEqual(['correlation r']);
+    expect(imp.options.scales.xAxes[0].ticks!.max).toBe(
+      niceCeil(Math.max(...charts.importance!.bars.map((b) => b.importance))),
     );
   });
 
-  it('samplePoints keeps all best points first, then spreads the rest evenly', () => {
-    const pts = Array.from({ length: 100 }, (_, i) => ({ x: i, y: i, best: i >= 95 }));
-    const s = samplePoints(pts, 20, true);
-    expect(s).toHaveLength(20);
-    expect(s.filter((p) => p.best)).toHaveLength(5);
+  it('no title inside the images (the heading above carries it), straight lines, no line across categories', () => {
+    for (const model of Object.values(models)) {
+      for (const { config } of images(model)) {
+        expect(config.options.title?.display).toBe(false);
+        expect(config.options.elements?.line?.tension).toBe(0);
+        for (const d of config.data.datasets) {
+          if (d.type !== 'line') continue;
+          expect(d.lineTension).toBe(0);
+          if (config.type === 'bar') expect(d.showLine).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('a numeric parameter with 3 values is drawn as ordered levels on a category axis', () => {
+    const depth = buildCharts(models.negative).targets.find((t) => t.parameter === 'depth')!;
+    expect(depth.binning).toBe('levels');
+    const config = chartConfig(targetImage(depth).url) as Config;
+    expect(config.type).toBe('bar');
+    expect(config.data.labels).toEqual(['1', '2', '3']);
+    expect(config.options.scales.xAxes[0].type ?? 'category').toBe('category');
+    // negative means: bars still from 0 (they go down)
+    expect((config.data.datasets[0].data as number[]).every((v) => v < 0)).toBe(true);
+    expect(config.options.scales.yAxes![0].ticks!.beginAtZero).toBe(true);
+  });
+
+  it('captions and legends count what is drawn', () => {
+    let scatters = 0;
+    for (const model of Object.values(models)) {
+      for (const { chart, image, config } of images(model)) {
+        if (config.type !== 'scatter' || chart.kind !== 'target') continue;
+        const [runs, best] = config.data.datasets;
+        const drawn = runs.data.length + best.data.length;
+        const bestTotal = chart.points.filter((p) => p.best).length;
+        expect(runs.label).toBe(`runs (${runs.data.length})`);
+        expect(best.label).toBe(`best runs (${best.data.length})`);
+        expect(image.pointsShown).toBe(drawn);
+        expect(image.pointsTotal).toBe(chart.points.length);
+        const some = /Points: (\d+) of (\d+) runs/.exec(image.caption);
+        const all = /Points: all (\d+) runs/.exec(image.caption);
+        if (some) expect([Number(some[1]), Number(some[2])]).toEqual([drawn, chart.points.length]);
+        else expect(Number(all![1])).toBe(drawn);
+        if (all) expect(drawn).toBe(chart.points.length);
+        const redSome = /red: (\d+) of the (\d+) best runs/.exec(image.caption);
+        const redAll = /red: the (\d+) best runs/.exec(image.caption);
+        if (redSome) expect([Number(redSome[1]), Number(redSome[2])]).toEqual([best.data.length, bestTotal]);
+        else if (redAll) expect([Number(redAll[1]), best.data.length]).toEqual([bestTotal, bestTotal]);
+        else expect(bestTotal).toBe(0);
+        // no promise of something not drawn
+        expect(image.caption).not.toMatch(/highest|lowest/);
+        scatters++;
+      }
+    }
+    expect(scatters).toBeGreaterThanOrEqual(4);
+  });
+
+  it('samples many runs deterministically, the best in proportion (not over-represented)', () => {
+    const lr = buildCharts(models.big).targets.find((t) => t.parameter === 'learning_rate')!;
+    expect(lr.logScale).toBe(true);
+    const image = targetImage(lr);
+    expect(image.pointsShown).toBeLessThan(image.pointsTotal);
+    expect(image.pointsTotal).toBe(4000);
+    expect(targetImage(lr).url).toBe(image.url);
+    const config = chartConfig(image.url) as Config;
+    expect(config.options.scales.xAxes[0].type).toBe('logarithmic');
+    const share = lr.points.filter((p) => p.best).length / lr.points.length;
+    const bestDrawn = config.data.datasets[1].data.length;
+    expect(Math.abs(bestDrawn - share * image.pointsShown)).toBeLessThanOrEqual(1);
+    expect(image.caption).toMatch(new RegExp(`Points: ${image.pointsShown} of 4000 runs`));
+  });
+
+  it('samplePoints: stratified, evenly spread, run order kept', () => {
+    const pts = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: i, best: i % 10 === 0 }));
+    const s = samplePoints(pts, 100);
+    expect(s).toHaveLength(100);
+    expect(s.filter((p) => p.best)).toHaveLength(10);
     expect(s.map((p) => p.x)).toEqual([...s.map((p) => p.x)].sort((a, b) => a - b));
-    expect(samplePoints(pts, 200, true)).toBe(pts);
+    // evenly spread: the other runs drawn cover the whole run order
+    const others = s.filter((p) => !p.best).map((p) => p.x);
+    expect(others[0]).toBeLessThan(20);
+    expect(others.at(-1)).toBeGreaterThan(980);
+    expect(samplePoints(pts, 2000)).toBe(pts);
+    // one best run in a thousand still gets drawn
+    const rare = pts.map((p) => ({ ...p, best: p.x === 500 }));
+    expect(samplePoints(rare, 100).filter((p) => p.best)).toHaveLength(1);
   });
 
   it('uses the configured host, never a short URL', () => {
@@ -189,15 +329,48 @@ describe('chart data', () => {
   it('target charts: the top three varying parameters, bins that count every run', () => {
     const charts = buildCharts(models.small);
     expect(charts.targets.map((t) => t.parameter)).toEqual(['optimizer', 'learning_rate', 'dropout']);
-    for (const t of charts.targets) {
-      expect(t.bins.reduce((a, b) => a + b.count, 0)).toBe(t.points.length);
-      expect(chartTable(t).rows).toHaveLength(t.bins.length);
+    for (const model of Object.values(models)) {
+      for (const t of buildCharts(model).targets) {
+        expect(t.bins.reduce((a, b) => a + b.count, 0)).toBe(t.points.length);
+        expect(chartTable(t).rows).toHaveLength(t.bins.length);
+      }
     }
+  });
+
+  it('numeric bins: edges at round numbers, at most 8, labelled by short midpoints', () => {
     const big = buildCharts(models.big).targets.find((t) => t.parameter === 'learning_rate')!;
-    expect(big.bins.length).toBe(8);
-    // log bins: equal ratios
-    const ratios = big.bins.map((b) => b.high! / b.low!);
-    for (const r of ratios) expect(r).toBeCloseTo(ratios[0], 1);
+    expect(big.binning).toBe('log');
+    expect(big.bins.length).toBeLessThanOrEqual(8);
+    expect(big.bins.length).toBeGreaterThanOrEqual(4);
+    for (const b of big.bins) {
+      // log bins: each edge a power of ten, or 3 or 2 or 5 times one
+      for (const e of [b.low!, b.high!])
+        expect(e / 10 ** Math.floor(Math.log10(e) + 1e-9)).toSatisfy((m: number) =>
+          [1, 2, 3, 5].some((k) => Math.abs(m - k) < 1e-9),
+        );
+      expect(b.short.length).toBeLessThanOrEqual(6);
+      expect(b.center!).toBeGreaterThan(b.low!);
+      expect(b.center!).toBeLessThan(b.high!);
+    }
+    const wd = buildCharts(models.negative).targets.find((t) => t.parameter === 'weight_decay')!;
+    expect(wd.binning).toBe('linear');
+    // 0 … 0.9 in at most 8 bins: steps of 0.2
+    expect(wd.bins.map((b) => b.label)).toEqual(['0–0.2', '0.2–0.4', '0.4–0.6', '0.6–0.8', '0.8–1']);
+    expect(wd.bins.map((b) => b.short)).toEqual(['0.1', '0.3', '0.5', '0.7', '0.9']);
+  });
+
+  it('shortNumber: short axis labels', () => {
+    expect([0.001, 0.01, 128, 0.00017, 2.5e-4, 123456, -0.5, 0].map((x) => shortNumber(x))).toEqual([
+      '1e-3',
+      '0.01',
+      '130',
+      '1.7e-4',
+      '2.5e-4',
+      '1.2e5',
+      '−0.5',
+      '0',
+    ]);
+    expect(shortNumber(128, 4)).toBe('128');
   });
 });
 
@@ -223,13 +396,15 @@ describe('many levels', () => {
     expect(chart.omittedLevels).toBe(names.length - 20 - names.filter((l) => !level.includes(l)).length);
     const image = targetImage(chart);
     expect(image.url.length).toBeLessThan(MAX_URL_LENGTH);
-    const config = chartConfig(image.url) as { data: { labels: string[]; datasets: Dataset[] } };
+    const config = chartConfig(image.url) as Config;
     expect(config.data.labels).toHaveLength(20);
     expect(config.data.datasets[0].data).toEqual(chart.bins.map((b) => b.mean));
-    const md = renderMarkdown(model, { maxChars: 1e6, charts: 'mermaid' });
+    expect(image.caption).toMatch(/\d+ less frequent levels not drawn/);
     const parse = await mermaidParser();
-    for (const block of mermaidBlocks(md)) await expect(parse(block)).resolves.toBeTruthy();
-    expect(md).toMatch(/\d+ less frequent levels not drawn/);
+    const m = mermaidChart(chart);
+    expect(m.code).toMatch(/^xychart-beta horizontal$/m);
+    await expect(parse(m.code!)).resolves.toBeTruthy();
+    expect(m.caption).toMatch(/\d+ less frequent levels not drawn/);
   });
 });
 
@@ -239,22 +414,42 @@ describe('mermaid charts', () => {
     parse = await mermaidParser();
   });
 
-  it('every block parses with mermaid’s own parser', async () => {
+  it('every block parses with mermaid’s own parser, starts with the palette, has no title and no line', async () => {
     let count = 0;
     for (const [name, model] of Object.entries(models)) {
-      const md = renderMarkdown(model, { maxChars: 10_000_000, charts: 'mermaid' });
-      const blocks = mermaidBlocks(md);
-      expect(blocks.length, name).toBeGreaterThanOrEqual(2);
-      for (const block of blocks) {
+      for (const chart of allCharts(model)) {
+        const m = mermaidChart(chart);
+        if (m.code === null) continue;
+        const block = m.code;
         await expect(parse(block), `${name}:\n${block}`).resolves.toBeTruthy();
+        const init = /^%%\{init: (.*)\}%%$/.exec(block.split('\n')[0]);
+        expect(init, block).not.toBeNull();
+        const palette = JSON.parse(init![1]).themeVariables.xyChart.plotColorPalette as string;
+        expect(palette.split(',').map((c) => c.trim())).toEqual(MERMAID_PALETTE);
+        expect(block).not.toMatch(/^\s*title\b/m);
+        expect(block).not.toMatch(/^\s*line\b/m);
         // numbers as plain decimals (mermaid's grammar has no exponents)
-        for (const line of block.split('\n').filter((l) => /^\s*(bar|line|y-axis)/.test(l))) {
+        for (const line of block.split('\n').filter((l) => /^\s*(bar|y-axis)/.test(l))) {
           expect(line.replace(/"[^"]*"/g, '')).not.toMatch(/\d[eE][+-]?\d/);
         }
         count++;
       }
     }
-    expect(count).toBeGreaterThanOrEqual(12);
+    expect(count).toBeGreaterThanOrEqual(15);
+  });
+
+  it('the y-axis starts at 0 and reaches every bar', () => {
+    for (const model of Object.values(models)) {
+      for (const chart of allCharts(model)) {
+        const text = chart.kind === 'importance' ? importanceMermaid(chart) : targetMermaid(chart);
+        if (text === null) continue;
+        const axis = /^\s*y-axis (?:"[^"]*" )?(\S+) --> (\S+)$/m.exec(text)!;
+        expect(Number(axis[1])).toBe(0);
+        const bars = JSON.parse(/^\s*bar (\[.*\])$/m.exec(text)![1]) as number[];
+        expect(Math.max(...bars)).toBeLessThanOrEqual(Number(axis[2]));
+        expect(Math.min(...bars)).toBeGreaterThanOrEqual(0);
+      }
+    }
   });
 
   it('the parser does reject what the sanitiser removes', async () => {
@@ -262,32 +457,79 @@ describe('mermaid charts', () => {
     expect(mermaidLabel('a"b`c\nd')).toBe(`"a'b'c d"`);
   });
 
-  it('bars and lines match the table beside the chart', () => {
+  it('bars match the table beside the chart; labels are short', () => {
     for (const model of Object.values(models)) {
-      const charts = buildCharts(model);
-      const all = [...(charts.importance ? [charts.importance] : []), ...charts.targets];
-      for (const chart of all) {
+      for (const chart of allCharts(model)) {
         const text = chart.kind === 'importance' ? importanceMermaid(chart) : targetMermaid(chart);
-        const nums = (key: string) =>
-          JSON.parse(
-            /^\s*(?:bar|line) (\[.*\])$/m.exec(text.split('\n').find((l) => l.trim().startsWith(key))!)![1],
-          );
+        if (text === null) continue;
         const labels = /x-axis (?:"[^"]*" )?\[(.*)\]$/m.exec(text)![1].match(/"[^"]*"/g)!;
         const t = chartTable(chart);
         expect(labels).toHaveLength(t.rows.length);
-        const bar = nums('bar ');
-        const line = nums('line ');
-        expect(bar).toHaveLength(t.rows.length);
-        expect(line).toHaveLength(t.rows.length);
-        const num = (s: string) => (s === '–' ? 0 : Number(s.replace('−', '-')));
-        if (chart.kind === 'importance') {
-          expect(bar).toEqual(t.rows.map((r) => num(r[1])));
-          expect(line).toEqual(t.rows.map((r) => num(r[2])));
-        } else {
-          expect(bar).toEqual(t.rows.map((r) => num(r[2])));
-          expect(line).toEqual(t.rows.map((r) => num(r[3])));
-        }
+        for (const l of labels) expect(Array.from(l).length).toBeLessThanOrEqual(26);
+        const bar = JSON.parse(/^\s*bar (\[.*\])$/m.exec(text)![1]) as number[];
+        expect(bar).toEqual(column(chart, chart.kind === 'importance' ? 1 : 2));
       }
     }
+  });
+
+  it('below-zero means: no xychart (its bars start at the axis minimum), Unicode bars instead', () => {
+    const charts = buildCharts(models.negative);
+    for (const chart of charts.targets) {
+      const m = mermaidChart(chart);
+      expect(m.code).toBeNull();
+      expect(targetMermaid(chart)).toBeNull();
+      const t = m.bars!;
+      expect(t.rows).toHaveLength(chart.bins.length);
+      expect(t.header).toHaveLength(4);
+      // negative means: a bar in the left (negative) column only
+      for (const [k, row] of t.rows.entries()) {
+        expect(cellNumber(row[1])).toBe(chart.bins[k].mean);
+        expect(row[2]).toMatch(/^▐?█*$/);
+        expect(row[2].length).toBeGreaterThan(0);
+        expect(row[3]).toBe('');
+      }
+    }
+    const r = correlationMermaidChart(charts.importance!);
+    expect(r.code).toBeNull();
+    expect(r.bars!.rows.map((row) => row[0])).toEqual(charts.importance!.bars.map((b) => b.label));
+    expect(r.caption).toMatch(/negative to the left/);
+  });
+});
+
+describe('unicode bars', () => {
+  it('lengths in eighths of a cell, from 0', () => {
+    expect(unicodeBar(1, 1, 4)).toBe('████');
+    expect(unicodeBar(0.5, 1, 4)).toBe('██');
+    expect(unicodeBar(0.125 / 4, 1, 4)).toBe('▏');
+    expect(unicodeBar(0.3, 1, 4)).toBe('█▎');
+    expect(unicodeBar(0, 1, 4)).toBe('');
+  });
+
+  it('one column for non-negative values, two around 0 when a value is negative', () => {
+    const pos = unicodeBars(
+      [
+        { label: 'a', value: 2 },
+        { label: 'b', value: 1 },
+        { label: 'c', value: null },
+      ],
+      ['p', 'v'],
+      { width: 8 },
+    );
+    expect(pos.header).toEqual(['p', 'v', '0 … 2']);
+    expect(pos.rows.map((r) => r[2])).toEqual(['████████', '████', '']);
+    const signed = unicodeBars(
+      [
+        { label: 'a', value: -0.5 },
+        { label: 'b', value: 0.25 },
+      ],
+      ['p', 'r'],
+      { min: -1, max: 1, width: 8 },
+    );
+    expect(signed.header).toEqual(['p', 'r', '−1 … 0', '0 … 1']);
+    expect(signed.rows).toEqual([
+      ['a', '−0.5', '████', ''],
+      ['b', '0.25', '', '██'],
+    ]);
+    expect(signed.align).toEqual(['l', 'r', 'r', 'l']);
   });
 });

@@ -32,6 +32,8 @@ export interface ImportanceBar {
 export interface ImportanceChart {
   readonly kind: 'importance';
   readonly title: string;
+  /** The target's name (axis label, one line), when the report has charts of it. */
+  readonly target: string | null;
   readonly bars: ImportanceBar[];
   /** Parameters left out of the chart (the least important ones). */
   readonly omitted: number;
@@ -45,7 +47,10 @@ export interface TargetPoint {
 }
 
 export interface TargetBin {
+  /** The bin in the table: a level, a value, or a range `low–high`. */
   readonly label: string;
+  /** The bin on an axis: a level, a value, or the bin's midpoint as a short number (`1.7e-4`, `0.15`). */
+  readonly short: string;
   /** Numeric bins: the bin's range (log bins: still in the parameter's units); categorical: null. */
   readonly low: number | null;
   readonly high: number | null;
@@ -65,6 +70,12 @@ export interface TargetChart {
   readonly target: string;
   readonly goal: Goal;
   readonly paramKind: 'numeric' | 'categorical';
+  /**
+   * How the runs are grouped: `levels` for a categorical and for a numeric with at most `maxBins`
+   * distinct values (ordered levels, one bin per value, drawn on a category axis); `linear` or `log`
+   * bins (edges at round numbers) for the other numerics.
+   */
+  readonly binning: 'levels' | 'linear' | 'log';
   readonly logScale: boolean;
   /** Every run that set the parameter, in run order (backends sample them). */
   readonly points: TargetPoint[];
@@ -92,12 +103,18 @@ export function buildCharts(model: ReportModel, options: ChartOptions = {}): Cha
   const params = model.sections.find((s): s is ParametersSection => s.kind === 'parameters') ?? null;
   const charts = model.sections.find((s): s is ChartsSection => s.kind === 'charts') ?? null;
   return {
-    importance: params ? importanceChart(params, options.maxBars ?? 15) : null,
+    importance: params
+      ? importanceChart(params, options.maxBars ?? 15, charts ? axisLabel(charts.target, LABEL_LENGTH) : null)
+      : null,
     targets: charts ? charts.series.map((s) => targetChart(charts, s, options.maxBins ?? 8)) : [],
   };
 }
 
-function importanceChart(section: ParametersSection, maxBars: number): ImportanceChart | null {
+function importanceChart(
+  section: ParametersSection,
+  maxBars: number,
+  target: string | null,
+): ImportanceChart | null {
   const rows = section.rows.filter((r) => !r.constant);
   if (rows.length === 0) return null;
   const shown = rows.slice(0, maxBars);
@@ -105,6 +122,7 @@ function importanceChart(section: ParametersSection, maxBars: number): Importanc
   return {
     kind: 'importance',
     title: 'Importance and correlation per hyperparameter',
+    target,
     bars: shown.map((r) => ({
       parameter: r.name,
       label: axisLabel(r.name, LABEL_LENGTH),
@@ -129,10 +147,10 @@ function targetChart(section: ChartsSection, s: ParameterSeries, maxBins: number
   }));
   const label = axisLabel(s.parameter, LABEL_LENGTH);
   const logScale = s.logScale && s.x.every((x) => x > 0);
-  const { bins, omitted } =
+  const { bins, omitted, binning } =
     s.kind === 'categorical'
-      ? levelBins(s, maximize)
-      : { bins: numericBins(s, maxBins, logScale, maximize), omitted: 0 };
+      ? { ...levelBins(s, maximize), binning: 'levels' as const }
+      : { ...numericBins(s, maxBins, logScale, maximize), omitted: 0 };
   return {
     kind: 'target',
     title: `${axisLabel(section.target, LABEL_LENGTH)} against ${label}`,
@@ -141,6 +159,7 @@ function targetChart(section: ChartsSection, s: ParameterSeries, maxBins: number
     target: section.target,
     goal: section.goal,
     paramKind: s.kind,
+    binning,
     logScale,
     points,
     bins,
@@ -174,6 +193,7 @@ function levelBins(s: ParameterSeries, maximize: boolean): { bins: TargetBin[]; 
     if (!kept.has(k)) return;
     bins.push({
       label: axisLabel(s.levels[k], LABEL_LENGTH),
+      short: axisLabel(s.levels[k], LABEL_LENGTH),
       low: null,
       high: null,
       center: null,
@@ -185,16 +205,22 @@ function levelBins(s: ParameterSeries, maximize: boolean): { bins: TargetBin[]; 
   return { bins, omitted: used.length - kept.size };
 }
 
-function numericBins(s: ParameterSeries, maxBins: number, logScale: boolean, maximize: boolean): TargetBin[] {
+function numericBins(
+  s: ParameterSeries,
+  maxBins: number,
+  logScale: boolean,
+  maximize: boolean,
+): { bins: TargetBin[]; binning: 'levels' | 'linear' | 'log' } {
   const distinct = [...new Set(s.x)].sort((a, b) => a - b);
-  if (distinct.length === 0) return [];
+  if (distinct.length === 0) return { bins: [], binning: 'levels' };
   if (distinct.length <= maxBins) {
-    // One bin per value: the axis reads as the values themselves.
+    // One bin per value (ordered levels): the axis reads as the values themselves.
     const index = new Map(distinct.map((v, k) => [v, k]));
     const accs: Acc[] = distinct.map(() => ({ count: 0, sum: 0, best: NaN }));
     for (let i = 0; i < s.x.length; i++) accumulate(accs[index.get(s.x[i])!], s.y[i], maximize);
-    return distinct.map((v, k) => ({
+    const bins = distinct.map((v, k) => ({
       label: fmt(v, CHART_DIGITS),
+      short: fmt(v, CHART_DIGITS),
       low: roundSig(v, CHART_DIGITS),
       high: roundSig(v, CHART_DIGITS),
       center: roundSig(v, CHART_DIGITS),
@@ -202,34 +228,125 @@ function numericBins(s: ParameterSeries, maxBins: number, logScale: boolean, max
       mean: roundSig(accs[k].sum / accs[k].count, CHART_DIGITS),
       best: roundSig(accs[k].best, CHART_DIGITS),
     }));
+    return { bins, binning: 'levels' };
   }
-  const t = (v: number) => (logScale ? Math.log10(v) : v);
-  const inv = (v: number) => (logScale ? 10 ** v : v);
-  const lo = t(distinct[0]);
-  const hi = t(distinct[distinct.length - 1]);
-  const width = (hi - lo) / maxBins;
-  const accs: Acc[] = Array.from({ length: maxBins }, () => ({ count: 0, sum: 0, best: NaN }));
+  const lo = distinct[0];
+  const hi = distinct[distinct.length - 1];
+  const logEdges = logScale ? niceLogEdges(lo, hi, maxBins) : null;
+  const edges = logEdges ?? niceLinearEdges(lo, hi, maxBins);
+  const n = edges.length - 1;
+  const accs: Acc[] = Array.from({ length: n }, () => ({ count: 0, sum: 0, best: NaN }));
   for (let i = 0; i < s.x.length; i++) {
-    const k = Math.min(maxBins - 1, Math.floor((t(s.x[i]) - lo) / width));
+    // Bins are [low, high), the last one closed.
+    let k = 0;
+    while (k < n - 1 && s.x[i] >= edges[k + 1]) k++;
     accumulate(accs[k], s.y[i], maximize);
   }
+  const centers = edges
+    .slice(0, -1)
+    .map((e, k) => (logEdges ? Math.sqrt(e * edges[k + 1]) : (e + edges[k + 1]) / 2));
+  const shorts = distinctLabels(centers);
   const bins: TargetBin[] = [];
-  for (let k = 0; k < maxBins; k++) {
+  for (let k = 0; k < n; k++) {
     const a = accs[k];
     if (a.count === 0) continue;
-    const low = roundSig(inv(lo + k * width), 3);
-    const high = roundSig(inv(lo + (k + 1) * width), 3);
     bins.push({
-      label: `${fmt(low, 3)}–${fmt(high, 3)}`,
-      low,
-      high,
-      center: roundSig(inv(lo + (k + 0.5) * width), CHART_DIGITS),
+      label: `${shortNumber(edges[k], 3)}–${shortNumber(edges[k + 1], 3)}`,
+      short: shorts[k],
+      low: edges[k],
+      high: edges[k + 1],
+      center: roundSig(centers[k], CHART_DIGITS),
       count: a.count,
       mean: roundSig(a.sum / a.count, CHART_DIGITS),
       best: roundSig(a.best, CHART_DIGITS),
     });
   }
-  return bins;
+  return { bins, binning: logEdges ? 'log' : 'linear' };
+}
+
+/** Fewest digits (2 to 4) at which the labels of all the numbers differ. */
+function distinctLabels(values: number[]): string[] {
+  for (let sig = 2; ; sig++) {
+    const labels = values.map((v) => shortNumber(v, sig));
+    if (sig >= 4 || new Set(labels).size === labels.length) return labels;
+  }
+}
+
+/**
+ * A short axis label: `sig` significant digits, exponent form below 0.01 and from 1e5 up (`1e-3`,
+ * `2.5e-4`, `1.2e5`), plain decimal between (`0.01`, `0.15`, `128`); minus as "−".
+ */
+export function shortNumber(x: number, sig = 2): string {
+  if (!Number.isFinite(x)) return fmt(x);
+  if (x === 0) return '0';
+  const r = roundSig(x, sig);
+  const abs = Math.abs(r);
+  let s: string;
+  if (abs >= 0.01 && abs < 1e5) {
+    s = String(r);
+  } else {
+    const [m, e] = r.toExponential(sig - 1).split('e');
+    s = `${m.replace(/\.?0+$/, '')}e${Number(e)}`;
+  }
+  return s.startsWith('-') ? '−' + s.slice(1) : s;
+}
+
+/** A round number: `x` to 12 significant digits (edges computed as k·step carry float noise). */
+function clean(x: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(12));
+}
+
+/** Edges k·step with step 1, 2, 2.5 or 5 ×10^e: the finest that covers [lo, hi] in at most maxBins bins. */
+function niceLinearEdges(lo: number, hi: number, maxBins: number): number[] {
+  if (!(hi > lo)) return [lo, hi];
+  const raw = (hi - lo) / maxBins;
+  const e = Math.floor(Math.log10(raw));
+  for (const exp of [e - 1, e, e + 1]) {
+    for (const m of [1, 2, 2.5, 5]) {
+      const step = m * 10 ** exp;
+      const start = Math.floor(clean(lo / step));
+      let end = Math.ceil(clean(hi / step));
+      if (end === start) end++;
+      if (end - start <= maxBins)
+        return Array.from({ length: end - start + 1 }, (_, i) => clean((start + i) * step));
+    }
+  }
+  // Unreachable in practice (10·raw always fits); equal-width bins as a fallback.
+  return Array.from({ length: maxBins + 1 }, (_, i) => lo + ((hi - lo) * i) / maxBins);
+}
+
+/**
+ * Log-spaced edges at round numbers: 1-2-5, 1-3 or 1 per decade, or one edge every few decades; the
+ * finest that covers [lo, hi] in at most maxBins bins. null when that gives fewer than 3 bins (a
+ * range under a few decades reads better in linear bins).
+ */
+function niceLogEdges(lo: number, hi: number, maxBins: number): number[] | null {
+  if (!(lo > 0) || !(hi > lo)) return null;
+  const e0 = Math.floor(Math.log10(lo)) - 1;
+  const e1 = Math.ceil(Math.log10(hi)) + 1;
+  const patterns: { mantissas: number[]; every: number }[] = [
+    { mantissas: [1, 2, 5], every: 1 },
+    { mantissas: [1, 3], every: 1 },
+    { mantissas: [1], every: 1 },
+    { mantissas: [1], every: 2 },
+    { mantissas: [1], every: 3 },
+    { mantissas: [1], every: 5 },
+    { mantissas: [1], every: 10 },
+  ];
+  for (const { mantissas, every } of patterns) {
+    const all: number[] = [];
+    for (let e = Math.floor(e0 / every) * every; e <= e1 + every; e += every) {
+      for (const m of mantissas) all.push(clean(m * 10 ** e));
+    }
+    let first = 0;
+    while (first + 1 < all.length && all[first + 1] <= lo) first++;
+    let last = first + 1;
+    while (last < all.length - 1 && all[last] <= hi && !(all[last] === hi && last > first)) last++;
+    const edges = all.slice(first, last + 1);
+    const n = edges.length - 1;
+    if (n <= maxBins) return n >= 3 ? edges : null;
+  }
+  return null;
 }
 
 /** The table beside a chart: header and rows of display strings (the chart's numbers, as shown). */
@@ -255,9 +372,9 @@ export function chartTable(chart: Chart): ChartTable {
   const best = chart.goal === 'maximize' ? 'highest' : 'lowest';
   return {
     header: [
-      chart.paramKind === 'categorical'
+      chart.binning === 'levels'
         ? chart.label
-        : `${chart.label}${chart.logScale ? ' (log bins)' : ''}`,
+        : `${chart.label} (${chart.binning === 'log' ? 'log bins' : 'bins'})`,
       'runs',
       `mean ${axisLabel(chart.target, LABEL_LENGTH)}`,
       best,
@@ -270,4 +387,49 @@ export function chartTable(chart: Chart): ChartTable {
     ]),
     align: ['l', 'r', 'r', 'r'],
   };
+}
+
+/** What the importance chart draws (both backends). */
+export function importanceCaption(chart: ImportanceChart): string {
+  return (
+    'Bars: extra-trees importance of each hyperparameter, from 0.' +
+    (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '')
+  );
+}
+
+/** What the correlation chart draws (both backends). */
+export function correlationCaption(chart: ImportanceChart, style: 'colours' | 'sides' = 'colours'): string {
+  const anyLevel = chart.bars.some((b) => b.level !== null);
+  const missing = chart.bars.filter((b) => b.correlation === null).length;
+  const signs =
+    style === 'colours' ? 'blue positive, red negative' : 'negative to the left, positive to the right';
+  return (
+    `Bars: Pearson correlation r with ${chart.target ?? 'the target'}, from 0 (${signs})` +
+    (anyLevel ? '; for a categorical, r of its level with the largest |r| (named in the table)' : '') +
+    '.' +
+    (missing > 0 ? ` ${missing} without an r (no bar).` : '') +
+    (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '')
+  );
+}
+
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 ×10^k at or above x (1 for x ≤ 0). */
+export function niceCeil(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return 1;
+  const e = Math.floor(Math.log10(x));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    const v = Number((m * 10 ** e).toPrecision(12));
+    if (v >= x) return v;
+  }
+  return 10 ** (e + 1);
+}
+
+/** "per level", "per value", "per bin", "per log-spaced bin" */
+export function perBin(chart: TargetChart): string {
+  if (chart.binning === 'levels') return chart.paramKind === 'categorical' ? 'level' : 'value';
+  return chart.binning === 'log' ? 'log-spaced bin' : 'bin';
+}
+
+/** A charted number as the tables print it. */
+export function fmtBar(x: number | null): string {
+  return fmt(x, CHART_DIGITS);
 }

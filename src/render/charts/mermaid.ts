@@ -1,15 +1,37 @@
 /**
  * Charts as mermaid `xychart-beta` blocks: GitHub renders them natively (no image host, private repos
  * included). xychart has bars and lines but no scatter, so the target against a parameter is the mean
- * target per bin of the parameter (log bins for log-scaled parameters, one bar per level for
- * categoricals) with the best value per bin as a line.
+ * target per bin of the parameter (round-number bins, log-spaced for log-scaled parameters; one bar per
+ * level for categoricals and for numerics with few values), labelled by the bin's midpoint.
+ *
+ * Rules: bars start at 0 (xychart draws bars from the axis minimum, so the y-axis always starts at 0,
+ * and data below 0 is not drawn as bars at all: `mermaidChart` returns a table of Unicode bars
+ * instead); no line series (a line through unrelated parameters or categories means nothing); no title
+ * (the Markdown heading above the block carries it); a palette set in an init directive.
  *
  * Mermaid's grammar breaks on a `"` inside a quoted label and numbers must be plain decimals, so labels
  * are sanitised and numbers written without exponents.
  */
 import { plainDecimal } from '../../report/format.js';
-import type { ImportanceChart, TargetChart } from './data.js';
-import { CHART_DIGITS } from './data.js';
+import type { Chart, ChartTable, ImportanceChart, TargetChart } from './data.js';
+import { CHART_DIGITS, correlationCaption, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
+
+/** Bar colour (Tableau blue, as the QuickChart charts). */
+export const MERMAID_PALETTE = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b'];
+
+/**
+ * The init directive on the first line of every block: the palette (mermaid's default is pale) and the
+ * chart's size (mermaid's default 700×500 is taller than these charts need).
+ */
+export function mermaidInit(width: number, height: number): string {
+  return `%%{init: ${JSON.stringify({
+    xyChart: { width, height },
+    themeVariables: { xyChart: { plotColorPalette: MERMAID_PALETTE.join(', ') } },
+  })}}%%`;
+}
+
+/** Longest axis label in a block (parameters, levels). */
+const MERMAID_LABEL = 24;
 
 /** A label safe inside mermaid's double quotes and inside a Markdown code fence. */
 export function mermaidLabel(text: string, max = 40): string {
@@ -32,50 +54,148 @@ function list(values: number[]): string {
   return `[${values.map((v) => plainDecimal(v, CHART_DIGITS)).join(', ')}]`;
 }
 
-function range(values: number[]): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (!Number.isFinite(min)) return { min: 0, max: 1 };
-  // Padding keeps every bar inside the axis after the bounds are rounded.
-  const pad = min === max ? Math.abs(min) * 0.1 || 1 : (max - min) * 0.05;
-  return { min: min - pad, max: max + pad };
+/** What `mermaidChart` gives for a chart: a block, or a table of Unicode bars where xychart cannot. */
+export interface MermaidChart {
+  /** The block's text (put it in a ```mermaid fence), or null: use `bars`. */
+  readonly code: string | null;
+  /** When `code` is null: the chart as a table with Unicode bars (plain-text cells: escape them). */
+  readonly bars: ChartTable | null;
+  /** What is drawn (plain text: escape it for Markdown). */
+  readonly caption: string;
 }
 
+export function mermaidChart(chart: Chart): MermaidChart {
+  if (chart.kind === 'importance') {
+    return { code: importanceMermaid(chart), bars: null, caption: importanceCaption(chart) };
+  }
+  const code = targetMermaid(chart);
+  const per = perBin(chart);
+  const bestWord = chart.goal === 'maximize' ? 'highest' : 'lowest';
+  const omitted = chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '';
+  if (code === null) {
+    return {
+      code: null,
+      bars: unicodeBars(
+        chart.bins.map((b) => ({ label: b.label, value: b.mean })),
+        [chart.label, `mean ${chart.target}`],
+      ),
+      caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0 (some values are below 0, which mermaid's chart cannot draw as bars).${omitted}`,
+    };
+  }
+  const labels =
+    chart.binning === 'levels' ? '' : ` Bars labelled by the bin's midpoint; the ranges are in the table.`;
+  return {
+    code,
+    bars: null,
+    caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0.${labels} The ${bestWord} run per ${per} is in the table.${omitted}`,
+  };
+}
+
+/** Importance per parameter: horizontal bars from 0 (r is not drawn: see `correlationBars`). */
 export function importanceMermaid(chart: ImportanceChart): string {
   const imp = chart.bars.map((b) => b.importance);
-  const r = chart.bars.map((b) => b.correlation ?? 0);
-  const { min, max } = range([0, ...imp, ...r]);
   return [
+    mermaidInit(700, Math.max(200, 60 + 36 * imp.length)),
     'xychart-beta horizontal',
-    `  title ${mermaidLabel('Importance (bars) and correlation r (line)', 60)}`,
-    `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label)).join(', ')}]`,
-    `  y-axis ${mermaidLabel('importance, r')} ${plainDecimal(Math.min(0, min), 6)} --> ${plainDecimal(
-      Math.max(1e-3, max),
-      6,
-    )}`,
+    `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label, MERMAID_LABEL)).join(', ')}]`,
+    `  y-axis "importance" 0 --> ${plainDecimal(niceCeil(Math.max(0, ...imp)), 6)}`,
     `  bar ${list(imp)}`,
-    `  line ${list(r)}`,
   ].join('\n');
 }
 
-export function targetMermaid(chart: TargetChart): string {
+/**
+ * The mean target per bin or level as bars from 0, labelled by the level or the bin's midpoint; null
+ * when a mean is below 0 (xychart draws bars from the axis minimum, so they would not start at 0).
+ */
+export function targetMermaid(chart: TargetChart): string | null {
   const means = chart.bins.map((b) => b.mean);
-  const bests = chart.bins.map((b) => b.best);
-  const { min, max } = range([...means, ...bests]);
+  if (means.length === 0 || means.some((m) => m < 0)) return null;
+  const labels = chart.bins.map((b) => mermaidLabel(b.short, MERMAID_LABEL));
+  // Long level names do not fit under vertical bars: draw them horizontally (names on the left).
+  const width = chart.bins.reduce((a, b) => a + Math.min(MERMAID_LABEL, Array.from(b.short).length) + 2, 0);
+  const horizontal = chart.binning === 'levels' && (width > 70 || chart.bins.length > 10);
   const axis =
-    chart.paramKind === 'categorical'
+    chart.binning === 'levels'
       ? chart.label
-      : `${chart.label}${chart.logScale ? ' (log bins)' : ' (bins)'}`;
+      : `${chart.label} (${chart.binning === 'log' ? 'log bins' : 'bins'})`;
   return [
-    'xychart-beta',
-    `  title ${mermaidLabel(`${chart.title}: mean (bars), ${chart.goal === 'maximize' ? 'highest' : 'lowest'} (line)`, 80)}`,
-    `  x-axis ${mermaidLabel(axis, 60)} [${chart.bins.map((b) => mermaidLabel(b.label)).join(', ')}]`,
-    `  y-axis ${mermaidLabel(chart.target, 40)} ${plainDecimal(min, 6)} --> ${plainDecimal(max, 6)}`,
+    mermaidInit(700, horizontal ? Math.max(200, 80 + 30 * means.length) : 340),
+    horizontal ? 'xychart-beta horizontal' : 'xychart-beta',
+    `  x-axis ${mermaidLabel(axis, 40)} [${labels.join(', ')}]`,
+    `  y-axis ${mermaidLabel(`mean ${chart.target}`, 40)} 0 --> ${plainDecimal(niceCeil(Math.max(...means)), 6)}`,
     `  bar ${list(means)}`,
-    `  line ${list(bests)}`,
   ].join('\n');
+}
+
+/** Correlation r per parameter as Unicode bars (xychart cannot draw negative bars from 0). */
+export function correlationBars(chart: ImportanceChart): ChartTable {
+  return unicodeBars(
+    chart.bars.map((b) => ({ label: b.label, value: b.correlation })),
+    ['parameter', 'r'],
+    { min: -1, max: 1 },
+  );
+}
+
+/** The correlation panel in mermaid mode: always Unicode bars (r can be below 0). */
+export function correlationMermaidChart(chart: ImportanceChart): MermaidChart {
+  return { code: null, bars: correlationBars(chart), caption: correlationCaption(chart, 'sides') };
+}
+
+/** Eighths of a cell, growing rightwards. */
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar of |value|/scale·width cells from 0 (█ and ▏…▉: eighths), growing rightwards. */
+export function unicodeBar(value: number, scale: number, width = 20): string {
+  if (!(scale > 0) || !Number.isFinite(value)) return '';
+  const eighths = Math.round((Math.min(Math.abs(value), scale) / scale) * width * 8);
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+
+/**
+ * A bar growing leftwards (for a negative value, in a right-aligned cell): whole cells and a half cell
+ * (▐), the finest a right-aligned bar gets from the block characters.
+ */
+export function unicodeBarLeft(value: number, scale: number, width = 20): string {
+  if (!(scale > 0) || !Number.isFinite(value)) return '';
+  const halves = Math.round((Math.min(Math.abs(value), scale) / scale) * width * 2);
+  return (halves % 2 ? '▐' : '') + '█'.repeat(Math.floor(halves / 2));
+}
+
+/**
+ * A table with one bar per row, from 0: columns label, value, bar; when a value is below 0, a
+ * right-aligned column for the negative bars and a left-aligned one for the positive bars, so both grow
+ * from the 0 between them (`width` cells each side). The scale is `max` (default: the largest |value|); `min`/`max` also give the
+ * bar columns' headers. Values are printed as the other chart tables print them.
+ */
+export function unicodeBars(
+  rows: { label: string; value: number | null }[],
+  header: [string, string],
+  options: { min?: number; max?: number; width?: number } = {},
+): ChartTable {
+  const width = options.width ?? 20;
+  const values = rows.map((r) => r.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const scale =
+    Math.max(Math.abs(options.max ?? 0), Math.abs(options.min ?? 0), ...values.map(Math.abs)) || 1;
+  const signed = (options.min ?? 0) < 0 || values.some((v) => v < 0);
+  if (!signed) {
+    return {
+      header: [header[0], header[1], `0 … ${fmtBar(scale)}`],
+      rows: rows.map((r) => [
+        r.label,
+        fmtBar(r.value),
+        r.value === null ? '' : unicodeBar(r.value, scale, width),
+      ]),
+      align: ['l', 'r', 'l'],
+    };
+  }
+  return {
+    header: [header[0], header[1], `${fmtBar(-scale)} … 0`, `0 … ${fmtBar(scale)}`],
+    rows: rows.map((r) => [
+      r.label,
+      fmtBar(r.value),
+      r.value !== null && r.value < 0 ? unicodeBarLeft(r.value, scale, width) : '',
+      r.value !== null && r.value > 0 ? unicodeBar(r.value, scale, width) : '',
+    ]),
+    align: ['l', 'r', 'r', 'l'],
+  };
 }

@@ -2,12 +2,19 @@
  * Charts as QuickChart image URLs (Chart.js 2 configs in the URL), built locally with quickchart-js's
  * `getUrl()`: no network, no short URLs (they need the network and expire). GitHub's image proxy
  * fetches the image when the comment is viewed. Each URL stays under `MAX_URL_LENGTH` by rounding (done
- * in the chart data) and by sampling the points deterministically, always keeping the best runs.
+ * in the chart data) and by sampling the points deterministically (the best runs and the others in
+ * proportion).
+ *
+ * Rules every config follows: no title inside the image (the Markdown heading above it carries it);
+ * bars start at zero; lines are straight (tension 0) and never join categories; each image comes with
+ * its caption, written from what the config draws (counts included), so the caption is true by
+ * construction.
  */
 import quickchartModule from 'quickchart-js';
 import { UsageError } from '../../errors.js';
 import { truncateName } from '../../report/names.js';
 import type { ImportanceChart, TargetChart, TargetPoint } from './data.js';
+import { correlationCaption, importanceCaption, niceCeil, perBin } from './data.js';
 
 // quickchart-js's types describe a CommonJS `exports.default`; its ESM build exports the class itself
 // as the default. Accept both shapes so Node, Vitest and the ncc bundle agree.
@@ -21,17 +28,23 @@ export const MAX_URL_LENGTH = 8000;
 export const DEFAULT_QUICKCHART_HOST = 'quickchart.io';
 
 const BLUE = '#4e79a7';
-const ORANGE = '#f28e2b';
-const GREY = 'rgba(78,121,167,0.45)';
+const GREY = 'rgba(110,110,110,0.45)';
 const RED = '#e15759';
+const NEGATIVE = '#e15759';
+const POSITIVE = '#4e79a7';
 
-/** Most best runs marked in a scatter (the rest of the best runs stay ordinary points). */
-const MAX_BEST_POINTS = 25;
+/** Most points in a scatter before the URL length is even measured. */
+const MAX_POINTS = 200;
 
 export interface QuickChartImage {
   readonly url: string;
   readonly alt: string;
-  /** Points drawn out of the points available (scatter charts; sampling keeps the best runs). */
+  /**
+   * The sentence(s) to print under the image (plain text: escape it for Markdown), computed from the
+   * config: what each mark is, and for a scatter how many runs and best runs are drawn.
+   */
+  readonly caption: string;
+  /** Points drawn out of the points available (scatter charts; 0 of 0 for the others). */
   readonly pointsShown: number;
   readonly pointsTotal: number;
 }
@@ -69,106 +82,249 @@ function urlOf(config: object, endpoint: Endpoint, width: number, height: number
   return chart.getUrl();
 }
 
+/** Chart.js 2 options every chart shares: no title in the image, straight lines. */
+function baseOptions(legend: boolean): Record<string, unknown> {
+  return {
+    title: { display: false },
+    legend: { display: legend },
+    elements: { line: { tension: 0 } },
+  };
+}
+
+/** Importance per parameter: horizontal bars from 0 to a round maximum (no r: see `correlationImage`). */
 export function importanceImage(chart: ImportanceChart, host?: string): QuickChartImage {
   const endpoint = parseHost(host);
+  const values = chart.bars.map((b) => b.importance);
+  const config = {
+    type: 'horizontalBar',
+    data: {
+      labels: chart.bars.map((b) => b.label),
+      datasets: [{ label: 'importance', data: values, backgroundColor: BLUE }],
+    },
+    options: {
+      ...baseOptions(false),
+      scales: {
+        xAxes: [
+          {
+            ticks: { beginAtZero: true, min: 0, max: niceCeil(Math.max(0, ...values)) },
+            scaleLabel: { display: true, labelString: 'importance' },
+          },
+        ],
+      },
+    },
+  };
+  return barImage(
+    config,
+    endpoint,
+    700,
+    barsHeight(chart.bars.length),
+    chart.title,
+    importanceCaption(chart),
+  );
+}
+
+/**
+ * Correlation r per parameter (the second panel of the importance chart): horizontal bars from 0 on a
+ * fixed −1…1 axis, red for negative and blue for positive r, same parameter order.
+ */
+export function correlationImage(chart: ImportanceChart, host?: string): QuickChartImage {
+  const endpoint = parseHost(host);
+  const values = chart.bars.map((b) => b.correlation);
   const config = {
     type: 'horizontalBar',
     data: {
       labels: chart.bars.map((b) => b.label),
       datasets: [
-        { label: 'importance', data: chart.bars.map((b) => b.importance), backgroundColor: BLUE },
-        { label: 'correlation r', data: chart.bars.map((b) => b.correlation), backgroundColor: ORANGE },
+        {
+          label: 'correlation r',
+          data: values,
+          backgroundColor: values.map((v) => ((v ?? 0) < 0 ? NEGATIVE : POSITIVE)),
+        },
       ],
     },
     options: {
-      title: { display: true, text: chart.title },
-      scales: { xAxes: [{ ticks: { min: -1, max: 1 } }] },
+      ...baseOptions(false),
+      scales: {
+        xAxes: [
+          {
+            ticks: { beginAtZero: true, min: -1, max: 1, stepSize: 0.5 },
+            scaleLabel: { display: true, labelString: 'correlation r' },
+          },
+        ],
+      },
     },
   };
-  const height = Math.max(200, 60 + 34 * chart.bars.length);
-  const url = urlOf(config, endpoint, 700, height);
-  if (url.length >= MAX_URL_LENGTH) {
-    // Only absurd label lengths get here: fall back to numbered labels (the table names them).
-    const numbered = { ...config, data: { ...config.data, labels: chart.bars.map((_, i) => `#${i + 1}`) } };
-    return { url: urlOf(numbered, endpoint, 700, height), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-  }
-  return { url, alt: chart.title, pointsShown: 0, pointsTotal: 0 };
+  return barImage(
+    config,
+    endpoint,
+    700,
+    barsHeight(chart.bars.length),
+    correlationTitle(chart),
+    correlationCaption(chart),
+  );
+}
+
+/** The heading of the correlation panel. */
+export function correlationTitle(chart: ImportanceChart): string {
+  return chart.target === null ? 'Correlation r per hyperparameter' : `Correlation r with ${chart.target}`;
+}
+
+function barsHeight(bars: number): number {
+  return Math.max(160, 70 + 26 * bars);
+}
+
+type BarConfig = { data: { labels: string[] } & Record<string, unknown> } & Record<string, unknown>;
+
+function barImage(
+  config: BarConfig,
+  endpoint: Endpoint,
+  width: number,
+  height: number,
+  alt: string,
+  caption: string,
+): QuickChartImage {
+  const url = urlOf(config, endpoint, width, height);
+  if (url.length < MAX_URL_LENGTH) return { url, alt, caption, pointsShown: 0, pointsTotal: 0 };
+  // Only absurd label lengths get here: number the bars (the table names them, in order).
+  const numbered = {
+    ...config,
+    data: { ...config.data, labels: config.data.labels.map((_, i) => `#${i + 1}`) },
+  };
+  return {
+    url: urlOf(numbered, endpoint, width, height),
+    alt,
+    caption: `${caption} Bars numbered in table order.`,
+    pointsShown: 0,
+    pointsTotal: 0,
+  };
 }
 
 /**
- * Deterministic sample: the best runs first (up to MAX_BEST_POINTS, by the goal), then evenly spaced
- * runs in run order until `limit` points.
+ * Deterministic stratified sample of at most `limit` points: the best runs and the other runs each
+ * sampled evenly in run order, in proportion to their numbers (at least one best run when there is
+ * one), so the best runs are neither over- nor under-represented. Run order is kept.
  */
-export function samplePoints(points: TargetPoint[], limit: number, maximize: boolean): TargetPoint[] {
+export function samplePoints(points: TargetPoint[], limit: number): TargetPoint[] {
   if (points.length <= limit) return points;
-  const bestIdx = points
-    .map((p, i) => i)
-    .filter((i) => points[i].best)
-    .sort((a, b) => (maximize ? points[b].y - points[a].y : points[a].y - points[b].y) || a - b)
-    .slice(0, Math.min(MAX_BEST_POINTS, limit));
-  const keep = new Set(bestIdx);
-  const others = points.map((_, i) => i).filter((i) => !keep.has(i));
-  const room = limit - keep.size;
-  for (let k = 0; k < room; k++) keep.add(others[Math.floor((k * others.length) / room)]);
-  return [...keep].sort((a, b) => a - b).map((i) => points[i]);
+  if (limit <= 0) return [];
+  const best = points.map((_, i) => i).filter((i) => points[i].best);
+  const others = points.map((_, i) => i).filter((i) => !points[i].best);
+  let kBest = Math.round((limit * best.length) / points.length);
+  if (kBest === 0 && best.length > 0) kBest = 1;
+  kBest = Math.min(kBest, best.length);
+  const kOthers = Math.min(limit - kBest, others.length);
+  const even = (idx: number[], k: number) =>
+    Array.from({ length: k }, (_, j) => idx[Math.floor(((j + 0.5) * idx.length) / k)]);
+  return [...even(best, kBest), ...even(others, kOthers)].sort((a, b) => a - b).map((i) => points[i]);
 }
 
 export function targetImage(chart: TargetChart, host?: string): QuickChartImage {
   const endpoint = parseHost(host);
+  return chart.binning === 'levels' ? levelsImage(chart, endpoint) : scatterImage(chart, endpoint);
+}
+
+/**
+ * Categorical, or numeric with few values (ordered levels on a category axis): the mean per level as
+ * bars from 0, and the best run per level as a marker (no line joins the levels).
+ */
+function levelsImage(chart: TargetChart, endpoint: Endpoint): QuickChartImage {
   const meanLabel = truncateName(`mean ${chart.target}`, 60);
-  const bestLabel = chart.goal === 'maximize' ? 'highest' : 'lowest';
-  if (chart.paramKind === 'categorical') {
-    const config = {
-      type: 'bar',
-      data: {
-        labels: chart.bins.map((b) => b.label),
-        datasets: [
-          { label: meanLabel, data: chart.bins.map((b) => b.mean), backgroundColor: BLUE },
-          { label: bestLabel, data: chart.bins.map((b) => b.best), backgroundColor: ORANGE },
+  const bestWord = chart.goal === 'maximize' ? 'highest' : 'lowest';
+  const config = {
+    type: 'bar',
+    data: {
+      labels: chart.bins.map((b) => b.short),
+      datasets: [
+        { label: meanLabel, data: chart.bins.map((b) => b.mean), backgroundColor: BLUE },
+        {
+          label: `${bestWord} run`,
+          type: 'line',
+          showLine: false,
+          fill: false,
+          lineTension: 0,
+          data: chart.bins.map((b) => b.best),
+          pointStyle: 'line',
+          pointRadius: 18,
+          pointHoverRadius: 18,
+          pointBorderWidth: 3,
+          borderColor: RED,
+          backgroundColor: RED,
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(true),
+      scales: {
+        xAxes: [{ scaleLabel: { display: true, labelString: chart.label } }],
+        yAxes: [
+          {
+            ticks: { beginAtZero: true },
+            scaleLabel: { display: true, labelString: truncateName(chart.target, 60) },
+          },
         ],
       },
-      options: { title: { display: true, text: chart.title } },
-    };
-    const url = urlOf(config, endpoint, 600, 320);
-    if (url.length >= MAX_URL_LENGTH) {
-      // Only very long non-ASCII level names get here: number the bars (the table names them, in order).
-      const numbered = { ...config, data: { ...config.data, labels: chart.bins.map((_, i) => `#${i + 1}`) } };
-      return { url: urlOf(numbered, endpoint, 600, 320), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-    }
-    return { url, alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-  }
-  const maximize = chart.goal === 'maximize';
-  let limit = 160;
+    },
+  };
+  const per = perBin(chart);
+  const caption =
+    `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0; red marks: the ${bestWord} run per ${per}.` +
+    (chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '');
+  return barImage(config, endpoint, 700, 300, chart.title, caption);
+}
+
+/**
+ * Numeric with many values: every run as a point (a stratified sample when there are too many for the
+ * URL), the best runs in red, and the mean per bin as straight steps over each bin's range.
+ */
+function scatterImage(chart: TargetChart, endpoint: Endpoint): QuickChartImage {
+  const meanLabel = truncateName(`mean ${chart.target} per bin`, 60);
+  const steps: { x: number; y: number | null }[] = [];
+  chart.bins.forEach((b, k) => {
+    if (k > 0 && chart.bins[k - 1].high !== b.low) steps.push({ x: chart.bins[k - 1].high!, y: null });
+    steps.push({ x: b.low!, y: b.mean }, { x: b.high!, y: b.mean });
+  });
+  const bestTotal = chart.points.filter((p) => p.best).length;
+  let limit = MAX_POINTS;
   for (;;) {
-    const sample = limit > 0 ? samplePoints(chart.points, limit, maximize) : [];
+    const sample = samplePoints(chart.points, limit);
+    const others = sample.filter((p) => !p.best);
+    const best = sample.filter((p) => p.best);
     const config = {
       type: 'scatter',
       data: {
         datasets: [
           {
-            label: 'runs',
-            data: sample.filter((p) => !p.best).map((p) => ({ x: p.x, y: p.y })),
+            label: `runs (${others.length})`,
+            data: others.map((p) => ({ x: p.x, y: p.y })),
             backgroundColor: GREY,
-            pointRadius: 2,
+            borderColor: GREY,
+            pointRadius: 2.5,
           },
           {
-            label: `best runs (top ${chart.bestCount})`,
-            data: sample.filter((p) => p.best).map((p) => ({ x: p.x, y: p.y })),
+            label: `best runs (${best.length})`,
+            data: best.map((p) => ({ x: p.x, y: p.y })),
             backgroundColor: RED,
-            pointRadius: 4,
+            borderColor: RED,
+            pointRadius: 3.5,
           },
           {
             label: meanLabel,
             type: 'line',
-            data: chart.bins.map((b) => ({ x: b.center, y: b.mean })),
+            data: steps,
             borderColor: BLUE,
+            backgroundColor: BLUE,
+            borderWidth: 2.5,
             fill: false,
             showLine: true,
+            spanGaps: false,
+            lineTension: 0,
+            pointRadius: 0,
+            pointHoverRadius: 0,
           },
         ],
       },
       options: {
-        title: { display: true, text: chart.title },
+        ...baseOptions(true),
         scales: {
           xAxes: [
             {
@@ -180,10 +336,28 @@ export function targetImage(chart: TargetChart, host?: string): QuickChartImage 
         },
       },
     };
-    const url = urlOf(config, endpoint, 600, 360);
+    const url = urlOf(config, endpoint, 700, 360);
     if (url.length < MAX_URL_LENGTH || limit === 0) {
-      return { url, alt: chart.title, pointsShown: sample.length, pointsTotal: chart.points.length };
+      const caption = scatterCaption(chart, sample.length, best.length, bestTotal);
+      return { url, alt: chart.title, caption, pointsShown: sample.length, pointsTotal: chart.points.length };
     }
-    limit = limit > 20 ? Math.floor(limit * 0.75) : 0;
+    limit = limit > 20 ? Math.floor(limit * 0.85) : 0;
   }
+}
+
+function scatterCaption(chart: TargetChart, drawn: number, bestDrawn: number, bestTotal: number): string {
+  const total = chart.points.length;
+  const runs =
+    drawn === total
+      ? `Points: all ${total} runs`
+      : `Points: ${drawn} of ${total} runs (an even sample in run order, the best and the other runs in proportion)`;
+  const bestOverall = bestTotal === chart.bestCount ? '' : ` (of the top ${chart.bestCount} overall)`;
+  const best =
+    bestTotal === 0
+      ? ''
+      : bestDrawn === bestTotal
+        ? `; red: the ${bestTotal} best runs${bestOverall}`
+        : `; red: ${bestDrawn} of the ${bestTotal} best runs${bestOverall}`;
+  const bins = chart.binning === 'log' ? 'log-spaced bin' : 'bin';
+  return `${runs}${best}. Blue steps: the mean ${chart.target} of all runs in each ${bins} of ${chart.label}.`;
 }
