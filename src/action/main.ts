@@ -20,7 +20,7 @@ import {
   githubTimeoutsFromEnv,
   upsertReportComment,
 } from '../publish/comment.js';
-import { writeFileAtomic } from '../publish/files.js';
+import { writeFilesAtomic } from '../publish/files.js';
 import { renderWithinBytes, writeJobSummary } from '../publish/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { buildReportModel, type ReportModel } from '../report/model.js';
@@ -70,6 +70,7 @@ export async function run(): Promise<ExitCode> {
         maxChars,
         charts: publish.charts,
         quickchartHost: publish.quickchartHost,
+        fullReport: 'the job summary of this workflow run, and the numbers in its results JSON',
       });
 
     // Files first: the outputs point at them whatever happens to the comment.
@@ -81,14 +82,14 @@ export async function run(): Promise<ExitCode> {
     );
     const resultsPath = join(dir, 'results.json');
     const reportPath = join(dir, 'report.md');
-    await writeFileAtomic(resultsPath, resultsJson(analysis));
-    await writeFileAtomic(reportPath, report);
-    let nextSweepPath = '';
     const next = analysis.insights?.nextSweep;
-    if (next) {
-      nextSweepPath = join(dir, 'next-sweep.yaml');
-      await writeFileAtomic(nextSweepPath, next.yaml);
-    }
+    const nextSweepPath = next ? join(dir, 'next-sweep.yaml') : '';
+    // All three or none: the outputs never point at a mix of this run's files and an older run's.
+    await writeFilesAtomic([
+      { path: resultsPath, text: resultsJson(analysis) },
+      { path: reportPath, text: report },
+      ...(next ? [{ path: nextSweepPath, text: next.yaml }] : []),
+    ]);
 
     if (publish.jobSummary) {
       if (await writeJobSummary(report)) core.info('report written to the job summary');
@@ -117,7 +118,7 @@ export async function run(): Promise<ExitCode> {
   if (failed.length > 0) {
     core.setFailed(
       `${failed.length} of ${analysis.gates.length} fail-on rule(s) failed: ` +
-        failed.map((g) => `${g.rule.text} (measured ${g.value === null ? 'n/a' : g.value})`).join('; '),
+        failed.map((g) => describeOutcome(g).replace(/^❌ /, '')).join('; '),
     );
     return EXIT.gateFailed;
   }
