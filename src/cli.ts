@@ -7,5 +7,6 @@ const code = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   stderrIsTty: Boolean(process.stderr.isTTY),
+  stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
 });
 process.exitCode = code;

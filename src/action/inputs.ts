@@ -118,7 +118,7 @@ export function readInputs(
     goal: goal === '' ? undefined : oneOf<Goal>(goal, ['maximize', 'minimize'], 'goal'),
     params: params === '' ? undefined : splitList(params, 'params'),
     // the budget column of a multi-fidelity sweep, or 'none'; empty: recognised by name
-    ...(fidelity === '' ? {} : { fidelity }),
+    fidelity: fidelity === '' ? undefined : fidelity,
     trees: integer(get, 'trees', 250, 1, 100_000),
     seed: integer(get, 'seed', 0, 0, 2 ** 32 - 1),
     // Every core of the runner: the trees are independent, so the forest is the same bit for bit.

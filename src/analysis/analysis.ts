@@ -8,6 +8,14 @@ import type { Insights } from '../insights/types.js';
 import type { RunsTable } from '../table/runs-table.js';
 import type { AnalysisResult } from './result.js';
 import type { OlsResult } from '../stats/ols.js';
+import type { Summary } from './summary.js';
+import type { FidelityAnalysis } from '../insights/fidelity.js';
+
+/**
+ * A multi-fidelity sweep's budget column read at its highest budget (insights.fidelity), or only a
+ * note (a sweep that stopped runs early without a column saying how long), or null.
+ */
+export type FidelityReading = FidelityAnalysis | { readonly column: null; readonly note: string } | null;
 
 export interface AnalysisRequest {
   readonly target: string;
@@ -41,10 +49,16 @@ export interface SweepInfo {
 export interface BestRun {
   /** Index in the design. */
   readonly index: number;
-  /** Row in the runs table. */
+  /** Row in the runs table (0-based; the report says row + 1). */
   readonly row: number;
   readonly value: number;
+  /** Runs sharing the best value (1: the best run is alone). */
+  readonly ties: number;
   readonly name: string | null;
+  /** The run's id when the source has one (and it is not its name). */
+  readonly id: string | null;
+  /** Runs with the same name (a name may not identify a run); 0 without a name. */
+  readonly nameShared: number;
   readonly url: string | null;
   /** Hyperparameter → value as the run set it (null where it did not). */
   readonly params: Record<string, string | number | boolean | null>;
@@ -67,6 +81,12 @@ export interface Analysis {
   /** Categoricals that look like ids (a distinct value in most runs). */
   readonly idLikeParameters: string[];
   readonly insights: Insights | null;
+  /** The budget column of a multi-fidelity sweep and the reading at its highest budget. */
+  readonly fidelity: FidelityReading;
+  /** Design indices of the best runs (top 10%, at least 5, and every run tied with the last). */
+  readonly bestRuns: Int32Array;
   readonly gates: GateOutcome[];
   readonly sweep: SweepInfo | null;
+  /** The verdict, decided once for every output. */
+  readonly summary: Summary;
 }

@@ -1,17 +1,40 @@
 /**
  * The JSON written by `--json` and the action's `results-path`: the recipe's keys first (parity with
- * the oracle), then what the tool adds: the goal, the best run, the insights and the gates.
+ * the oracle), then what the tool adds, every key in snake_case: the verdict (`summary`), the goal, the
+ * best run, the insights and the gates. The README's "The results JSON" lists every key.
  */
+import type { Insights } from '../insights/types.js';
 import type { Analysis } from './analysis.js';
 
+/** Bumped when a key changes meaning or goes away (added keys keep the version). */
+export const RESULTS_VERSION = 2;
+
 export function resultsJson(analysis: Analysis): string {
-  const { result, request, best, insights, gates, sweep } = analysis;
+  const { result, request, best, insights, gates, sweep, summary } = analysis;
   const doc = {
     ...result,
+    results_version: RESULTS_VERSION,
+    summary: {
+      verdict: summary.verdict.join('\n'),
+      ranked_by: summary.rankedBy,
+      top: summary.top,
+      warnings: summary.warnings,
+      disagreement: summary.disagreement,
+    },
     goal: { direction: request.goal, assumed: request.goalAssumed, reason: request.goalReason },
     source: analysis.source,
     filters: analysis.filters,
-    best_run: best,
+    best_run: {
+      row: best.row,
+      index: best.index,
+      value: best.value,
+      ties: best.ties,
+      name: best.name,
+      name_shared_by: best.nameShared,
+      id: best.id,
+      url: best.url,
+      params: best.params,
+    },
     constant_parameters: analysis.constantParameters,
     id_like_parameters: analysis.idLikeParameters,
     sweep: sweep && {
@@ -24,14 +47,62 @@ export function resultsJson(analysis: Analysis): string {
       metric: sweep.metric,
       states: sweep.states,
     },
-    insights,
+    insights: insights && insightsJson(insights),
+    fidelity: analysis.fidelity,
     gates: gates.map((g) => ({
       rule: g.rule.text,
       value: g.value,
       passed: g.passed,
       unreliable: g.unreliable,
+      caveat: g.caveat,
     })),
   };
   // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
   return JSON.stringify(doc, null, 1) + '\n';
+}
+
+/** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */
+function insightsJson(i: Insights): Record<string, unknown> {
+  const q = i.quality;
+  return {
+    quality: {
+      cv_r2: q.cvR2,
+      cv_r2_folds: q.cvR2Folds ?? null,
+      cv_r2_without_outliers: q.cvR2WithoutOutliers,
+      effective_r2: q.effectiveR2,
+      threshold: q.threshold,
+      explains_nothing: q.explainsNothing,
+    },
+    outliers: i.outliers.map((o) => ({ index: o.index, row: o.row, value: o.value, robust_z: o.robustZ })),
+    permutation: i.permutation.map((p) => ({
+      parameter: p.parameter,
+      mean: p.mean,
+      sd: p.sd,
+      low: p.low,
+      high: p.high,
+      matters: p.matters,
+    })),
+    best_count: i.bestCount,
+    advice: i.advice.map((a) => ({
+      parameter: a.parameter,
+      kind: a.kind,
+      matters: a.matters,
+      searched: a.searched ?? null,
+      best: a.best ?? null,
+      log_scale: a.logScale ?? false,
+      levels: (a.levels ?? []).map((l) => ({
+        level: l.level,
+        share_best: l.shareBest,
+        share_all: l.shareAll,
+      })),
+      edge: a.edge ?? null,
+      suggested: a.suggested ?? null,
+      drop_levels: a.dropLevels ?? [],
+      advice: a.advice,
+    })),
+    outlier_rule: i.outlierRule ?? null,
+    outlier_rule_text: i.outlierRuleText ?? null,
+    interactions: i.interactions.map((x) => ({ a: x.a, b: x.b, strength: x.strength, sentence: x.sentence })),
+    next_sweep: i.nextSweep && { yaml: i.nextSweep.yaml, config: i.nextSweep.config },
+  };
 }

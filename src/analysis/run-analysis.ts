@@ -15,8 +15,11 @@ import type { Rule } from '../gates/types.js';
 import { checkRuleNames, evaluateRules } from '../gates/rules.js';
 import { computeInsightsAsync } from '../insights/compute-insights.js';
 import { toFeatureMatrix } from '../forest/forest.js';
-import type { Analysis, AnalysisRequest, SweepInfo } from './analysis.js';
+import type { Analysis, AnalysisRequest, FidelityReading, SweepInfo } from './analysis.js';
+import { computeFidelity } from '../insights/fidelity.js';
 import { decideGoal } from './goal.js';
+import { summarize } from './summary.js';
+import { bestCountFor, bestRuns } from '../insights/advice.js';
 import { computeResult, withCvR2 } from './compute-result.js';
 import { findBestRun, constantParameters, idLikeParameters, varyingConfigKeys } from './run-facts.js';
 
@@ -43,6 +46,8 @@ export interface AnalysisInput {
   readonly rules: Rule[];
   /** Compute the insights (cross-validation, permutation importance, advice): about 5× the base time. */
   readonly insights: boolean;
+  /** --fidelity: the budget column of a multi-fidelity sweep, 'none' (no detection), or unset (by name). */
+  readonly fidelity?: string;
   /** Threshold of the cross-validated R² at or below which nothing reliably matters. */
   readonly qualityThreshold?: number;
   readonly onProgress?: (message: string) => void;
@@ -145,6 +150,17 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
   }
   const result = withCvR2(base, cv);
+  // a multi-fidelity sweep: found even without the insights (the warning), read at its top budget with them
+  const fidelity: FidelityReading = await computeFidelity(design, {
+    flag: input.fidelity,
+    sweepConfig: sweep?.config ?? null,
+    read: input.insights,
+    trees: input.trees,
+    seed: input.seed,
+    threads: input.threads,
+    threshold: input.qualityThreshold,
+    onProgress: progress,
+  });
 
   const best = findBestRun(table, design, goal.goal);
   const gates = evaluateRules(input.rules, {
@@ -154,7 +170,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     goal: goal.goal,
     used: design.n,
   });
-  return {
+  const facts = {
     request,
     source,
     table,
@@ -166,9 +182,12 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     constantParameters: constantParameters(design),
     idLikeParameters: idLikeParameters(design),
     insights,
+    fidelity,
+    bestRuns: bestRuns(design.y, goal.goal, bestCountFor(design.n)),
     gates,
     sweep,
   };
+  return { ...facts, summary: summarize(facts) };
 }
 
 /** recipe.md §1: --params wins; a sweep's `parameters` block; W&B-shaped records' config keys; else ask. */

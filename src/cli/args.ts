@@ -33,6 +33,8 @@ export interface AnalyzeOptions {
   commentKey?: string;
   githubApiUrl?: string;
   quiet: boolean;
+  /** Every row of every section on stdout (default: the top entries). */
+  full: boolean;
   debug: boolean;
 }
 
@@ -106,6 +108,7 @@ W&B:
 
 Other:
   --quiet                  print nothing on stdout (files and exit code only)
+  --full                   print every row of every section (default: the top entries, fitted to the terminal)
   --debug                  print the stack of an internal error
   -h, --help               this help
 `;
@@ -115,7 +118,7 @@ export const DEMO_HELP = `Usage: sweep-insights demo [options]
 Runs the analysis on the example sweep shipped with the tool (examples/mnist-pytorch: 3,000 runs of a
 PyTorch MNIST sweep, target accuracy, seven hyperparameters) and prints the report. Takes the output and
 engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on, --trees, --seed,
---threads, --no-insights, --quiet).
+--threads, --no-insights, --quiet, --full).
 `;
 
 const OPTIONS = {
@@ -144,6 +147,7 @@ const OPTIONS = {
   'comment-mode': { type: 'string' },
   'comment-key': { type: 'string' },
   quiet: { type: 'boolean' },
+  full: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -195,6 +199,7 @@ export function parseCommandLine(argv: string[]): Command {
     commentMode: oneOf(v['comment-mode'] ?? 'update', ['update', 'recreate'] as const, '--comment-mode'),
     commentKey: v['comment-key'],
     quiet: v.quiet ?? false,
+    full: v.full ?? false,
     debug: v.debug ?? false,
   };
   if (command === 'analyze' && !options.runs === !options.sweep) {

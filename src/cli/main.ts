@@ -8,7 +8,7 @@ import { parseCommandLine, type AnalyzeOptions } from './args.js';
 import { DEMO, examplesDir } from './examples.js';
 import { runAnalysis, type AnalysisInput } from '../analysis/run-analysis.js';
 import { resultsJson } from '../analysis/results-json.js';
-import { parseRules } from '../gates/rules.js';
+import { describeOutcome, parseRules } from '../gates/rules.js';
 import { buildReportModel } from '../report/model.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
@@ -22,6 +22,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   stderrIsTty: boolean;
+  /** The terminal's width when stdout is one (the report fits it); 80 otherwise. */
+  stdoutColumns?: number;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -72,6 +74,7 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     threads: options.threads,
     rules,
     insights: options.insights,
+    fidelity: options.fidelity,
     onProgress: progress.update,
   };
   if (options.comment !== undefined) {
@@ -106,15 +109,13 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     outputs.push([options.nextSweep, next.yaml]);
   }
   for (const [path, text] of outputs) await writeFileAtomic(path, text);
-  if (!options.quiet) io.stdout(renderText(model));
+  if (!options.quiet) io.stdout(renderText(model, { width: io.stdoutColumns ?? 80, full: options.full }));
   if (options.comment) {
     const url = await postCliComment(model, options, io.env);
     if (!options.quiet) io.stdout(`comment: ${url}\n`);
   }
   const failed = analysis.gates.filter((g) => !g.passed);
-  for (const g of failed) {
-    io.stderr(`gate failed: ${g.rule.text} (measured ${g.value === null ? 'n/a' : g.value})\n`);
-  }
+  for (const g of failed) io.stderr(`gate failed: ${describeOutcome(g)}\n`);
   return failed.length > 0 ? EXIT.gateFailed : EXIT.ok;
 }
 

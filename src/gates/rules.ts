@@ -11,7 +11,12 @@ import { UsageError } from '../errors.js';
 import type { Comparator, GateOutcome, Metric, Rule } from './types.js';
 import { compareNumbers } from '../table/compare.js';
 
-/** Metrics that take a hyperparameter or design column, and what each reads. */
+/**
+ * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their
+ * aliases `effect`/`effect_pvalue`) read the regression with an intercept that the report's table
+ * shows (standardized OLS); `notebook_coef`/`notebook_pvalue` read the notebook's OLS without one,
+ * where every column soaks up the mean: reachable, never to be gated on.
+ */
 const WITH_NAME: ReadonlySet<Metric> = new Set([
   'importance',
   'permutation',
@@ -20,23 +25,24 @@ const WITH_NAME: ReadonlySet<Metric> = new Set([
   'pvalue',
   'effect',
   'effect_pvalue',
+  'notebook_coef',
+  'notebook_pvalue',
 ]);
 const WITHOUT_NAME: ReadonlySet<Metric> = new Set(['best', 'runs']);
-/** Metrics read from the forest: meaningless when the model explains nothing. */
-const IMPORTANCE_TYPE: ReadonlySet<Metric> = new Set(['importance', 'permutation']);
-/** Metrics read from one design column of the notebook's correlation/OLS or of the standardized OLS. */
-const COLUMN_METRICS: ReadonlySet<Metric> = new Set([
-  'correlation',
-  'coef',
-  'pvalue',
-  'effect',
-  'effect_pvalue',
-]);
-const STANDARDIZED: ReadonlySet<Metric> = new Set(['effect', 'effect_pvalue']);
+/** Metrics read from the forest: meaningless when its cross-validated R² says it explains nothing. */
+const FOREST: ReadonlySet<Metric> = new Set(['importance', 'permutation']);
+/** Metrics read from the regression with an intercept: meaningless when its F-test finds nothing. */
+const REGRESSION: ReadonlySet<Metric> = new Set(['coef', 'pvalue', 'effect', 'effect_pvalue']);
+const NOTEBOOK_OLS: ReadonlySet<Metric> = new Set(['notebook_coef', 'notebook_pvalue']);
+/** Metrics read from one design column of the correlations or of either OLS. */
+const COLUMN_METRICS: ReadonlySet<Metric> = new Set(['correlation', ...REGRESSION, ...NOTEBOOK_OLS]);
+/** The regression's F-test p-value at or above which it "explains nothing". */
+export const REGRESSION_F_LEVEL = 0.05;
 const COMPARATORS: readonly Comparator[] = ['<=', '>=', '==', '!=', '<', '>'];
-const METRIC_LIST = 'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, best or runs';
+const METRIC_LIST =
+  'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, best or runs';
 const EXAMPLES =
-  'e.g. importance(learning_rate) >= 0.1, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
+  'e.g. permutation(learning_rate) > 0.02, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** One rule, e.g. `importance("optimizer:type") >= 0.1`. Throws a UsageError quoting the rule. */
@@ -159,7 +165,7 @@ export function checkRuleNames(rules: Rule[], design: Design): void {
       );
     }
     if (COLUMN_METRICS.has(rule.metric)) {
-      const standardized = STANDARDIZED.has(rule.metric);
+      const standardized = REGRESSION.has(rule.metric);
       if (features.has(name)) {
         if (standardized) {
           const owner = design.parameters.find(
@@ -200,12 +206,25 @@ export interface RuleContext {
 }
 
 export function evaluateRules(rules: Rule[], ctx: RuleContext): GateOutcome[] {
-  const explainsNothing = ctx.insights?.quality.explainsNothing === true;
   return rules.map((rule) => {
     const value = measure(rule, ctx);
     const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
-    return { rule, value, passed, unreliable: IMPORTANCE_TYPE.has(rule.metric) && explainsNothing };
+    const caveat = caveatOf(rule.metric, ctx);
+    return { rule, value, passed, unreliable: caveat !== null, caveat };
   });
+}
+
+/** Why a metric's value is not to be trusted here, or null. */
+function caveatOf(metric: Metric, ctx: RuleContext): string | null {
+  const forestNothing = ctx.insights?.quality.explainsNothing === true;
+  if (FOREST.has(metric) && forestNothing) return 'the forest predicts nothing on held-out runs';
+  if (NOTEBOOK_OLS.has(metric)) return 'the notebook’s OLS has no intercept: do not gate on it';
+  if (REGRESSION.has(metric)) {
+    const f = ctx.result.ols_standardized?.f_pvalue;
+    if (typeof f === 'number' && !(f < REGRESSION_F_LEVEL)) return 'the regression explains nothing (F-test)';
+    if (forestNothing) return 'the hyperparameters predict nothing on held-out runs';
+  }
+  return null;
 }
 
 function measure(rule: Rule, ctx: RuleContext): number | null {
@@ -233,13 +252,15 @@ function measure(rule: Rule, ctx: RuleContext): number | null {
     case 'correlation':
       return pick(result.correlations);
     case 'coef':
-      return pick(result.ols?.params);
-    case 'pvalue':
-      return pick(result.ols?.pvalues);
     case 'effect':
       return pick(result.ols_standardized?.params);
+    case 'pvalue':
     case 'effect_pvalue':
       return pick(result.ols_standardized?.pvalues);
+    case 'notebook_coef':
+      return pick(result.ols?.params);
+    case 'notebook_pvalue':
+      return pick(result.ols?.pvalues);
     case 'best':
       return Number.isFinite(ctx.best) ? ctx.best : null;
     case 'runs':
@@ -255,7 +276,7 @@ export function compare(value: number, op: Comparator, threshold: number): boole
 export function describeOutcome(outcome: GateOutcome): string {
   const mark = outcome.passed ? '✅' : '❌';
   const measured = outcome.value === null ? 'not measurable (n/a)' : `measured ${formatValue(outcome.value)}`;
-  const caveat = outcome.unreliable ? ' (unreliable: the model explains nothing)' : '';
+  const caveat = outcome.caveat ? ` (unreliable: ${outcome.caveat})` : '';
   return `${mark} ${outcome.rule.text}: ${measured}, threshold ${outcome.rule.op} ${outcome.rule.threshold}${caveat}`;
 }
 

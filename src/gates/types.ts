@@ -8,6 +8,8 @@ export type Metric =
   | 'permutation'
   | 'effect'
   | 'effect_pvalue'
+  | 'notebook_coef'
+  | 'notebook_pvalue'
   | 'best'
   | 'runs';
 
@@ -26,6 +28,11 @@ export interface GateOutcome {
   /** The measured value (null when it does not exist, e.g. an OLS that could not be fit). */
   readonly value: number | null;
   readonly passed: boolean;
-  /** Importance-type rules on a model that explains nothing: evaluated but not to be trusted. */
+  /**
+   * The model the metric is read from explains nothing (the forest's cross-validated R², or the
+   * regression's F-test), or the metric is the notebook's no-intercept OLS: evaluated, not to be trusted.
+   */
   readonly unreliable: boolean;
+  /** Why it is unreliable, one short phrase (null when it is not). */
+  readonly caveat: string | null;
 }

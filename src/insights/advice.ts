@@ -29,12 +29,26 @@ export function bestCountFor(n: number): number {
   return Math.min(n, Math.max(BEST_MIN, Math.ceil(n * BEST_SHARE)));
 }
 
-/** Indices of the `count` best runs, best first; ties keep design order. */
+/**
+ * Indices of the `count` best runs, best first, and every run tied with the last of them: a tie is
+ * never cut by row order, so the set can hold more than `count` runs. Ties keep design order.
+ */
 export function bestRuns(y: Float64Array, goal: Goal, count: number): Int32Array {
   const idx = Array.from({ length: y.length }, (_, i) => i);
   const sign = goal === 'maximize' ? -1 : 1;
   idx.sort((a, b) => sign * (y[a] - y[b]) || a - b);
-  return Int32Array.from(idx.slice(0, count));
+  let end = Math.min(count, idx.length);
+  while (end > 0 && end < idx.length && y[idx[end]] === y[idx[end - 1]]) end++;
+  return Int32Array.from(idx.slice(0, end));
+}
+
+/** Runs sharing the best value (1 when the best run is alone). */
+export function tiesAtBest(y: Float64Array, goal: Goal): number {
+  let best = NaN;
+  for (const v of y) if (Number.isNaN(best) || (goal === 'maximize' ? v > best : v < best)) best = v;
+  let ties = 0;
+  for (const v of y) if (v === best) ties++;
+  return ties;
 }
 
 export interface AdviceContext {
@@ -52,8 +66,21 @@ export interface AdviceContext {
 
 export function adviseParameters(design: Design, ctx: AdviceContext): ParameterAdvice[] {
   const out: ParameterAdvice[] = [];
+  // ties at the cut make the "best" set bigger; past half of the runs it no longer sets any apart
+  const inseparable = ctx.best.length > design.n / 2;
   for (const p of design.parameters) {
     if (p.kind === 'empty') continue;
+    if (inseparable) {
+      out.push({
+        parameter: p.name,
+        kind: p.kind === 'categorical' || p.kind === 'boolean' ? p.kind : 'numeric',
+        matters: ctx.matters.has(p.name),
+        advice: [
+          `${ctx.best.length} of ${design.n} runs tie among the best: they cannot be told apart, so there is no advice`,
+        ],
+      });
+      continue;
+    }
     out.push(p.kind === 'categorical' || p.kind === 'boolean' ? adviseLevels(p, ctx) : adviseNumeric(p, ctx));
   }
   return out;
@@ -167,10 +194,13 @@ function adviseNumeric(p: ParameterInfo, ctx: AdviceContext): ParameterAdvice {
     )}) of the searched ${formatValue(lo)}–${formatValue(hi)}`,
   ];
   const gained = (from: number, to: number): boolean => Math.abs(t(to) - t(from)) > 0.01 * span;
-  const narrowed = (): string =>
-    t(max) - t(min) < 0.95 * span
-      ? `narrow to ${formatValue(min)}–${formatValue(max)}`
-      : 'the best runs spread over the searched range: keep it';
+  // "keep it" keeps the searched range: the next sweep reads `suggested` and must say the same
+  let keep = false;
+  const narrowed = (): string => {
+    if (t(max) - t(min) < 0.95 * span) return `narrow to ${formatValue(min)}–${formatValue(max)}`;
+    keep = true;
+    return 'the best runs spread over the searched range: keep it';
+  };
   if (edge === 'high' && max > hi && gained(hi, max)) {
     advice.push(`the best runs sit at the upper edge: extend above ${formatValue(hi)}`);
   } else if (edge === 'low' && min < lo && gained(lo, min)) {
@@ -188,7 +218,7 @@ function adviseNumeric(p: ParameterInfo, ctx: AdviceContext): ParameterAdvice {
   } else {
     advice.push(narrowed());
   }
-  return { ...base, best, advice, edge, suggested: { min, max } };
+  return { ...base, best, advice, edge, ...(keep ? {} : { suggested: { min, max } }) };
 }
 
 function adviseLevels(p: ParameterInfo, ctx: AdviceContext): ParameterAdvice {

@@ -158,8 +158,8 @@ function finishInsights(
       : [];
 
   // 4. where the best runs are, and the next sweep
-  const bestCount = bestCountFor(n);
-  const best = bestRuns(y, opts.goal, bestCount);
+  const best = bestRuns(y, opts.goal, bestCountFor(n));
+  const bestCount = best.length;
   const logScaled = new Set(
     opts.logScaled ??
       used.filter((p) => p.kind === 'numeric' && p.raw && isLogScaled(p.raw)).map((p) => p.name),

@@ -222,6 +222,8 @@ export interface FidelityAnalysis {
 }
 
 export interface AnalyseFidelityOptions {
+  /** Read the highest budget (cross-validation, permutation importance); false: levels and ranks only. */
+  readonly read?: boolean;
   /** As computeInsightsAsync's: the cross-validation forest's trees, seed and worker threads. */
   readonly trees: number;
   readonly seed: number;
@@ -264,7 +266,7 @@ export async function analyseFidelity(
 
   let quality: FidelityAnalysis['quality'] = null;
   const ranking: FidelityImportance[] = [];
-  if (highest) {
+  if (highest && opts.read !== false) {
     const sub = subDesign(design, Int32Array.from(byLevel.get(highest.value)!), column);
     const read = await readAtFidelity(sub, opts, `${column} = ${highest.value}`);
     quality = read.quality;

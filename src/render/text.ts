@@ -3,7 +3,7 @@
  * is made one line and stripped of control characters, so a name cannot move the cursor or recolour
  * the terminal. Color (ANSI) only when asked.
  */
-import { DASH, fmt, fmtFixed, fmtP, fmtSigned } from '../report/format.js';
+import { fmt } from '../report/format.js';
 import type {
   AdviceSection,
   BestSection,
@@ -12,8 +12,8 @@ import type {
   ParametersSection,
   QualitySection,
   ReportModel,
-  RunsSection,
   Section,
+  TableModel,
 } from '../report/model.js';
 import { truncateName } from '../report/names.js';
 import { oneLine } from './escape.js';
@@ -21,9 +21,14 @@ import { oneLine } from './escape.js';
 export interface TextOptions {
   /** ANSI colors (default false). */
   readonly color?: boolean;
-  /** Target line width for tables (default 120); long names are shortened to fit. */
+  /** Line width (default 80, a terminal's columns when it is one); tables and text fit it. */
   readonly width?: number;
+  /** Every row of every section (default: the top entries, with a count of the rest). */
+  readonly full?: boolean;
 }
+
+/** Rows of a long section shown without --full. */
+const SHORT = { parameters: 15, levels: 12, best: 20, outliers: 5, advice: 8, interactions: 5 } as const;
 
 interface Style {
   bold: (s: string) => string;
@@ -56,66 +61,119 @@ function pad(s: string, width: number, right: boolean): string {
   return right ? fill + s : s + fill;
 }
 
-/**
- * Aligned columns. `flex` is the column that gives way (its cells are shortened) when the table would be
- * wider than `width`.
- */
-function columns(header: string[], rows: string[][], right: boolean[], width: number, flex = -1): string[] {
-  const widths = header.map((h, j) => Math.max(len(h), ...rows.map((r) => len(r[j] ?? ''))));
-  const gap = 2;
-  const total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) + 2;
-  // Names stay readable: the flexible column never goes below 32 characters (the line runs long instead).
-  if (flex >= 0 && total > width) {
-    widths[flex] = Math.min(widths[flex], Math.max(len(header[flex]), 32, widths[flex] - (total - width)));
+/** Words of `text` in lines of at most `width` characters, each line starting with `indent`. */
+function wrap(text: string, width: number, indent = '  '): string[] {
+  const room = Math.max(20, width - len(indent));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    if (line !== '' && len(line) + 1 + len(word) > room) {
+      lines.push(indent + line);
+      line = '';
+    }
+    line = line === '' ? word : `${line} ${word}`;
   }
-  const cut = (s: string, j: number) => (len(s) > widths[j] ? truncateName(s, widths[j]) : s);
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+function more(shown: number, total: number, what: string): string[] {
+  return total > shown ? [`  … ${total - shown} more ${what} (--full lists them)`] : [];
+}
+
+/**
+ * Aligned columns that fit `width`: the flexible column (`flex`, names) gives way first, down to 12
+ * characters; a table that still does not fit drops its rightmost columns (`optional` of them may go).
+ */
+function columns(
+  header: string[],
+  rows: string[][],
+  right: boolean[],
+  width: number,
+  flex = -1,
+  optional = 0,
+): string[] {
+  let keep = header.length;
+  const gap = 2;
+  const widths = header.map((h, j) => Math.max(len(h), ...rows.map((r) => len(oneLine(r[j] ?? '')))));
+  const totalOf = (k: number): number => widths.slice(0, k).reduce((a, b) => a + b, 0) + gap * (k - 1) + 2;
+  if (flex >= 0 && totalOf(keep) > width) {
+    widths[flex] = Math.max(len(header[flex]), 12, widths[flex] - (totalOf(keep) - width));
+  }
+  while (optional > 0 && totalOf(keep) > width) {
+    keep--;
+    optional--;
+  }
+  const cut = (s: string, j: number) => {
+    const c = oneLine(s);
+    return len(c) > widths[j] ? truncateName(c, widths[j]) : c;
+  };
   const line = (cells: string[]) =>
     '  ' +
     cells
+      .slice(0, keep)
       .map((c, j) => pad(cut(c, j), widths[j], right[j]))
       .join(' '.repeat(gap))
       .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
+/** A table of the report model, laid out for the terminal. */
+function modelColumns(t: TableModel, rows: string[][], width: number, flex: number, optional = 0): string[] {
+  return columns(
+    t.header,
+    rows,
+    t.align.map((a) => a === 'r'),
+    width,
+    flex,
+    optional,
+  );
+}
+
 export function renderText(model: ReportModel, options: TextOptions = {}): string {
   const st = options.color ? ansi : plain;
-  const width = options.width ?? 120;
+  const width = Math.max(40, options.width ?? 80);
+  const full = options.full === true;
   const out: string[] = [];
   const { title, headline } = model;
-  out.push(st.bold(`Sweep insights: ${clean(title.target)} (${title.goal})`));
-  if (title.goalAssumed)
-    out.push(`Goal ${title.goal}, assumed: ${clean(title.goalReason, 200)} (set it with --goal).`);
+  out.push(st.bold(`Sweep insights: ${clean(title.target, 60)} (${title.goal})`));
   if (title.sweep) {
-    const extra = [
-      title.sweep.name ? `"${clean(title.sweep.name)}"` : null,
-      title.sweep.state,
-      title.sweep.method,
-    ]
+    const extra = [title.sweep.name ? `"${title.sweep.name}"` : null, title.sweep.state, title.sweep.method]
       .filter((x): x is string => !!x)
-      .map((x) => clean(x));
+      .map((x) => clean(x, 40));
     out.push(
-      `Runs: W&B sweep ${clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${clean(title.sweep.url, 200)}`,
+      ...wrap(
+        `Runs: W&B sweep ${clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${clean(title.sweep.url, 200)}`,
+        width,
+        '',
+      ),
     );
   } else {
-    out.push(`Runs: ${clean(title.source, 200)}`);
+    out.push(...wrap(`Runs: ${clean(title.source, 200)}`, width, ''));
+  }
+  if (title.goalAssumed) {
+    out.push(...wrap(`Goal assumed: ${clean(title.goalReason, 200)} (set it with --goal).`, width, ''));
   }
   out.push('');
-  for (const w of headline.warnings) out.push(st.yellow(`WARNING: ${clean(w, 400)}`));
+  for (const w of headline.warnings)
+    out.push(...wrap(`WARNING: ${clean(w, 400)}`, width, '').map((l) => st.yellow(l)));
   if (headline.warnings.length > 0) out.push('');
-  if (headline.top.length > 0) {
-    out.push(
-      `Most important: ${headline.top
-        .map(
-          (t) =>
-            `${clean(t.name)} ${fmtFixed(t.importance, 3)}${t.matters === false ? ' (not significant)' : ''}`,
-        )
-        .join(', ')}`,
-    );
+  if (headline.verdict.length > 0) {
+    const paint = headline.tone === 'nothing' ? st.yellow : (x: string) => x;
+    out.push(st.bold('Verdict'));
+    for (const v of headline.verdict) out.push(...wrap(clean(v, 600), width).map((l) => paint(l)));
+    if (headline.disagreement)
+      out.push(...wrap(clean(headline.disagreement, 600), width).map((l) => st.dim(l)));
   }
   if (headline.best) {
     out.push(
-      `Best ${clean(title.target)}: ${fmt(headline.best.value, 6)}${headline.best.name ? ` (${clean(headline.best.name)})` : ''}`,
+      ...wrap(
+        `Best ${clean(title.target, 40)}: ${fmt(headline.best.value, 6)} ${clean(headline.best.who, 200)}` +
+          (headline.best.ties ? `. ${clean(headline.best.ties, 300)}` : ''),
+        width,
+        '',
+      ),
     );
   }
   if (headline.gates) {
@@ -126,10 +184,9 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
         : st.green(`Gates: all ${passed} passed`),
     );
   }
-  if (headline.quality) out.push(clean(headline.quality, 400));
 
   for (const s of model.sections) {
-    const body = section(s, st, width);
+    const body = section(s, st, width, full);
     if (body.length === 0) continue;
     out.push('', st.bold(s.heading), ...body);
   }
@@ -141,224 +198,159 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
   return out.join('\n') + '\n';
 }
 
-function section(s: Section, st: Style, width: number): string[] {
+function section(s: Section, st: Style, width: number, full: boolean): string[] {
   switch (s.kind) {
     case 'gates':
-      return gates(s, st);
+      return gates(s, st, width);
     case 'parameters':
-      return parameters(s, width);
+      return parameters(s, width, full);
+    case 'fidelity':
+      return [
+        ...wrap(s.sentences.map((x) => clean(x, 600)).join(' '), width),
+        ...(s.ranking.rows.length > 0
+          ? modelColumns(s.ranking, s.ranking.rows.slice(0, full ? Infinity : 8), width, 1)
+          : []),
+        ...(s.agreement.rows.length > 0
+          ? ['', ...modelColumns(s.agreement, s.agreement.rows, width, 0)]
+          : []),
+      ];
     case 'charts':
       return []; // charts are for the Markdown report; the numbers are in the tables here
     case 'best':
-      return best(s, width);
+      return best(s, width, full);
     case 'quality':
-      return quality(s, width);
+      return quality(s, width, full);
     case 'advice':
-      return advice(s);
+      return advice(s, width, full);
     case 'interactions':
-      return interactions(s, width);
+      return interactions(s, width, full);
     case 'runs':
-      return runs(s);
+      return wrap(s.sentences.map((x) => clean(x, 400)).join(' '), width);
     case 'next-sweep':
-      return ['  written with --next-sweep FILE; also in the Markdown report (--markdown FILE)'];
+      return wrap('written with --next-sweep FILE; also in the Markdown report (--markdown FILE)', width);
     case 'ols-summary':
-      return s.text
-        .replace(/\s+$/, '')
-        .split('\n')
-        .map((l) => '  ' + oneLine(l));
+      return full
+        ? s.text
+            .trimEnd() // linear; a regex /\s+$/ is quadratic on long padded lines
+            .split('\n')
+            .map((l) => '  ' + oneLine(l))
+        : wrap('statsmodels-style summary: --full prints it (also in the Markdown report)', width);
   }
 }
 
-function gates(s: GatesSection, st: Style): string[] {
-  const rows = s.rows.map((g) => [
-    g.passed ? 'pass' : 'FAIL',
-    clean(g.text, 80),
-    g.value === null ? 'n/a' : fmt(g.value, 4),
-    g.unreliable ? 'unreliable: the model explains nothing' : '',
-  ]);
-  const lines = columns(['', 'rule', 'measured', 'note'], rows, [false, false, true, false], 200);
-  return lines.map((l, i) => (i === 0 ? l : s.rows[i - 1].passed ? st.green(l) : st.red(l)));
-}
-
-function parameters(s: ParametersSection, width: number): string[] {
-  const header = ['#', 'parameter', 'kind', 'importance'];
-  const right = [true, false, false, true];
-  if (s.hasPermutation) {
-    header.push('permutation [95% CI]');
-    right.push(true);
+/** One wrapped line per rule: the rule as written matters more than alignment. */
+function gates(s: GatesSection, st: Style, width: number): string[] {
+  const lines: string[] = [];
+  for (const g of s.rows) {
+    const text =
+      `${g.passed ? 'pass' : 'FAIL'}  ${clean(g.text, 200)}: measured ${g.value === null ? 'n/a' : fmt(g.value, 4)}` +
+      (g.caveat ? ` (unreliable: ${g.caveat})` : '');
+    const wrapped = wrap(text, width, '        ');
+    wrapped[0] = '  ' + wrapped[0].trimStart();
+    lines.push(...wrapped.map((l) => (g.passed ? st.green(l) : st.red(l))));
   }
-  header.push('r');
-  right.push(true);
-  if (s.coefficientSource !== 'none') {
-    header.push(s.coefficientSource === 'standardized' ? 'coef/SD' : 'coef', 'p');
-    right.push(true, true);
-  }
-  header.push('set in');
-  right.push(true);
-  const rows = s.rows.map((r) => {
-    const kind = [r.kind === 'categorical' ? `categorical(${r.levels.length})` : r.kind];
-    if (r.logScaled) kind.push('log');
-    if (r.constant) kind.push('constant');
-    if (r.idLike) kind.push('id-like!');
-    const cells = [String(r.rank), clean(r.name), kind.join(','), fmtFixed(r.importance, 3)];
-    if (s.hasPermutation) {
-      const p = r.permutation;
-      cells.push(
-        p
-          ? `${fmtFixed(p.mean, 3)} [${fmtFixed(p.low, 3)}, ${fmtFixed(p.high, 3)}]${p.matters ? ' *' : '  '}`
-          : DASH,
-      );
-    }
-    cells.push(
-      r.kind === 'categorical' && r.strongestLevel !== null
-        ? `${fmtSigned(r.correlation, 2)} (${clean(r.strongestLevel, 16)})`
-        : fmtSigned(r.correlation, 2),
-    );
-    if (s.coefficientSource !== 'none') {
-      if (r.kind === 'categorical') cells.push('by level', DASH);
-      else cells.push(fmtSigned(r.coefficient, 3), fmtP(r.pValue));
-    }
-    cells.push(`${r.present}/${s.used}`);
-    return cells;
-  });
-  const lines = columns(header, rows, right, width, 1);
-  const categoricals = s.rows.filter((r) => r.kind === 'categorical');
-  if (categoricals.length > 0) {
-    lines.push('', '  levels (r; coefficient vs the reference level, p):');
-    for (const r of categoricals) {
-      const levels = r.levels.map((l) => {
-        const coef =
-          s.coefficientSource === 'none'
-            ? ''
-            : l.isReference
-              ? ' ref'
-              : ` ${fmtSigned(l.coefficient, 3)} p ${fmtP(l.pValue)}`;
-        return `${clean(l.level, 30)} (${l.runs}) r ${fmtSigned(l.correlation, 2)}${coef}`;
-      });
-      lines.push(`    ${clean(r.name)}: ${levels.join('; ')}`);
-    }
-  }
-  const notes: string[] = [];
-  if (s.constant.length > 0) notes.push(`constant: ${s.constant.map((n) => clean(n)).join(', ')}`);
-  if (s.idLike.length > 0)
-    notes.push(`look like ids, not hyperparameters: ${s.idLike.map((n) => clean(n)).join(', ')}`);
-  if (s.dropped.length > 0)
-    notes.push(`dropped (no value in any run used): ${s.dropped.map((n) => clean(n)).join(', ')}`);
-  if (notes.length > 0) lines.push('', ...notes.map((n) => '  ' + n));
-  lines.push('', ...s.notes.map((n) => '  ' + n));
-  if (s.hasPermutation) lines.push('  * the permutation interval lies above 0: the parameter matters.');
   return lines;
 }
 
-function best(s: BestSection, width: number): string[] {
-  const lines = [
-    `  ${fmt(s.value, 6)} by ${s.name ? clean(s.name) : `row ${s.row + 1}`}${s.url ? ` ${clean(s.url, 200)}` : ''}`,
-  ];
-  if (s.params.length > 0) {
-    lines.push(
-      ...columns(
-        ['parameter', 'value'],
-        s.params.map((p) => [clean(p.name), clean(String(p.value), 60)]),
-        [false, false],
-        width,
-        0,
-      ),
+function parameters(s: ParametersSection, width: number, full: boolean): string[] {
+  const limit = full ? Infinity : SHORT.parameters;
+  const shown = s.main.rows.slice(0, limit);
+  const lines =
+    shown.length > 0
+      ? modelColumns(s.main, shown, width, 1, 1)
+      : ['  No hyperparameter varies in the runs used.'];
+  lines.push(...more(shown.length, s.main.rows.length, 'parameters'));
+  if (full) {
+    lines.push('', '  All statistics:', ...modelColumns(s.stats, s.stats.rows, width, 0, 2));
+  }
+  if (s.levels.rows.length > 0) {
+    const levels = s.levels.rows.slice(0, full ? Infinity : SHORT.levels);
+    lines.push('', '  Levels of the categorical parameters:', ...modelColumns(s.levels, levels, width, 1, 2));
+    lines.push(...more(levels.length, s.levels.rows.length, 'levels'));
+  }
+  const notes: string[] = [];
+  if (s.constant.length > 0) {
+    const names = s.constant
+      .slice(0, full ? Infinity : 8)
+      .map((c) => `${clean(c.name, 40)} = ${clean(c.value, 24)}`);
+    const rest = s.constant.length - names.length;
+    notes.push(`Constant (not ranked): ${names.join(', ')}${rest > 0 ? `, … ${rest} more` : ''}`);
+  }
+  if (s.idLike.length > 0)
+    notes.push(`Look like ids, not hyperparameters: ${s.idLike.map((n) => clean(n, 40)).join(', ')}`);
+  if (s.dropped.length > 0) {
+    const names = s.dropped.slice(0, full ? Infinity : 8).map((n) => clean(n, 40));
+    const rest = s.dropped.length - names.length;
+    notes.push(
+      `Dropped (no value in any run used): ${names.join(', ')}${rest > 0 ? `, … ${rest} more` : ''}`,
     );
   }
+  if (full) notes.push(...s.notes);
+  for (const n of notes) lines.push('', ...wrap(clean(n, 2000), width));
+  if (!full)
+    lines.push(
+      '',
+      ...wrap(
+        '--full adds the notebook’s statistics (importance, coefficient, p) and how to read them.',
+        width,
+      ),
+    );
+  return lines;
+}
+
+function best(s: BestSection, width: number, full: boolean): string[] {
+  const lines = wrap(
+    `${fmt(s.value, 6)} ${clean(s.who, 200)}${s.url ? ` ${clean(s.url, 200)}` : ''}${s.ties ? `. ${clean(s.ties, 300)}` : ''}`,
+    width,
+  );
+  const rows = s.params.rows.slice(0, full ? Infinity : SHORT.best);
+  if (rows.length > 0) lines.push(...modelColumns(s.params, rows, width, 0));
+  lines.push(...more(rows.length, s.params.rows.length, 'hyperparameters'));
   if (s.unset.length > 0)
     lines.push(`  not set by this run: ${s.unset.length} parameter${s.unset.length === 1 ? '' : 's'}`);
   return lines;
 }
 
-function quality(s: QualitySection, width: number): string[] {
+function quality(s: QualitySection, width: number, full: boolean): string[] {
   const lines: string[] = [];
-  if (s.cvR2 !== null) {
-    lines.push(
-      `  cross-validated R² (5 folds): ${fmtFixed(s.cvR2, 3)}${s.cvR2Folds ? `  folds ${s.cvR2Folds.map((f) => fmtFixed(f, 2)).join(' ')}` : ''}`,
-    );
-  }
-  if (s.cvR2WithoutOutliers !== null)
-    lines.push(`  without the outliers: ${fmtFixed(s.cvR2WithoutOutliers, 3)}`);
-  if (s.threshold !== null) {
-    lines.push(
-      `  verdict: ${s.explainsNothing ? 'explains nothing' : 'explains part of the target'} (threshold ${fmtFixed(s.threshold, 2)})`,
-    );
-  }
-  if (s.olsR2 !== null) lines.push(`  linear fit (standardized OLS) R², in sample: ${fmtFixed(s.olsR2, 3)}`);
-  for (const x of s.sentences) lines.push('  ' + clean(x, 400));
-  if (s.outliers.length > 0) {
-    // The terminal shows the most extreme few; the JSON and the Markdown report list them all.
-    const shown = [...s.outliers]
-      .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ) || a.row - b.row)
-      .slice(0, 10);
-    lines.push(
-      ...columns(
-        ['row', 'run', 'value', 'robust z'],
-        shown.map((o) => [
-          String(o.row + 1),
-          o.name ? clean(o.name) : DASH,
-          fmt(o.value, 6),
-          fmtSigned(o.robustZ, 3),
-        ]),
-        [true, false, true, true],
-        width,
-        1,
-      ),
-    );
-    if (shown.length < s.outliers.length) {
-      lines.push(
-        `  … ${s.outliers.length - shown.length} more (the most extreme shown; all in --json and --markdown)`,
-      );
-    }
+  for (const f of s.facts) lines.push(...wrap(clean(f, 400), width));
+  for (const x of s.sentences) lines.push(...wrap(clean(x, 400), width));
+  const rows = s.outliers.rows.slice(0, full ? Infinity : SHORT.outliers);
+  if (rows.length > 0) {
+    lines.push(...modelColumns(s.outliers, rows, width, 1));
+    lines.push(...more(rows.length, s.outliers.rows.length, 'outliers'));
   }
   return lines;
 }
 
-function advice(s: AdviceSection): string[] {
-  const lines = [`  where the best ${s.bestCount} runs sit (parameters that matter first):`];
-  for (const a of s.rows) {
-    const facts: string[] = [];
-    // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
-    if (a.advice.length === 0 && a.searched)
-      facts.push(
-        `searched ${fmt(a.searched.min, 3)} … ${fmt(a.searched.max, 3)}${a.logScale ? ' (log)' : ''}`,
-      );
-    if (a.advice.length === 0 && a.best)
-      facts.push(`best ${fmt(a.best.min, 3)} … ${fmt(a.best.max, 3)}, median ${fmt(a.best.median, 3)}`);
-    if (a.levels.length > 0) {
-      const levels = [...a.levels]
-        .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
-        .slice(0, 6);
-      facts.push(
-        levels
-          .map(
-            (l) => `${clean(l.level, 24)} ${Math.round(l.shareBest * 100)}%/${Math.round(l.shareAll * 100)}%`,
-          )
-          .join(' ') + ' (best/all)',
-      );
-    }
-    lines.push(
-      `  - ${clean(a.parameter)}${a.matters ? ' (matters)' : ''}: ${a.advice.map((x) => clean(x, 200)).join('; ') || 'no advice'}`,
-    );
-    if (facts.length > 0) lines.push(`      ${facts.join('; ')}`);
-  }
-  return lines;
-}
-
-function interactions(s: InteractionsSection, width: number): string[] {
-  return columns(
-    ['a', 'b', 'strength', ''],
-    s.rows.map((r) => [clean(r.a, 40), clean(r.b, 40), fmtFixed(r.strength, 2), clean(r.sentence, 200)]),
-    [false, false, true, false],
-    width,
-    3,
+function advice(s: AdviceSection, width: number, full: boolean): string[] {
+  const lines = wrap(`Where the best ${s.bestCount} runs sit (parameters that matter first):`, width);
+  const rows = s.rows.slice(
+    0,
+    full ? Infinity : Math.max(SHORT.advice, s.rows.filter((r) => r.matters).length),
   );
+  for (const a of rows) {
+    const text = `- ${clean(a.parameter, 40)}${a.matters ? ' (matters)' : ''}: ${clean(a.text, 600)}`;
+    const wrapped = wrap(text, width, '    ');
+    wrapped[0] = '  ' + wrapped[0].trimStart();
+    lines.push(...wrapped);
+  }
+  lines.push(...more(rows.length, s.rows.length, 'parameters'));
+  return lines;
 }
 
-function runs(s: RunsSection): string[] {
-  const lines = ['  ' + s.sentences.map((x) => clean(x, 400)).join(' ')];
-  if (s.states && s.states.length > 0) {
-    lines.push(`  W&B run states: ${s.states.map((x) => `${clean(x.state)} ${x.count}`).join(', ')}`);
+/** One wrapped line per interaction: the reading needs the room more than the alignment. */
+function interactions(s: InteractionsSection, width: number, full: boolean): string[] {
+  const rows = s.table.rows.slice(0, full ? Infinity : SHORT.interactions);
+  const lines: string[] = [];
+  for (const [a, b, strength, reading] of rows) {
+    const wrapped = wrap(
+      `- ${clean(a, 40)} × ${clean(b, 40)} (${strength}): ${clean(reading, 400)}`,
+      width,
+      '    ',
+    );
+    wrapped[0] = '  ' + wrapped[0].trimStart();
+    lines.push(...wrapped);
   }
-  return lines;
+  return [...lines, ...more(rows.length, s.table.rows.length, 'interactions')];
 }

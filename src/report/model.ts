@@ -8,17 +8,19 @@
  */
 import type { Analysis } from '../analysis/analysis.js';
 import type { OlsJson, OlsStandardizedJson } from '../analysis/result.js';
+import { runName } from '../analysis/run-facts.js';
 import type { Goal, ParameterInfo } from '../design/types.js';
 import type { Comparator, Metric } from '../gates/types.js';
 import type { LevelShare } from '../insights/types.js';
 import { renderOlsSummary } from '../render/ols-summary.js';
 import { fitOls } from '../stats/ols.js';
-import { fmtFixed } from './format.js';
+import { DASH, fmt, fmtFixed, fmtP, fmtSigned } from './format.js';
 import { truncateName } from './names.js';
 
 export type SectionId =
   | 'gates'
   | 'parameters'
+  | 'fidelity'
   | 'charts'
   | 'best'
   | 'quality'
@@ -46,14 +48,17 @@ export interface ReportTitle {
 }
 
 export interface Headline {
-  /** Plain-text warnings, most serious first, shown before anything else. */
+  /** Plain-text warnings, most serious first: when the data cannot fully answer, said first. */
   readonly warnings: string[];
-  /** The most important parameters (at most three), by importance. */
-  readonly top: { readonly name: string; readonly importance: number; readonly matters: boolean | null }[];
-  readonly best: { readonly value: number; readonly name: string | null } | null;
+  /** At most three lines: whether anything is predicted, what matters, what to try next. */
+  readonly verdict: string[];
+  /** How the verdict reads: the hyperparameters predict the target, do not, or it was not measured. */
+  readonly tone: 'predicts' | 'nothing' | 'unmeasured';
+  /** One line when the notebook's impurity ranking disagrees with the held-out one. */
+  readonly disagreement: string | null;
+  /** The best value and who reached it ("at row 53 (run_1)"), with a word on ties. */
+  readonly best: { readonly value: number; readonly who: string; readonly ties: string | null } | null;
   readonly gates: { readonly passed: number; readonly failed: number } | null;
-  /** One plain sentence on the model's quality, when it was measured. */
-  readonly quality: string | null;
 }
 
 interface SectionBase {
@@ -63,11 +68,24 @@ interface SectionBase {
   readonly priority: number;
 }
 
+/**
+ * A table decided once, for every medium: its cells are final plain text (numbers rounded, names
+ * shortened to `CELL_NAME_LENGTH`); the renderers only escape and lay them out.
+ */
+export interface TableModel {
+  readonly header: string[];
+  readonly align: ('l' | 'r' | 'c')[];
+  readonly rows: string[][];
+}
+
+/** Longest name in a table cell. */
+export const CELL_NAME_LENGTH = 40;
+
 export interface PermutationCell {
   readonly mean: number;
   readonly low: number;
   readonly high: number;
-  /** The 95% interval lies above 0. */
+  /** The 95% interval lies above 0 (and the model predicts something). */
   readonly matters: boolean;
 }
 
@@ -87,8 +105,10 @@ export interface LevelRow {
 export interface ParameterRow {
   readonly name: string;
   readonly kind: 'numeric' | 'boolean' | 'categorical';
-  /** 1-based rank by importance. */
+  /** 1-based rank by the section's `measure`. */
   readonly rank: number;
+  /** The ranking measure: the held-out permutation importance, else the notebook's importance. */
+  readonly measure: number;
   /** The notebook's extra-trees importance (parameter_importances). */
   readonly importance: number;
   /** Permutation importance with its 95% interval (insights only). */
@@ -108,22 +128,34 @@ export interface ParameterRow {
   readonly distinct: number;
   /** Taken as log10 in the standardized OLS. */
   readonly logScaled: boolean;
+  /** Always false: constant parameters are listed apart (`ParametersSection.constant`), not ranked. */
   readonly constant: boolean;
   readonly idLike: boolean;
 }
 
 export interface ParametersSection extends SectionBase {
   readonly kind: 'parameters';
+  /** What the rows are ranked by. */
+  readonly measure: 'permutation' | 'importance';
   /** Which OLS the coefficient column comes from. */
   readonly coefficientSource: 'standardized' | 'notebook' | 'none';
   readonly hasPermutation: boolean;
   /** Runs used: `present` is out of this. */
   readonly used: number;
-  /** Sorted by importance (ties: parameter order). Empty parameters are not rows. */
+  /** The varying parameters, by `measure` (ties: parameter order). */
   readonly rows: ParameterRow[];
+  /** The compact table (rank, name, measure with a bar, interval, r, mark), one row per `rows`. */
+  readonly main: TableModel;
+  /** Rows of `main` shown unfolded; the rest are folded. */
+  readonly unfolded: number;
+  /** Every statistic per parameter (the notebook's importance, r, coefficient, p, set in). */
+  readonly stats: TableModel;
+  /** The categorical parameters' levels. */
+  readonly levels: TableModel;
   /** Set in fewer than all runs used (conditional parameters). */
   readonly conditional: string[];
-  readonly constant: string[];
+  /** One value in every run used: nothing to learn (kept in the design for parity). */
+  readonly constant: { readonly name: string; readonly value: string }[];
   readonly idLike: string[];
   /** Empty parameters (no value in any run used), dropped from the design. */
   readonly dropped: string[];
@@ -163,6 +195,8 @@ export interface GateRow {
   readonly value: number | null;
   readonly passed: boolean;
   readonly unreliable: boolean;
+  /** Why it is unreliable (null when it is not). */
+  readonly caveat: string | null;
 }
 
 export interface GatesSection extends SectionBase {
@@ -173,75 +207,58 @@ export interface GatesSection extends SectionBase {
 export interface BestSection extends SectionBase {
   readonly kind: 'best';
   readonly value: number;
-  readonly name: string | null;
+  /** "at row 53 (run_1, a name 1,000 runs share; id abc)". */
+  readonly who: string;
+  /** "23 runs tie at this value …", or null. */
+  readonly ties: string | null;
   readonly url: string | null;
-  /** Row in the runs table (0-based). */
-  readonly row: number;
-  /** The hyperparameters the run set, in parameter order. */
-  readonly params: { readonly name: string; readonly value: string | number | boolean }[];
+  /** The hyperparameters the run set (parameter, value), in parameter order. */
+  readonly params: TableModel;
   /** Hyperparameters the run did not set. */
   readonly unset: string[];
 }
 
-export interface OutlierRow {
-  readonly row: number;
-  readonly name: string | null;
-  readonly value: number;
-  readonly robustZ: number;
-}
-
 export interface QualitySection extends SectionBase {
   readonly kind: 'quality';
-  readonly cvR2: number | null;
-  readonly cvR2Folds: number[] | null;
-  readonly cvR2WithoutOutliers: number | null;
-  readonly threshold: number | null;
-  /** null when the insights were not computed. */
-  readonly explainsNothing: boolean | null;
-  /** Centered R² of the standardized OLS (linear fit with a constant). */
-  readonly olsR2: number | null;
-  readonly outliers: OutlierRow[];
+  /** "name: value" facts, one line each, already formatted. */
+  readonly facts: string[];
   readonly sentences: string[];
+  /** The outlier runs, most extreme first. */
+  readonly outliers: TableModel;
 }
 
 export interface AdviceRow {
   readonly parameter: string;
-  readonly kind: 'numeric' | 'boolean' | 'categorical';
   readonly matters: boolean;
-  readonly searched: { readonly min: number; readonly max: number } | null;
-  readonly best: { readonly min: number; readonly max: number; readonly median: number } | null;
-  readonly logScale: boolean;
-  readonly levels: LevelShare[];
-  readonly advice: string[];
+  /** The advice's sentences, then the level shares or ranges when they add something. */
+  readonly text: string;
 }
 
 export interface AdviceSection extends SectionBase {
   readonly kind: 'advice';
   readonly bestCount: number;
-  /** By importance, parameters that matter first. */
+  /** Parameters that matter first (by the ranking), then the rest (by the ranking). */
   readonly rows: AdviceRow[];
 }
 
 export interface InteractionsSection extends SectionBase {
   readonly kind: 'interactions';
-  readonly rows: {
-    readonly a: string;
-    readonly b: string;
-    readonly strength: number;
-    readonly sentence: string;
-  }[];
+  readonly table: TableModel;
 }
 
 export interface RunsSection extends SectionBase {
   readonly kind: 'runs';
-  /** Runs read from the source, before filters. */
-  readonly read: number;
-  readonly filters: { readonly text: string[]; readonly removed: number };
-  readonly droppedNoTarget: number;
-  readonly used: number;
-  /** W&B run states over all fetched runs (sorted by state name), null for files. */
-  readonly states: { readonly state: string; readonly count: number }[] | null;
   readonly sentences: string[];
+}
+
+export interface FidelitySection extends SectionBase {
+  readonly kind: 'fidelity';
+  /** The budgets, where the sweep is read, and how well it predicts there. */
+  readonly sentences: string[];
+  /** Held-out importance at the highest budget with enough runs (the budget itself excluded). */
+  readonly ranking: TableModel;
+  /** Spearman's ρ of the same configurations' targets at adjacent budgets. */
+  readonly agreement: TableModel;
 }
 
 export interface NextSweepSection extends SectionBase {
@@ -257,6 +274,7 @@ export interface OlsSummarySection extends SectionBase {
 export type Section =
   | GatesSection
   | ParametersSection
+  | FidelitySection
   | ChartsSection
   | BestSection
   | QualitySection
@@ -304,6 +322,7 @@ export function notebookOlsSummary(analysis: Analysis): string | null {
 export const PRIORITY: Readonly<Record<SectionId, number>> = {
   gates: 100,
   parameters: 90,
+  fidelity: 85,
   quality: 80,
   best: 70,
   runs: 60,
@@ -314,12 +333,19 @@ export const PRIORITY: Readonly<Record<SectionId, number>> = {
   'ols-summary': 10,
 };
 
+/** Rows of the hyperparameter table shown before the fold. */
+export const UNFOLDED_PARAMETERS = 15;
+/** Width of an inline bar, in character cells. */
+const BAR_CELLS = 8;
+
 export function buildReportModel(analysis: Analysis, options: ReportModelOptions = {}): ReportModel {
   const { request, result } = analysis;
   const parameters = parametersSection(analysis);
   const sections: Section[] = [];
   if (analysis.gates.length > 0) sections.push(gatesSection(analysis));
   sections.push(parameters);
+  const fidelity = fidelitySection(analysis);
+  if (fidelity) sections.push(fidelity);
   const charts = chartsSection(analysis, parameters);
   if (charts) sections.push(charts);
   sections.push(bestSection(analysis));
@@ -329,14 +355,19 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
   if (advice) sections.push(advice);
   const interactions = analysis.insights?.interactions ?? [];
   if (interactions.length > 0) {
+    const rows = [...interactions].sort(
+      (a, b) => b.strength - a.strength || a.a.localeCompare(b.a) || a.b.localeCompare(b.b),
+    );
     sections.push({
       kind: 'interactions',
       id: 'interactions',
       heading: 'Interactions',
       priority: PRIORITY.interactions,
-      rows: [...interactions]
-        .sort((a, b) => b.strength - a.strength || a.a.localeCompare(b.a) || a.b.localeCompare(b.b))
-        .map((i) => ({ a: i.a, b: i.b, strength: i.strength, sentence: i.sentence })),
+      table: {
+        header: ['parameter', 'with', 'strength', 'reading'],
+        align: ['l', 'l', 'r', 'l'],
+        rows: rows.map((i) => [cellName(i.a), cellName(i.b), fmtFixed(i.strength, 2), i.sentence]),
+      },
     });
   }
   sections.push(runsSection(analysis));
@@ -356,7 +387,7 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
     sections.push({
       kind: 'ols-summary',
       id: 'ols-summary',
-      heading: 'OLS summary (the notebook’s regression)',
+      heading: 'OLS summary (the notebook’s regression, no intercept)',
       priority: PRIORITY['ols-summary'],
       text: summary,
     });
@@ -380,7 +411,7 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
           }
         : null,
     },
-    headline: headline(analysis, parameters),
+    headline: headline(analysis),
     sections,
     footer: {
       engine: result.engine.name,
@@ -394,91 +425,67 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
 // ---------------------------------------------------------------------------------------------------
 // headline
 
-function headline(analysis: Analysis, parameters: ParametersSection): Headline {
-  const { result, insights, request } = analysis;
-  const target = truncateName(request.target);
-  const warnings: string[] = [];
-  const quality = insights?.quality ?? null;
-  if (quality?.explainsNothing) {
-    const r2 = quality.cvR2 === null ? 'not measurable' : fmtFixed(quality.cvR2, 2);
-    const without =
-      quality.cvR2WithoutOutliers !== null
-        ? `, ${fmtFixed(quality.cvR2WithoutOutliers, 2)} without the outliers`
-        : '';
-    warnings.push(
-      `The hyperparameters explain no predictable part of ${target} (cross-validated R² ${r2}${without}, ` +
-        `threshold ${fmtFixed(quality.threshold, 2)}): the importances below must not be read as effects.`,
-    );
-  }
-  if (isConstantTarget(analysis)) {
-    warnings.push(
-      `${target} has the same value in every run used: there is nothing to explain (no correlations, ` +
-        `no OLS, importances all 0).`,
-    );
-  }
-  if (result.runs.used < 10) {
-    warnings.push(
-      `Only ${result.runs.used} runs were used: too few to cross-validate; read every number here as anecdotal.`,
-    );
-  }
-  for (const name of analysis.idLikeParameters) {
-    warnings.push(
-      `${truncateName(name)} has a different value in most runs: it looks like an id or a path, not a ` +
-        `hyperparameter (leave it out with --params).`,
-    );
-  }
+function headline(analysis: Analysis): Headline {
+  const { summary, insights } = analysis;
   const failed = analysis.gates.filter((g) => !g.passed).length;
-  const varying = parameters.rows.filter((r) => !r.constant);
+  const q = insights?.quality ?? null;
+  const tone: Headline['tone'] =
+    !q || (q.cvR2 === null && !q.explainsNothing) ? 'unmeasured' : q.explainsNothing ? 'nothing' : 'predicts';
   return {
-    warnings,
-    top: varying
-      .filter((r) => r.importance > 0)
-      .slice(0, 3)
-      .map((r) => ({
-        name: r.name,
-        importance: r.importance,
-        matters: r.permutation ? r.permutation.matters : null,
-      })),
+    warnings: summary.warnings,
+    verdict: summary.verdict,
+    tone,
+    disagreement: summary.disagreement,
     best: Number.isFinite(analysis.best.value)
-      ? { value: analysis.best.value, name: analysis.best.name }
+      ? { value: analysis.best.value, who: bestWho(analysis), ties: tiesSentence(analysis) }
       : null,
     gates: analysis.gates.length > 0 ? { passed: analysis.gates.length - failed, failed } : null,
-    quality: qualitySentence(analysis),
   };
 }
 
-function isConstantTarget(analysis: Analysis): boolean {
-  const y = analysis.design.y;
-  if (y.length < 2) return false;
-  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false;
-  return true;
+/** "at row 53 (run_1, a name 1,000 runs share; id abc)". */
+function bestWho(analysis: Analysis): string {
+  const b = analysis.best;
+  const parts: string[] = [];
+  if (b.name !== null) {
+    parts.push(
+      b.nameShared > 1
+        ? `${truncateName(b.name, CELL_NAME_LENGTH)}, a name ${b.nameShared.toLocaleString('en-US')} runs share`
+        : truncateName(b.name, CELL_NAME_LENGTH),
+    );
+  }
+  if (b.id !== null) parts.push(`id ${truncateName(b.id, CELL_NAME_LENGTH)}`);
+  return `at row ${(b.row + 1).toLocaleString('en-US')}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
 }
 
-function qualitySentence(analysis: Analysis): string | null {
-  const q = analysis.insights?.quality;
-  const target = truncateName(analysis.request.target);
-  const cv = q ? q.cvR2 : (analysis.result.cv_r2?.mean ?? null);
-  if (cv === null) return null;
-  const effective = q ? q.effectiveR2 : cv;
-  const threshold = q?.threshold ?? null;
-  const without =
-    q && q.cvR2WithoutOutliers !== null ? ` (${fmtFixed(q.cvR2WithoutOutliers, 2)} without outliers)` : '';
-  if (threshold !== null && effective !== null && effective <= threshold) {
-    return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: the hyperparameters do not predict ${target}.`;
-  }
-  if (effective !== null && effective > 0) {
-    return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: the hyperparameters predict about ${Math.round(
-      Math.max(0, Math.min(1, effective)) * 100,
-    )}% of the variation of ${target} on held-out runs.`;
-  }
-  return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: no better than predicting the mean.`;
+function tiesSentence(analysis: Analysis): string | null {
+  const ties = analysis.best.ties;
+  if (ties < 2) return null;
+  const ceiling = ties >= 3 ? ' (the metric’s ceiling?)' : '';
+  return (
+    `${ties.toLocaleString('en-US')} runs tie at this value${ceiling}: the first in row order is shown, ` +
+    'and the advice counts every tied run among the best.'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 // parameters
 
+function cellName(name: string): string {
+  return truncateName(name, CELL_NAME_LENGTH);
+}
+
+/** A bar of `BAR_CELLS` cells for x in [0, max], in eighths (U+2588…U+258F); '' for x ≤ 0. */
+export function bar(x: number, max: number): string {
+  if (!(x > 0) || !(max > 0)) return '';
+  const eighths = Math.max(1, Math.round((Math.min(x, max) / max) * BAR_CELLS * 8));
+  const full = Math.floor(eighths / 8);
+  const part = eighths % 8;
+  return '█'.repeat(full) + (part > 0 ? String.fromCodePoint(0x2590 - part) : '');
+}
+
 function parametersSection(analysis: Analysis): ParametersSection {
-  const { result, design, insights } = analysis;
+  const { result, design, insights, summary } = analysis;
   const std = result.ols_standardized;
   const ols = result.ols;
   const coefficientSource: ParametersSection['coefficientSource'] = std
@@ -487,29 +494,38 @@ function parametersSection(analysis: Analysis): ParametersSection {
       ? 'notebook'
       : 'none';
   const logScaled = new Set(std?.log_scaled ?? []);
-  const constant = new Set(analysis.constantParameters);
+  const constantNames = new Set(analysis.constantParameters);
   const idLike = new Set(analysis.idLikeParameters);
   const permutation = new Map((insights?.permutation ?? []).map((p) => [p.parameter, p]));
+  const measure: ParametersSection['measure'] =
+    insights && permutation.size > 0 ? 'permutation' : 'importance';
 
   const kept = design.parameters.filter((p) => p.kind !== 'empty');
+  const varying = kept.filter((p) => !constantNames.has(p.name));
   const order = new Map(kept.map((p, i) => [p.name, i]));
-  const sorted = [...kept].sort((a, b) => {
-    const d =
-      importanceOf(result.parameter_importances, b.name) - importanceOf(result.parameter_importances, a.name);
-    return d !== 0 ? d : order.get(a.name)! - order.get(b.name)!;
-  });
+  const measureOf = (name: string): number => {
+    const v = measure === 'permutation' ? permutation.get(name)?.mean : result.parameter_importances[name];
+    return typeof v === 'number' && Number.isFinite(v) ? v : measure === 'permutation' ? -Infinity : 0;
+  };
+  const sorted = [...varying].sort(
+    (a, b) => measureOf(b.name) - measureOf(a.name) || order.get(a.name)! - order.get(b.name)!,
+  );
+  const matters = new Set(summary.rankedBy === 'permutation' ? summary.top : []);
 
   const rows = sorted.map((p, i): ParameterRow => {
     const perm = permutation.get(p.name);
     const base = {
       name: p.name,
       rank: i + 1,
+      measure: Number.isFinite(measureOf(p.name)) ? measureOf(p.name) : 0,
       importance: importanceOf(result.parameter_importances, p.name),
-      permutation: perm ? { mean: perm.mean, low: perm.low, high: perm.high, matters: perm.matters } : null,
+      permutation: perm
+        ? { mean: perm.mean, low: perm.low, high: perm.high, matters: matters.has(p.name) }
+        : null,
       present: p.present,
       distinct: p.distinct,
       logScaled: logScaled.has(p.name),
-      constant: constant.has(p.name),
+      constant: false,
       idLike: idLike.has(p.name),
     };
     if (p.kind === 'categorical') {
@@ -546,55 +562,212 @@ function parametersSection(analysis: Analysis): ParametersSection {
 
   const used = design.n;
   const conditional = kept.filter((p) => p.present < used).map((p) => p.name);
-  const notes: string[] = [];
-  notes.push(
-    'Importance: the notebook’s extra-trees importance (sums to 1 over the parameters; a categorical’s is the ' +
-      'sum over its levels).',
-  );
-  if (insights) {
-    notes.push(
-      'Permutation: the drop in held-out R² when the parameter is shuffled, with its 95% interval; an interval ' +
-        'above 0 means the parameter matters.',
-    );
-  }
-  notes.push(
-    'r: Pearson correlation with the target; for a categorical, the level with the largest |r| ' +
-      '(every level is listed below the table).',
-  );
-  if (coefficientSource === 'standardized') {
-    notes.push(
-      'Coefficient: change in the target per one standard deviation of the parameter (OLS with a constant, ' +
-        'z-scored columns, log10 where marked “log”); for a categorical level, the change against its ' +
-        'reference level.',
-    );
-  } else if (coefficientSource === 'notebook') {
-    notes.push('Coefficient: the notebook’s OLS coefficient (raw units, no constant).');
-  }
-  if (conditional.length > 0) {
-    notes.push(
-      `${conditional.length} parameter${conditional.length === 1 ? ' is' : 's are'} set in only some runs ` +
-        '(conditional): as in the notebook, a missing numeric value was filled with the mean of the runs ' +
-        'that set it, and a missing categorical became all-zero dummies.',
-    );
-  }
+  const constant = kept
+    .filter((p) => constantNames.has(p.name))
+    .map((p) => ({ name: p.name, value: constantValue(analysis, p) }));
   return {
     kind: 'parameters',
     id: 'parameters',
     heading: 'Hyperparameters',
     priority: PRIORITY.parameters,
+    measure,
     coefficientSource,
-    hasPermutation: insights !== null,
+    hasPermutation: insights !== null && permutation.size > 0,
     used,
     rows,
+    main: mainTable(rows, measure),
+    unfolded: UNFOLDED_PARAMETERS,
+    stats: statsTable(rows, coefficientSource, measure, used),
+    levels: levelsTable(rows, coefficientSource),
     conditional,
-    constant: analysis.constantParameters.filter((n) => order.has(n)),
+    constant,
     idLike: analysis.idLikeParameters,
     dropped: [...result.dropped_parameters],
-    notes,
+    notes: parameterNotes(analysis, measure, coefficientSource, conditional.length),
   };
 }
 
+function rCell(r: ParameterRow): string {
+  return r.kind === 'categorical' && r.strongestLevel !== null
+    ? `${fmtSigned(r.correlation, 2)} (${truncateName(r.strongestLevel, 12)})`
+    : fmtSigned(r.correlation, 2);
+}
+
+function intervalCell(p: PermutationCell | null): string {
+  return p ? `${fmtFixed(p.low, 3)} … ${fmtFixed(p.high, 3)}` : DASH;
+}
+
+/** "0.743 ± 0.029": the permutation interval is symmetric (mean ± t·sd/√m). */
+function plusMinus(p: PermutationCell): string {
+  return `${fmtFixed(p.mean, 3)} ± ${fmtFixed((p.high - p.low) / 2, 3)}`;
+}
+
+/** The compact table: rank, name, the ranking measure (± its interval) with a bar, r, a mark. */
+function mainTable(rows: ParameterRow[], measure: ParametersSection['measure']): TableModel {
+  const max = Math.max(0, ...rows.map((r) => r.measure));
+  if (measure === 'permutation') {
+    return {
+      header: ['#', 'parameter', 'held-out importance', 'r', 'matters'],
+      align: ['r', 'l', 'l', 'r', 'c'],
+      rows: rows.map((r) => [
+        String(r.rank),
+        cellName(r.name),
+        r.permutation ? `${plusMinus(r.permutation)} ${bar(r.measure, max)}`.trimEnd() : DASH,
+        rCell(r),
+        r.permutation?.matters ? '✓' : '',
+      ]),
+    };
+  }
+  return {
+    header: ['#', 'parameter', 'notebook importance', 'r', 'kind'],
+    align: ['r', 'l', 'l', 'r', 'l'],
+    rows: rows.map((r) => [
+      String(r.rank),
+      cellName(r.name),
+      `${fmtFixed(r.measure, 3)} ${bar(r.measure, max)}`.trimEnd(),
+      rCell(r),
+      kindCell(r),
+    ]),
+  };
+}
+
+function kindCell(r: ParameterRow): string {
+  const parts: string[] = [r.kind === 'categorical' ? `categorical (${r.levels.length})` : r.kind];
+  if (r.logScaled) parts.push('log');
+  if (r.idLike) parts.push('id-like');
+  return parts.join(', ');
+}
+
+/** Every statistic per parameter, in the main table's order. */
+function statsTable(
+  rows: ParameterRow[],
+  coefficientSource: ParametersSection['coefficientSource'],
+  measure: ParametersSection['measure'],
+  used: number,
+): TableModel {
+  const header = ['parameter', 'kind', 'notebook importance'];
+  const align: TableModel['align'] = ['l', 'l', 'r'];
+  if (measure === 'permutation') {
+    header.push('held-out [95%]');
+    align.push('r');
+  }
+  if (coefficientSource !== 'none') {
+    header.push(coefficientSource === 'standardized' ? 'coef. per SD' : 'coef. (notebook)', 'p');
+    align.push('r', 'r');
+  }
+  header.push('set in');
+  align.push('r');
+  return {
+    header,
+    align,
+    rows: rows.map((r) => {
+      const cells = [cellName(r.name), kindCell(r), fmtFixed(r.importance, 3)];
+      if (measure === 'permutation') {
+        cells.push(
+          r.permutation ? `${fmtFixed(r.permutation.mean, 3)} [${intervalCell(r.permutation)}]` : DASH,
+        );
+      }
+      if (coefficientSource !== 'none') {
+        if (r.kind === 'categorical') {
+          cells.push(
+            r.reference !== null ? `per level (vs ${truncateName(r.reference, 16)})` : 'per level',
+            DASH,
+          );
+        } else {
+          cells.push(fmtSigned(r.coefficient, 3), fmtP(r.pValue));
+        }
+      }
+      cells.push(`${r.present}/${used}`);
+      return cells;
+    }),
+  };
+}
+
+function levelsTable(
+  rows: ParameterRow[],
+  coefficientSource: ParametersSection['coefficientSource'],
+): TableModel {
+  const header = ['parameter', 'level', 'runs', 'r'];
+  const align: TableModel['align'] = ['l', 'l', 'r', 'r'];
+  if (coefficientSource !== 'none') {
+    header.push(coefficientSource === 'standardized' ? 'coef. vs reference' : 'coef. (notebook)', 'p');
+    align.push('r', 'r');
+  }
+  const out: string[][] = [];
+  for (const r of rows) {
+    for (const l of r.levels) {
+      const cells = [cellName(r.name), cellName(l.level), String(l.runs), fmtSigned(l.correlation, 2)];
+      if (coefficientSource !== 'none') {
+        cells.push(
+          l.isReference ? 'reference' : fmtSigned(l.coefficient, 3),
+          l.isReference ? DASH : fmtP(l.pValue),
+        );
+      }
+      out.push(cells);
+    }
+  }
+  return { header, align, rows: out };
+}
+
+function parameterNotes(
+  analysis: Analysis,
+  measure: ParametersSection['measure'],
+  coefficientSource: ParametersSection['coefficientSource'],
+  conditional: number,
+): string[] {
+  const notes: string[] = [];
+  if (measure === 'permutation') {
+    notes.push(
+      'Held-out importance: how much the cross-validated R² drops when the parameter is shuffled in the ' +
+        'held-out runs, ± half its 95% interval; ✓ when the interval lies above 0 and the hyperparameters ' +
+        'predict the target at all. The table is ranked by it.',
+    );
+  }
+  notes.push(
+    'Notebook importance: the reference notebook’s extra-trees (impurity) importance, measured on the runs ' +
+      'the trees were grown on; it sums to 1 whether or not anything predicts the target.',
+  );
+  notes.push(
+    'r: Pearson correlation with the target; for a categorical, its level with the largest |r| (every level ' +
+      'is listed under “Levels”).',
+  );
+  if (coefficientSource === 'standardized') {
+    notes.push(
+      'Coefficient: change in the target per standard deviation of the parameter (OLS with an intercept, ' +
+        'z-scored columns, log10 where marked “log”), with its p-value; for a categorical, per level against ' +
+        'its reference level. The `pvalue(x)` and `coef(x)` gates read these.',
+    );
+  } else if (coefficientSource === 'notebook') {
+    notes.push('Coefficient: the notebook’s OLS coefficient (raw units, no intercept).');
+  }
+  if (conditional > 0) {
+    notes.push(
+      `${conditional} parameter${conditional === 1 ? ' is' : 's are'} set in only some runs (conditional): ` +
+        'as in the notebook, a missing numeric value was filled with the mean of the runs that set it, and a ' +
+        'missing categorical became all-zero dummies.',
+    );
+  }
+  if (analysis.constantParameters.length > 0) {
+    notes.push(
+      'Constant parameters have one value in every run: nothing can be learned about them, so they are not ranked.',
+    );
+  }
+  return notes;
+}
+
+function constantValue(analysis: Analysis, p: ParameterInfo): string {
+  const cells = analysis.table.cells.get(p.name);
+  if (cells) {
+    for (const r of analysis.design.rows) {
+      const c = cells[r];
+      if (c !== null && c !== undefined && c !== '') return truncateName(String(c), 24);
+    }
+  }
+  return DASH;
+}
+
 function importanceOf(map: Record<string, number>, name: string): number {
+  if (!Object.prototype.hasOwnProperty.call(map, name)) return 0;
   const v = map[name];
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
@@ -628,25 +801,42 @@ function coefficientOf(
   std: OlsStandardizedJson | null,
   ols: OlsJson | null,
 ): { value: number | null; p: number | null } {
-  if (std) return { value: std.params[column] ?? null, p: std.pvalues[column] ?? null };
-  if (ols) return { value: ols.params[column] ?? null, p: ols.pvalues[column] ?? null };
+  const own = (r: Record<string, number | null>): boolean => Object.prototype.hasOwnProperty.call(r, column);
+  if (std)
+    return {
+      value: own(std.params) ? std.params[column] : null,
+      p: own(std.pvalues) ? std.pvalues[column] : null,
+    };
+  if (ols)
+    return {
+      value: own(ols.params) ? ols.params[column] : null,
+      p: own(ols.pvalues) ? ols.pvalues[column] : null,
+    };
   return { value: null, p: null };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// charts data: the target against the top parameters
+// charts data: the target against the top parameters (only when something predicts it)
+
+/** Target charts drawn unfolded. */
+export const TARGET_CHARTS = 3;
 
 function chartsSection(analysis: Analysis, parameters: ParametersSection): ChartsSection | null {
-  const { design, request } = analysis;
-  if (design.n < 2) return null;
-  const bestCount = bestCountOf(analysis);
-  const best = bestMask(design.y, request.goal, bestCount);
+  const { design, request, summary } = analysis;
+  if (design.n < 2 || summary.rankedBy === 'none') return null;
+  const best = new Uint8Array(design.n);
+  for (const i of analysis.bestRuns) best[i] = 1;
   const byName = new Map(design.parameters.map((p) => [p.name, p]));
   const advice = new Map((analysis.insights?.advice ?? []).map((a) => [a.parameter, a]));
+  // the parameters that matter (held-out), else the notebook's top ones when nothing was tested
+  const chosen =
+    summary.rankedBy === 'permutation'
+      ? parameters.rows.filter((r) => r.permutation?.matters)
+      : parameters.rows.filter((r) => r.measure > 0);
   const series: ParameterSeries[] = [];
-  for (const row of parameters.rows) {
-    if (series.length === 3) break;
-    if (row.constant || row.idLike) continue;
+  for (const row of chosen) {
+    if (series.length === TARGET_CHARTS) break;
+    if (row.idLike) continue;
     const p = byName.get(row.name)!;
     const x: number[] = [];
     const y: number[] = [];
@@ -687,7 +877,7 @@ function chartsSection(analysis: Analysis, parameters: ParametersSection): Chart
       });
     }
   }
-  if (series.length === 0) return null;
+  if (parameters.rows.length === 0) return null;
   return {
     kind: 'charts',
     id: 'charts',
@@ -695,25 +885,9 @@ function chartsSection(analysis: Analysis, parameters: ParametersSection): Chart
     priority: PRIORITY.charts,
     target: request.target,
     goal: request.goal,
-    bestCount,
+    bestCount: analysis.bestRuns.length,
     series,
   };
-}
-
-/** The insights' count of "best" runs, or the same rule (top 10%, at least 5) without them. */
-function bestCountOf(analysis: Analysis): number {
-  const n = analysis.design.n;
-  const count = analysis.insights?.bestCount ?? Math.max(5, Math.ceil(n * 0.1));
-  return Math.max(1, Math.min(n, count));
-}
-
-/** 1 for the `count` best runs by the goal (ties: earlier run first), else 0. */
-function bestMask(y: Float64Array, goal: Goal, count: number): Uint8Array {
-  const idx = Array.from(y.keys());
-  idx.sort((a, b) => (goal === 'maximize' ? y[b] - y[a] : y[a] - y[b]) || a - b);
-  const mask = new Uint8Array(y.length);
-  for (let k = 0; k < count && k < idx.length; k++) mask[idx[k]] = 1;
-  return mask;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -734,19 +908,25 @@ function gatesSection(analysis: Analysis): GatesSection {
       value: g.value,
       passed: g.passed,
       unreliable: g.unreliable,
+      caveat: g.caveat,
     })),
   };
 }
 
 function bestSection(analysis: Analysis): BestSection {
   const best = analysis.best;
-  const params: BestSection['params'][number][] = [];
+  const rows: string[][] = [];
   const unset: string[] = [];
   for (const p of analysis.design.parameters) {
     if (p.kind === 'empty') continue;
-    const v = best.params[p.name];
-    if (v === null || v === undefined || (typeof v === 'string' && v === '')) unset.push(p.name);
-    else params.push({ name: p.name, value: v });
+    const v = Object.prototype.hasOwnProperty.call(best.params, p.name) ? best.params[p.name] : null;
+    if (v === null || v === undefined || (typeof v === 'string' && v === '')) {
+      unset.push(p.name);
+      continue;
+    }
+    // numbers as the design read them (a CSV cell is text), rounded like every other number here
+    const raw = p.kind === 'numeric' && p.raw ? p.raw[best.index] : NaN;
+    rows.push([cellName(p.name), Number.isFinite(raw) ? fmt(raw, 6) : truncateName(String(v), 60)]);
   }
   return {
     kind: 'best',
@@ -754,67 +934,79 @@ function bestSection(analysis: Analysis): BestSection {
     heading: 'Best run',
     priority: PRIORITY.best,
     value: best.value,
-    name: best.name,
+    who: bestWho(analysis),
+    ties: tiesSentence(analysis),
     url: best.url,
-    row: best.row,
-    params,
+    params: { header: ['parameter', 'value'], align: ['l', 'l'], rows },
     unset,
   };
-}
-
-function runName(analysis: Analysis, row: number): string | null {
-  const meta = analysis.table.runMeta?.[row];
-  if (meta?.name) return meta.name;
-  if (meta?.id) return meta.id;
-  for (const key of ['name', 'run', 'run_id']) {
-    const cells = analysis.table.cells.get(key);
-    if (cells && cells[row] !== null && cells[row] !== undefined && String(cells[row]) !== '') {
-      return String(cells[row]);
-    }
-  }
-  return null;
 }
 
 function qualitySection(analysis: Analysis): QualitySection | null {
   const { result, insights } = analysis;
   const q = insights?.quality ?? null;
   if (!q && !result.cv_r2 && !result.ols_standardized) return null;
-  const outliers = (insights?.outliers ?? []).map((o) => ({
-    row: o.row,
-    name: runName(analysis, o.row),
-    value: o.value,
-    robustZ: o.robustZ,
-  }));
-  const sentences: string[] = [];
-  const s = qualitySentence(analysis);
-  if (s) sentences.push(s);
-  if (!q && !result.cv_r2) sentences.push('Cross-validation needs at least 10 runs.');
-  if (outliers.length > 0) {
-    sentences.push(
-      `${outliers.length} run${outliers.length === 1 ? ' is an outlier' : 's are outliers'} of the target ` +
-        '(robust z beyond the usual range); the verdict is read without them.',
+  const facts: string[] = [];
+  const cv = q ? q.cvR2 : (result.cv_r2?.mean ?? null);
+  const folds = result.cv_r2?.folds ?? q?.cvR2Folds ?? null;
+  if (cv !== null) {
+    facts.push(
+      `Cross-validated R² (5 folds): ${fmtFixed(cv, 3)}` +
+        (folds ? ` (folds ${folds.map((f) => fmtFixed(f, 2)).join(', ')})` : ''),
+    );
+  }
+  if (q && q.cvR2WithoutOutliers !== null) {
+    facts.push(
+      `Without the ${insights!.outliers.length} outlier runs: ${fmtFixed(q.cvR2WithoutOutliers, 3)}`,
+    );
+  }
+  if (q && cv !== null) {
+    facts.push(
+      `Verdict: ${q.explainsNothing ? 'predicts nothing' : 'predicts part of the target'} (held-out R² above ${fmtFixed(q.threshold, 2)} is needed)`,
     );
   }
   const r2 = result.ols_standardized?.rsquared ?? null;
-  if (r2 !== null) {
+  if (r2 !== null) facts.push(`Linear fit (OLS with an intercept) R², in sample: ${fmtFixed(r2, 3)}`);
+  const sentences: string[] = [];
+  if (!q && !result.cv_r2) sentences.push('Cross-validation needs at least 10 runs (and the insights).');
+  const outliers = [...(insights?.outliers ?? [])].sort(
+    (a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ) || a.row - b.row,
+  );
+  if (outliers.length > 0) {
     sentences.push(
-      `A linear fit (standardized OLS with a constant) explains R² ${fmtFixed(r2, 2)} of the variation, in sample.`,
+      `${outliers.length} run${outliers.length === 1 ? ' is an outlier' : 's are outliers'} of the target ` +
+        `(${insights?.outlierRuleText ?? 'robust z beyond 5'}); the verdict is read without them.`,
     );
+  } else if (insights?.outlierRule === 'none' && insights.outlierRuleText) {
+    sentences.push(`Outliers: ${insights.outlierRuleText}.`);
   }
   return {
     kind: 'quality',
     id: 'quality',
     heading: 'Model quality',
     priority: PRIORITY.quality,
-    cvR2: q ? q.cvR2 : (result.cv_r2?.mean ?? null),
-    cvR2Folds: result.cv_r2 ? [...result.cv_r2.folds] : q?.cvR2Folds ? [...q.cvR2Folds] : null,
-    cvR2WithoutOutliers: q?.cvR2WithoutOutliers ?? null,
-    threshold: q?.threshold ?? null,
-    explainsNothing: q ? q.explainsNothing : null,
-    olsR2: r2,
-    outliers,
+    facts,
     sentences,
+    outliers: {
+      header: ['row', 'run', 'value', 'robust z'],
+      align: ['r', 'l', 'r', 'r'],
+      rows: outliers.map((o) => {
+        const name = runName(analysis.table, o.row, 'name') ?? runName(analysis.table, o.row, 'id');
+        return [String(o.row + 1), name ? cellName(name) : DASH, fmt(o.value, 6), fmtSigned(o.robustZ, 3)];
+      }),
+    },
   };
+}
+
+function levelShares(levels: LevelShare[]): string {
+  const shown = [...levels]
+    .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
+    .slice(0, 6)
+    .map(
+      (l) =>
+        `${truncateName(l.level, 24)} ${Math.round(l.shareBest * 100)}% vs ${Math.round(l.shareAll * 100)}%`,
+    );
+  return `share among the best vs all runs: ${shown.join(', ')}${levels.length > 6 ? ', …' : ''}`;
 }
 
 function adviceSection(analysis: Analysis, parameters: ParametersSection): AdviceSection | null {
@@ -828,16 +1020,19 @@ function adviceSection(analysis: Analysis, parameters: ParametersSection): Advic
         (rank.get(a.parameter) ?? Infinity) - (rank.get(b.parameter) ?? Infinity) ||
         a.parameter.localeCompare(b.parameter),
     )
-    .map((a): AdviceRow => ({
-      parameter: a.parameter,
-      kind: a.kind,
-      matters: a.matters,
-      searched: a.searched ?? null,
-      best: a.best ?? null,
-      logScale: a.logScale ?? false,
-      levels: a.levels ? [...a.levels] : [],
-      advice: [...a.advice],
-    }));
+    .map((a): AdviceRow => {
+      const parts = [...a.advice];
+      if (a.advice.length === 0 && a.searched) {
+        parts.push(
+          `searched ${fmt(a.searched.min, 3)}–${fmt(a.searched.max, 3)}${a.logScale ? ' (log)' : ''}`,
+        );
+      }
+      // the shares, unless the advice already quotes them
+      if (a.levels && a.levels.length > 0 && a.matters && !a.advice.some((x) => x.includes('%'))) {
+        parts.push(levelShares(a.levels));
+      }
+      return { parameter: a.parameter, matters: a.matters, text: parts.join('; ') || 'no advice' };
+    });
   return {
     kind: 'advice',
     id: 'advice',
@@ -845,6 +1040,64 @@ function adviceSection(analysis: Analysis, parameters: ParametersSection): Advic
     priority: PRIORITY.advice,
     bestCount: insights.bestCount,
     rows,
+  };
+}
+
+function fidelitySection(analysis: Analysis): FidelitySection | null {
+  const f = analysis.fidelity;
+  if (!f || f.column === null || f.levels.length < 2) return null;
+  const name = truncateName(f.column, CELL_NAME_LENGTH);
+  const sentences = [
+    `${name}: ${f.levels.map((l) => `${fmt(l.value, 6)} (${l.runs.toLocaleString('en-US')} runs)`).join(', ')}.`,
+  ];
+  if (!f.highest) {
+    sentences.push(
+      `No value of ${name} has ${f.min_runs} runs: the sweep cannot be read at one budget alone.`,
+    );
+  } else if (!f.quality) {
+    sentences.push(
+      `At ${name} = ${fmt(f.highest.value, 6)} (${f.highest.runs} runs): not read (the insights were not computed).`,
+    );
+  } else {
+    const q = f.quality;
+    const r2 = q.effective_r2;
+    const outliers = q.outliers > 0 ? ` without ${q.outliers} outlier run${q.outliers === 1 ? '' : 's'}` : '';
+    sentences.push(
+      `At ${name} = ${fmt(f.highest.value, 6)} (${f.highest.runs} runs, the highest budget with at least ` +
+        `${f.min_runs}): ` +
+        (q.explains_nothing
+          ? `the other hyperparameters do not predict the target (cross-validated R² ${fmtFixed(r2, 2)}${outliers}).`
+          : `the other hyperparameters predict about ${Math.round(Math.max(0, Math.min(1, r2 ?? 0)) * 100)}% of ` +
+            `its variation on held-out runs (cross-validated R² ${fmtFixed(r2, 2)}${outliers}).`),
+    );
+  }
+  const max = Math.max(0, ...f.ranking.map((r) => r.mean));
+  const predicts = f.quality !== null && !f.quality.explains_nothing;
+  return {
+    kind: 'fidelity',
+    id: 'fidelity',
+    heading: `Fidelity: the sweep at its highest ${name}`,
+    priority: PRIORITY.fidelity,
+    sentences,
+    ranking: {
+      header: ['#', 'parameter', 'held-out importance', 'matters'],
+      align: ['r', 'l', 'l', 'c'],
+      rows: f.ranking.map((r, i) => [
+        String(i + 1),
+        cellName(r.parameter),
+        `${fmtFixed(r.mean, 3)} ± ${fmtFixed((r.high - r.low) / 2, 3)} ${bar(r.mean, max)}`.trimEnd(),
+        predicts && r.matters ? '✓' : '',
+      ]),
+    },
+    agreement: {
+      header: [`${name} from → to`, 'configurations at both', 'rank agreement (Spearman ρ)'],
+      align: ['l', 'r', 'r'],
+      rows: f.rank_agreement.map((a) => [
+        `${fmt(a.lower, 6)} → ${fmt(a.higher, 6)}`,
+        a.configurations.toLocaleString('en-US'),
+        a.spearman === null ? DASH : fmtSigned(a.spearman, 2),
+      ]),
+    },
   };
 }
 
@@ -861,21 +1114,11 @@ function runsSection(analysis: Analysis): RunsSection {
     );
   }
   sentences.push(`${result.runs.used} used.`);
-  const states = sweep
-    ? Object.keys(sweep.states)
-        .sort()
-        .map((state) => ({ state, count: sweep.states[state] }))
-    : null;
-  return {
-    kind: 'runs',
-    id: 'runs',
-    heading: 'Runs',
-    priority: PRIORITY.runs,
-    read,
-    filters: { text: [...filters.text], removed: filters.removed },
-    droppedNoTarget: result.runs.dropped_no_target,
-    used: result.runs.used,
-    states,
-    sentences,
-  };
+  if (sweep) {
+    const states = Object.keys(sweep.states)
+      .sort()
+      .map((state) => `${state} ${sweep.states[state]}`);
+    if (states.length > 0) sentences.push(`W&B run states: ${states.join(', ')}.`);
+  }
+  return { kind: 'runs', id: 'runs', heading: 'Runs', priority: PRIORITY.runs, sentences };
 }
