@@ -13,6 +13,7 @@
  * are sanitised and numbers written without exponents.
  */
 import { plainDecimal } from '../../report/format.js';
+import { truncateName } from '../../report/names.js';
 import type { Chart, ChartTable, ImportanceChart, TargetChart } from './data.js';
 import { CHART_DIGITS, correlationCaption, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
 
@@ -30,8 +31,12 @@ export function mermaidInit(width: number, height: number): string {
   })}}%%`;
 }
 
-/** Longest axis label in a block (parameters, levels). */
+/** Longest label under a vertical bar (levels, values, bin midpoints). */
 const MERMAID_LABEL = 24;
+/** Longest label beside a horizontal bar (parameters, levels): the room left of the bars. */
+const MERMAID_SIDE_LABEL = 40;
+/** Longest title along the vertical axis of a vertical chart (340 px high). */
+const MERMAID_VERTICAL_TITLE = 30;
 
 /** A label safe inside mermaid's double quotes and inside a Markdown code fence. */
 export function mermaidLabel(text: string, max = 40): string {
@@ -87,7 +92,7 @@ export function mermaidChart(chart: Chart): MermaidChart {
   return {
     code,
     bars: null,
-    caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0.${labels} The ${bestWord} run per ${per} is in the table.${omitted}`,
+    caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0.${labels} The ${bestWord} value per ${per} is in the table.${omitted}`,
   };
 }
 
@@ -97,7 +102,7 @@ export function importanceMermaid(chart: ImportanceChart): string {
   return [
     mermaidInit(700, Math.max(200, 60 + 36 * imp.length)),
     'xychart-beta horizontal',
-    `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label, MERMAID_LABEL)).join(', ')}]`,
+    `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label, MERMAID_SIDE_LABEL)).join(', ')}]`,
     `  y-axis "importance" 0 --> ${plainDecimal(niceCeil(Math.max(0, ...imp)), 6)}`,
     `  bar ${list(imp)}`,
   ].join('\n');
@@ -110,19 +115,26 @@ export function importanceMermaid(chart: ImportanceChart): string {
 export function targetMermaid(chart: TargetChart): string | null {
   const means = chart.bins.map((b) => b.mean);
   if (means.length === 0 || means.some((m) => m < 0)) return null;
-  const labels = chart.bins.map((b) => mermaidLabel(b.short, MERMAID_LABEL));
   // Long level names do not fit under vertical bars: draw them horizontally (names on the left).
   const width = chart.bins.reduce((a, b) => a + Math.min(MERMAID_LABEL, Array.from(b.short).length) + 2, 0);
   const horizontal = chart.binning === 'levels' && (width > 70 || chart.bins.length > 10);
+  const labels = chart.bins.map((b) =>
+    mermaidLabel(b.short, horizontal ? MERMAID_SIDE_LABEL : MERMAID_LABEL),
+  );
   const axis =
     chart.binning === 'levels'
       ? chart.label
       : `${chart.label} (${chart.binning === 'log' ? 'log bins' : 'bins'})`;
+  // Horizontal: the category axis runs down the left, where its title would be clipped (the heading
+  // above names the parameter), and the value axis along the top. Vertical: the value axis title runs
+  // up the side (340 px).
+  const categoryTitle = horizontal ? '' : `${mermaidLabel(axis, 60)} `;
+  const valueTitle = truncateName(`mean ${chart.target}`, horizontal ? 60 : MERMAID_VERTICAL_TITLE);
   return [
     mermaidInit(700, horizontal ? Math.max(200, 80 + 30 * means.length) : 340),
     horizontal ? 'xychart-beta horizontal' : 'xychart-beta',
-    `  x-axis ${mermaidLabel(axis, 40)} [${labels.join(', ')}]`,
-    `  y-axis ${mermaidLabel(`mean ${chart.target}`, 40)} 0 --> ${plainDecimal(niceCeil(Math.max(...means)), 6)}`,
+    `  x-axis ${categoryTitle}[${labels.join(', ')}]`,
+    `  y-axis ${mermaidLabel(valueTitle, 60)} 0 --> ${plainDecimal(niceCeil(Math.max(...means)), 6)}`,
     `  bar ${list(means)}`,
   ].join('\n');
 }
