@@ -161,10 +161,12 @@ describe('dist/index.js as the runner runs it', () => {
         'failed-rules',
         'gate',
         'importances',
+        'matters',
         'next-sweep-path',
         'report-path',
         'results-path',
         'top-parameter',
+        'verdict',
       ].sort(),
     );
     expect(o['comment-url']).toBe(
@@ -174,9 +176,13 @@ describe('dist/index.js as the runner runs it', () => {
     expect(JSON.parse(o['failed-rules'])).toEqual([]);
     const importances = JSON.parse(o.importances) as Record<string, number>;
     expect(Object.keys(importances)).toEqual(SMALL.params.split(','));
-    const top = Object.entries(importances).sort((a, b) => b[1] - a[1])[0][0];
-    expect(o['top-parameter']).toBe(top);
     const results = JSON.parse(readFileSync(o['results-path'], 'utf8'));
+    // the verdict's ranking, not the notebook's importance
+    expect(o['top-parameter']).toBe(results.summary.top[0] ?? '');
+    expect(JSON.parse(o.matters)).toEqual(
+      results.summary.ranked_by === 'permutation' ? results.summary.top : [],
+    );
+    expect(o.verdict).toBe(results.summary.verdict);
     expect(results.parameter_importances).toEqual(importances);
     expect(results.target).toBe('accuracy');
     expect(readFileSync(o['report-path'], 'utf8')).toBe(first.summary);

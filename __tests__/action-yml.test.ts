@@ -40,6 +40,8 @@ const OUTPUTS = [
   'results-path',
   'report-path',
   'top-parameter',
+  'matters',
+  'verdict',
   'importances',
   'gate',
   'failed-rules',

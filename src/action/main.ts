@@ -30,6 +30,8 @@ export interface ActionOutputs {
   'results-path': string;
   'report-path': string;
   'top-parameter': string;
+  matters: string;
+  verdict: string;
   importances: string;
   gate: 'pass' | 'fail' | 'none';
   'failed-rules': string;
@@ -194,21 +196,15 @@ export function actionOutputs(
   paths: { resultsPath: string; reportPath: string; nextSweepPath: string; commentUrl: string },
 ): ActionOutputs {
   const importances = analysis.result.parameter_importances;
-  let top = '';
-  let topValue = -Infinity;
-  // Parameter order breaks ties, so the same analysis always names the same parameter.
-  for (const p of analysis.request.params) {
-    const v = importances[p];
-    if (typeof v === 'number' && v > topValue) {
-      top = p;
-      topValue = v;
-    }
-  }
+  const summary = analysis.summary;
   const gates = analysis.gates;
   return {
     'results-path': paths.resultsPath,
     'report-path': paths.reportPath,
-    'top-parameter': top,
+    // the verdict's ranking: '' when nothing can be said to matter
+    'top-parameter': summary.top[0] ?? '',
+    matters: JSON.stringify(summary.rankedBy === 'permutation' ? summary.top : []),
+    verdict: summary.verdict.join('\n'),
     importances: JSON.stringify(importances),
     gate: gates.length === 0 ? 'none' : gates.every((g) => g.passed) ? 'pass' : 'fail',
     'failed-rules': JSON.stringify(failedRules(gates)),

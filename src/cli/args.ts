@@ -1,5 +1,7 @@
 /** Command-line parsing: commands, options, help texts. Nothing here reads files or the network. */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nearest } from '../design/build-design.js';
 import { UsageError } from '../errors.js';
 import type { Goal } from '../design/types.js';
 
@@ -64,7 +66,8 @@ export const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --swee
 
 Source (one of):
   --runs FILE              runs table: CSV with a header row, JSON (an array of runs or {"runs": [...]}),
-                           or JSONL (one run per line); runs may be flat or W&B-shaped (config/summary)
+                           or JSONL (one run per line); runs may be flat or W&B-shaped (config/summary);
+                           - (or a pipe such as /dev/stdin) reads standard input
   --sweep SWEEP            a W&B sweep: ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/ID
                            (API key from WANDB_API_KEY)
 
@@ -92,9 +95,10 @@ Outputs:
   --json FILE              the results as JSON (recipe keys, plus goal, best run, insights and gates)
   --markdown FILE          the Markdown report (what the GitHub Action posts)
   --next-sweep FILE        a suggested next W&B sweep config (YAML)
+                           (an output FILE may be - for standard output: the text report is then not printed)
   --charts MODE            charts in the Markdown: quickchart, mermaid or none (default none)
   --quickchart-host HOST   QuickChart server for chart images (default quickchart.io)
-  --fail-on RULE           a gate, e.g. "importance(learning_rate) >= 0.1", "best >= 0.9", "runs >= 50";
+  --fail-on RULE           a gate, e.g. "permutation(learning_rate) > 0.02", "best >= 0.9", "runs >= 50";
                            repeatable; exit code 1 when one fails
   --comment OWNER/REPO#N   also post the report as a sticky comment on pull request N (token from
                            GITHUB_TOKEN; API from GITHUB_API_URL, default https://api.github.com)
@@ -165,8 +169,7 @@ export function parseCommandLine(argv: string[]): Command {
   try {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new UsageError(`${message.replace(/\.$/, '')} (see sweep-insights ${command} --help)`);
+    throw new UsageError(parseArgsMessage(err, command));
   }
   const v = parsed.values;
   if (v.help) return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
@@ -174,8 +177,8 @@ export function parseCommandLine(argv: string[]): Command {
     throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
   }
   const options: AnalyzeOptions = {
-    runs: v.runs,
-    sweep: v.sweep,
+    runs: nonEmpty(v.runs, '--runs'),
+    sweep: nonEmpty(v.sweep, '--sweep'),
     target: nonEmpty(v.target, '--target'),
     params: v.params === undefined ? undefined : splitList(v.params, '--params'),
     goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'] as const, '--goal'),
@@ -188,9 +191,9 @@ export function parseCommandLine(argv: string[]): Command {
     wait: v.wait ?? false,
     waitTimeoutMinutes: number(v['wait-timeout'], '--wait-timeout', 60),
     wandbBaseUrl: v['wandb-base-url'],
-    json: v.json,
-    markdown: v.markdown,
-    nextSweep: v['next-sweep'],
+    json: outputPath(v.json, '--json'),
+    markdown: outputPath(v.markdown, '--markdown'),
+    nextSweep: outputPath(v['next-sweep'], '--next-sweep'),
     failOn: v['fail-on'] ?? [],
     charts: oneOf(v.charts ?? 'none', ['quickchart', 'mermaid', 'none'] as const, '--charts'),
     quickchartHost: v['quickchart-host'] ?? 'quickchart.io',
@@ -207,7 +210,55 @@ export function parseCommandLine(argv: string[]): Command {
       'analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)',
     );
   }
+  checkOutputPaths(options);
   return { kind: command, options };
+}
+
+/**
+ * node's parseArgs message as one line of ours: an unknown option gets the nearest known one (the same
+ * suggestion unknown columns get), e.g. `unknown option --jsn (did you mean --json?)`.
+ */
+function parseArgsMessage(err: unknown, command: string): string {
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const help = `see sweep-insights ${command} --help`;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) {
+    const given = unknown[1];
+    const bare = given.replace(/^-+/, '').replace(/=.*$/, '');
+    const guess = bare === '' ? null : nearest(bare, Object.keys(OPTIONS));
+    const shown = JSON.stringify(given).slice(1, -1);
+    return guess !== null
+      ? `unknown option ${shown} (did you mean --${guess}?); ${help}`
+      : `unknown option ${shown}; ${help}`;
+  }
+  return `${message.replace(/\.$/, '')} (${help})`;
+}
+
+/** An output file flag: a path, or `-` for standard output; never empty. */
+function outputPath(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} is empty: give a file name, or - for standard output`);
+  return value;
+}
+
+/** Two outputs to one path would leave one of them lost: refused before any work. */
+function checkOutputPaths(options: AnalyzeOptions): void {
+  const seen = new Map<string, string>();
+  const outputs: [string, string | undefined][] = [
+    ['--json', options.json],
+    ['--markdown', options.markdown],
+    ['--next-sweep', options.nextSweep],
+  ];
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const key = path === '-' ? '-' : resolve(path);
+    const other = seen.get(key);
+    if (other !== undefined) {
+      const where = path === '-' ? 'standard output (-)' : JSON.stringify(path);
+      throw new UsageError(`${other} and ${flag} both write ${where}: give each output its own file`);
+    }
+    seen.set(key, flag);
+  }
 }
 
 function nonEmpty(value: string | undefined, flag: string): string | undefined {

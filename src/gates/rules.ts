@@ -1,5 +1,5 @@
 /**
- * Merge gates: `fail-on` rules such as `importance(learning_rate) >= 0.1`, `pvalue(weight_decay) < 0.05`,
+ * Merge gates: `fail-on` rules such as `permutation(learning_rate) > 0.02`, `pvalue(weight_decay) < 0.05`,
  * `best >= 0.9` or `runs >= 50`. Parsed before any work (a typo is a usage error, exit 2, quoting the
  * rule), checked against the design once it exists (unknown names, a categorical where a single column
  * is needed), evaluated on the analysis' numbers.
