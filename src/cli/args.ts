@@ -224,11 +224,17 @@ function parseArgsMessage(err: unknown, command: string): string {
   const unknown = /^Unknown option '([^']*)'/.exec(message);
   if (unknown) {
     const given = unknown[1];
-    const bare = given.replace(/^-+/, '').replace(/=.*$/, '');
-    const guess = bare === '' ? null : nearest(bare, Object.keys(OPTIONS));
+    // With its dashes: long enough for the near-miss search even when the name is short (--jsn).
+    const flag = given.replace(/=.*$/, '');
+    const guess = /^--./.test(flag)
+      ? nearest(
+          flag,
+          Object.keys(OPTIONS).map((k) => `--${k}`),
+        )
+      : null;
     const shown = JSON.stringify(given).slice(1, -1);
     return guess !== null
-      ? `unknown option ${shown} (did you mean --${guess}?); ${help}`
+      ? `unknown option ${shown} (did you mean ${guess}?); ${help}`
       : `unknown option ${shown}; ${help}`;
   }
   return `${message.replace(/\.$/, '')} (${help})`;
@@ -237,7 +243,8 @@ function parseArgsMessage(err: unknown, command: string): string {
 /** An output file flag: a path, or `-` for standard output; never empty. */
 function outputPath(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === '') throw new UsageError(`${flag} is empty: give a file name, or - for standard output`);
+  if (value.trim() === '')
+    throw new UsageError(`${flag} is empty: give a file name, or - for standard output`);
   return value;
 }
 

@@ -12,7 +12,7 @@ import { describeOutcome, parseRules } from '../gates/rules.js';
 import { buildReportModel } from '../report/model.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
-import { writeFileAtomic } from '../publish/files.js';
+import { writeFilesAtomic, type OutputFile } from '../publish/files.js';
 import { ENGINE_VERSION } from '../version.js';
 import { parseCommentTarget, postCliComment } from './comment.js';
 import { progressReporter } from './progress.js';
@@ -88,31 +88,35 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     progress.done();
   }
   const model = buildReportModel(analysis);
-  // Render everything before writing anything: an error leaves no half-written set of files.
-  const outputs: [string, string][] = [];
-  if (options.json) outputs.push([options.json, resultsJson(analysis)]);
+  // Render everything before writing anything; then all the files are written, or none.
+  const outputs: OutputFile[] = [];
+  if (options.json) outputs.push({ path: options.json, text: resultsJson(analysis), label: '--json' });
   if (options.markdown) {
-    outputs.push([
-      options.markdown,
-      renderMarkdown(model, {
+    outputs.push({
+      path: options.markdown,
+      text: renderMarkdown(model, {
         maxChars: 1_000_000,
         charts: options.charts,
         quickchartHost: options.quickchartHost,
       }),
-    ]);
+      label: '--markdown',
+    });
   }
   if (options.nextSweep) {
     const next = analysis.insights?.nextSweep;
     if (!next) {
       throw new UsageError('--next-sweep needs the insights (drop --no-insights) and at least 2 runs');
     }
-    outputs.push([options.nextSweep, next.yaml]);
+    outputs.push({ path: options.nextSweep, text: next.yaml, label: '--next-sweep' });
   }
-  for (const [path, text] of outputs) await writeFileAtomic(path, text);
-  if (!options.quiet) io.stdout(renderText(model, { width: io.stdoutColumns ?? 80, full: options.full }));
+  await writeFilesAtomic(outputs, { stdout: io.stdout });
+  // An output written to stdout (`-`) has it to itself: no text report mixed in.
+  const stdoutTaken = outputs.some((o) => o.path === '-');
+  if (!options.quiet && !stdoutTaken)
+    io.stdout(renderText(model, { width: io.stdoutColumns ?? 80, full: options.full }));
   if (options.comment) {
     const url = await postCliComment(model, options, io.env);
-    if (!options.quiet) io.stdout(`comment: ${url}\n`);
+    if (!options.quiet) (stdoutTaken ? io.stderr : io.stdout)(`comment: ${url}\n`);
   }
   const failed = analysis.gates.filter((g) => !g.passed);
   for (const g of failed) io.stderr(`gate failed: ${describeOutcome(g)}\n`);

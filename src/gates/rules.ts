@@ -104,7 +104,13 @@ export function parseRule(text: string): Rule {
 
   const op = COMPARATORS.find((c) => src.startsWith(c, pos));
   if (!op) {
-    const hint = src[pos] === '=' ? ' ("=" alone is not one: use "==")' : '';
+    const hint = src.startsWith('=>', pos)
+      ? ' ("=>" is not one: did you mean ">="?)'
+      : src.startsWith('=<', pos)
+        ? ' ("=<" is not one: did you mean "<="?)'
+        : src[pos] === '='
+          ? ' ("=" alone is not one: use "==")'
+          : '';
     fail(`expected a comparison (<, <=, >, >=, ==, !=) after "${src.slice(0, pos).trim()}"${hint}`);
   }
   pos += op!.length;

@@ -8,6 +8,10 @@
  * `String(n)`, a boolean as true/false, a missing cell as the empty text). < <= > >= need numbers: a
  * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
  * cell is an error naming the column and the run.
+ *
+ * Typos are answered, not guessed at: `budget=>100` (read naively as "equals '>100'") is refused with
+ * `budget>=100` suggested, `==` is taken as `=`, and a filter that leaves no run says which values
+ * (or which range) the column holds and which operator may have been meant.
  */
 import { InputError, UsageError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
@@ -39,8 +43,28 @@ export function parseWhere(expr: string): WhereFilter {
     throw new UsageError(`--where ${JSON.stringify(expr)}: '!' must be followed by '=' (use !=)`);
   }
   const column = expr.slice(0, at).trim();
-  const value = expr.slice(at + op.length).trim();
+  let value = expr.slice(at + op.length).trim();
   if (column === '') throw new UsageError(`--where ${JSON.stringify(expr)}: no column name before ${op}`);
+  if (op === '=' && value.startsWith('=') && !/^=[=<>!]/.test(value)) {
+    // `==`, as the fail-on rules write it: the same as `=`.
+    value = value.slice(1).trim();
+  } else if ((op === '=' || op === '!=') && /^[<>]/.test(value)) {
+    // `=>`, `=<` (and `!=>`): an ordering written backwards, not a value that starts with `>`.
+    const meant = op === '=' ? `${value[0]}=` : null;
+    const rest = value.slice(1).trim();
+    throw new UsageError(
+      `--where ${JSON.stringify(expr)}: "${op}${value[0]}" is not an operator` +
+        (meant ? `; did you mean ${column}${meant}${rest}?` : '; use one of = != < <= > >='),
+    );
+  }
+  if (/^[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
+    const twice = `${op}${value[0]}`;
+    const hint =
+      twice === '<<' || twice === '>>' ? `; did you mean ${column}${op}=${value.slice(1).trim()}?` : '';
+    throw new UsageError(
+      `--where ${JSON.stringify(expr)}: "${twice}" is not an operator; use one of = != < <= > >=${hint}`,
+    );
+  }
   if (/[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
     throw new UsageError(
       `--where ${JSON.stringify(expr)}: more than one operator; use one of = != < <= > >=`,
@@ -66,6 +90,7 @@ export function applyWhere(
   if (filters.length === 0) return { table, removed: 0 };
   const keep = new Uint8Array(table.rowCount).fill(1);
   for (const f of filters) {
+    const before = keep.slice();
     const cells = table.cells.get(f.column);
     if (!cells) {
       const guess = nearest(f.column, table.columns);
@@ -101,6 +126,8 @@ export function applyWhere(
       }
       if (!pass) keep[r] = 0;
     }
+    if (keep.some((k) => k === 1) || !before.some((k) => k === 1)) continue;
+    throw new InputError(noneLeft(f, cells, before, table.textual, filters.length > 1));
   }
   let kept = 0;
   for (let r = 0; r < keep.length; r++) kept += keep[r];
@@ -117,4 +144,69 @@ export function applyWhere(
     table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
     removed,
   };
+}
+
+/** Values listed when a filter leaves no run; more distinct values than this are summed up as a range. */
+const LIST_VALUES = 12;
+
+/**
+ * Why `f` left no run: the values its column holds among the runs it saw (or their range), and an
+ * operator that may have been meant.
+ */
+function noneLeft(
+  f: WhereFilter,
+  cells: readonly Cell[],
+  before: Uint8Array,
+  textual: boolean,
+  afterOthers: boolean,
+): string {
+  const texts = new Map<string, number>();
+  const numbers: number[] = [];
+  let missing = 0;
+  for (let r = 0; r < cells.length; r++) {
+    if (!before[r]) continue;
+    const cell = cells[r];
+    if (isMissing(cell, textual)) {
+      missing++;
+      continue;
+    }
+    const v = cellNumber(cell, textual);
+    if (v !== null && Number.isFinite(v)) numbers.push(v);
+    const t = cellText(cell);
+    texts.set(t, (texts.get(t) ?? 0) + 1);
+  }
+  const seen = afterOthers ? 'the runs the other filters kept' : 'its runs';
+  const head = `--where ${f.text} leaves no run: column ${JSON.stringify(f.column)}`;
+  const gap = missing > 0 ? ` (missing in ${missing})` : '';
+  if (texts.size === 0) return `${head} is missing in all of ${seen}`;
+  const allNumbers = numbers.length === [...texts.values()].reduce((a, b) => a + b, 0);
+  const show = (t: string): string => JSON.stringify(t.length > 40 ? `${t.slice(0, 39)}…` : t);
+  let holds: string;
+  if (texts.size <= LIST_VALUES) {
+    const keys = [...texts.keys()];
+    if (allNumbers) keys.sort((a, b) => Number(a) - Number(b));
+    else keys.sort();
+    holds = `holds ${keys.map((k) => (allNumbers ? k : show(k))).join(', ')} in ${seen}${gap}`;
+  } else if (allNumbers) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of numbers) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    holds = `ranges from ${lo} to ${hi} (${texts.size} distinct values) in ${seen}${gap}`;
+  } else {
+    const some = [...texts.keys()].sort().slice(0, 5).map(show).join(', ');
+    holds = `holds ${texts.size} distinct values in ${seen}${gap}, e.g. ${some}`;
+  }
+  let hint = '';
+  const wanted = csvNumber(f.value);
+  if (f.op === '=' && allNumbers && wanted !== null) {
+    hint = `; to compare, use ${f.column}>=${f.value} or ${f.column}<=${f.value} (also <, >)`;
+  } else if (f.op === '=' && !allNumbers) {
+    const lower = f.value.toLowerCase();
+    const near = [...texts.keys()].find((t) => t.toLowerCase() === lower || t.trim() === f.value);
+    hint = near !== undefined ? `; values are compared exactly: did you mean ${f.column}=${near}?` : '';
+  }
+  return `${head} ${holds}${hint}`;
 }
