@@ -68,7 +68,10 @@ describe('Markdown report', () => {
       expect(md.length, charts).toBeLessThanOrEqual(65_536);
       expect(md.length, charts).toBeGreaterThan(40_000); // cut to fit, not gutted
       expect(md.trimEnd().split('\n').at(-1)).toBe(MARKER);
-      expect(md).toMatch(/Shortened to fit 65,536 characters:.*OLS summary left out/);
+      // long tables fold and shorten first; the note says where the rest is, never a flag
+      expect(md).toMatch(/Shortened to fit 65,536 characters:\*\* hyperparameters: top \d+ of 168/);
+      expect(md).toContain('The full report is in the results JSON.');
+      expect(md).not.toMatch(/Shortened[^\n]*--json/);
       expect(md).toContain('### Hyperparameters');
       expect(md).toContain('### Gates');
     }
@@ -84,16 +87,30 @@ describe('Markdown report', () => {
     }
   });
 
-  it('cuts the least important parts first', () => {
+  it('cuts the long folded tables before any summary, the ranked table last', () => {
     const model = buildReportModel(cases.wide, { olsSummary: SUMMARY });
-    const md = renderMarkdown(model, { maxChars: 65_536, charts: 'mermaid', marker: MARKER });
+    const md = renderMarkdown(model, {
+      maxChars: 65_536,
+      charts: 'mermaid',
+      marker: MARKER,
+      fullReport: 'the job summary of this workflow run',
+    });
     const note = /Shortened to fit[^\n]*/.exec(md)![0];
-    expect(note).toContain('OLS summary left out');
-    expect(note).toContain('next-sweep config left out');
-    expect(md).not.toContain('OLS Regression Results');
+    // the folded statistics and levels shrink first: the OLS summary and the next sweep survive
+    expect(note).toMatch(/statistics: first \d+ rows/);
+    expect(note).toMatch(/levels: first \d+ of \d+/);
+    expect(note).not.toContain('OLS summary left out');
+    expect(note).toContain('The full report is in the job summary of this workflow run.');
+    expect(md).toContain('OLS Regression Results');
+    expect(md).toContain('```yaml');
     // the gates, the headline and the top of the table survive
     expect(md).toContain('best &lt;= 0.2');
     expect(md).toMatch(/^\| 1 \| \S/m);
+    // a tighter budget drops the OLS summary before the ranked table's top rows
+    const tight = renderMarkdown(model, { maxChars: 20_000, charts: 'mermaid', marker: MARKER });
+    const tightNote = /Shortened to fit[^\n]*/.exec(tight)![0];
+    expect(tightNote).toContain('OLS summary left out');
+    expect(tight).toMatch(/^\| 1 \| \S/m);
   });
 
   it('under budget nothing is cut and no note is shown', () => {
@@ -115,12 +132,16 @@ describe('Markdown report', () => {
     }
   });
 
-  it('warns first when the hyperparameters explain nothing', () => {
+  it('says first, as a warning, when the hyperparameters predict nothing', () => {
     const md = renderMarkdown(buildReportModel(cases.wide), { maxChars: 1_000_000, charts: 'none' });
-    const warning = md.indexOf('explain no predictable part of loss\\_1\\_minus\\_balanced\\_accuracy');
-    expect(warning).toBeGreaterThan(0);
-    expect(warning).toBeLessThan(md.indexOf('**Most important:**'));
-    expect(md.slice(warning - 40, warning)).toContain('[!WARNING]');
+    const verdict = md.indexOf('The hyperparameters do not predict loss\\_1\\_minus\\_balanced\\_accuracy');
+    expect(verdict).toBeGreaterThan(0);
+    expect(verdict).toBeLessThan(md.indexOf('### Hyperparameters'));
+    expect(md.slice(verdict - 40, verdict)).toContain('[!WARNING]');
+    expect(md).toContain('No hyperparameter can be said to matter');
+    // no ranking charts, no ✓ in the table
+    expect(md).not.toContain('### Charts');
+    expect(md).not.toMatch(/\| ✓ \|/);
   });
 
   it('shows gates with ✅/❌, the measured value and the rule', () => {

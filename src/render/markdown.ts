@@ -9,22 +9,23 @@
  */
 import { markdownTable } from 'markdown-table';
 import { UsageError } from '../errors.js';
-import { DASH, fmt, fmtFixed, fmtP, fmtSigned } from '../report/format.js';
+import { fmt } from '../report/format.js';
 import type {
   AdviceSection,
   BestSection,
   ChartsSection,
+  FidelitySection,
   GatesSection,
   InteractionsSection,
-  ParameterRow,
   ParametersSection,
   QualitySection,
   ReportModel,
   RunsSection,
   Section,
+  TableModel,
 } from '../report/model.js';
-import { buildCharts, chartTable, type Chart, type ChartSet } from './charts/data.js';
-import { importanceMermaid, targetMermaid } from './charts/mermaid.js';
+import { buildCharts, chartTable, type Chart, type ChartSet, type ChartTable } from './charts/data.js';
+import { mermaidChart } from './charts/mermaid.js';
 import { importanceImage, targetImage } from './charts/quickchart.js';
 import { codeBlock, escapeAlt, escapeCell, escapeName, escapeText, safeUrl } from './escape.js';
 
@@ -36,6 +37,11 @@ export interface MarkdownOptions {
   readonly charts: 'quickchart' | 'mermaid' | 'none';
   /** QuickChart host (default quickchart.io), for a self-hosted server. */
   readonly quickchartHost?: string;
+  /**
+   * Where a reader finds what a size cut left out, e.g. "the job summary of this workflow run"
+   * (default: "the results JSON"). Never a command-line flag: a PR reader cannot run one.
+   */
+  readonly fullReport?: string;
 }
 
 /**
@@ -85,7 +91,7 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
       if (levels[i] > 0) notes.push(s.cuts[levels[i] - 1].note);
     });
     const parts = [head];
-    if (notes.length > 0) parts.push(shortenedNote(notes, opts.maxChars));
+    if (notes.length > 0) parts.push(shortenedNote(notes, opts));
     sections.forEach((_, i) => {
       const text = at(i, levels[i]);
       if (text) parts.push(text);
@@ -106,7 +112,7 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
         pick = i;
       }
     });
-    if (pick < 0) return lastResort(head, tail, opts.maxChars);
+    if (pick < 0) return lastResort(head, tail, opts);
     levels[pick]++;
     out = assemble();
   }
@@ -123,18 +129,20 @@ function checkMarker(marker: string | undefined): string | null {
   return marker;
 }
 
-function shortenedNote(notes: string[], maxChars: number): string {
+function shortenedNote(notes: string[], opts: MarkdownOptions): string {
   return (
-    `> ✂️ **Shortened to fit ${maxChars.toLocaleString('en-US')} characters:** ${notes.join('; ')}. ` +
-    'The full numbers are in the JSON result (`--json`).'
+    `> ✂️ **Shortened to fit ${opts.maxChars.toLocaleString('en-US')} characters:** ${notes.join('; ')}. ` +
+    `The full report is in ${escapeText(opts.fullReport ?? 'the results JSON')}.`
   );
 }
 
 /** Even the head does not fit: the head, cut, then the note and the marker. */
-function lastResort(head: string, tail: string, maxChars: number): string {
-  const note = `\n\n> ✂️ **Shortened to fit ${maxChars.toLocaleString('en-US')} characters:** only the headline is shown; the full numbers are in the JSON result.\n`;
-  const room = maxChars - note.length - tail.length;
-  if (room <= 0) return tail.length <= maxChars ? tail : '';
+function lastResort(head: string, tail: string, opts: MarkdownOptions): string {
+  const note =
+    `\n\n> ✂️ **Shortened to fit ${opts.maxChars.toLocaleString('en-US')} characters:** only the headline is ` +
+    `shown; the full report is in ${escapeText(opts.fullReport ?? 'the results JSON')}.\n`;
+  const room = opts.maxChars - note.length - tail.length;
+  if (room <= 0) return tail.length <= opts.maxChars ? tail : '';
   let cut = head.length <= room ? head : head.slice(0, room);
   // Never leave half a surrogate pair.
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
@@ -144,13 +152,20 @@ function lastResort(head: string, tail: string, maxChars: number): string {
 // ---------------------------------------------------------------------------------------------------
 // head and footer
 
+const ALERT: Record<ReportModel['headline']['tone'], string> = {
+  predicts: 'NOTE',
+  nothing: 'WARNING',
+  unmeasured: 'NOTE',
+};
+
+/** Lines as one GitHub alert (each line its own paragraph). */
+function alert(kind: string, lines: string[]): string {
+  return `> [!${kind}]\n` + lines.map((l) => `> ${l}`).join('\n>\n');
+}
+
 function renderHead(model: ReportModel): string {
   const { title, headline } = model;
-  const lines: string[] = [];
-  lines.push(`## Sweep insights: ${escapeName(title.target)} (${title.goal})`);
-  const goal = title.goalAssumed
-    ? `Goal: **${title.goal}**, assumed: ${escapeText(title.goalReason)} (set it with \`--goal\` or the action's \`goal\` input).`
-    : `Goal: **${title.goal}**.`;
+  const blocks: string[] = [`## Sweep insights: ${escapeName(title.target)} (${title.goal})`];
   let source: string;
   if (title.sweep) {
     const url = safeUrl(title.sweep.url);
@@ -164,25 +179,22 @@ function renderHead(model: ReportModel): string {
   } else {
     source = `Runs: ${escapeName(title.source, 120)}.`;
   }
-  lines.push(`${goal} ${source}`);
-  const blocks = [lines.join('\n\n')];
-  for (const w of headline.warnings) blocks.push(`> [!WARNING]\n> ${escapeText(w)}`);
-  const facts: string[] = [];
-  if (headline.top.length > 0) {
-    facts.push(
-      '**Most important:** ' +
-        headline.top
-          .map(
-            (t) =>
-              `${escapeName(t.name)} (${fmtFixed(t.importance, 3)}${t.matters === false ? ', not significant' : ''})`,
-          )
-          .join(', '),
-    );
+  const goal = title.goalAssumed
+    ? ` Goal assumed: ${escapeText(title.goalReason)} (set it with the \`goal\` input or \`--goal\`).`
+    : '';
+  blocks.push(`<sub>${source}${goal}</sub>`);
+  for (const w of headline.warnings) blocks.push(alert('WARNING', [escapeText(w)]));
+  if (headline.verdict.length > 0) {
+    const lines = headline.verdict.map((l) => escapeText(l));
+    lines[0] = `**${lines[0]}**`;
+    blocks.push(alert(ALERT[headline.tone], lines));
   }
+  if (headline.disagreement) blocks.push(`<sub>${escapeText(headline.disagreement)}</sub>`);
+  const facts: string[] = [];
   if (headline.best) {
     facts.push(
-      `**Best ${escapeName(title.target)}:** ${fmt(headline.best.value, 6)}` +
-        (headline.best.name ? ` (${escapeName(headline.best.name)})` : ''),
+      `**Best ${escapeName(title.target, 40)}:** ${fmt(headline.best.value, 6)} ${escapeText(headline.best.who)}` +
+        (headline.best.ties ? `. ${escapeText(headline.best.ties)}` : ''),
     );
   }
   if (headline.gates) {
@@ -192,7 +204,6 @@ function renderHead(model: ReportModel): string {
     );
   }
   if (facts.length > 0) blocks.push(facts.join(' · '));
-  if (headline.quality) blocks.push(escapeText(headline.quality));
   return blocks.join('\n\n');
 }
 
@@ -216,12 +227,21 @@ function table(header: string[], rows: string[][], align: ('l' | 'r' | 'c')[]): 
   return markdownTable([header, ...rows], { alignDelimiters: false, align });
 }
 
+/** A table of the report model: every cell escaped here, nothing else decided. */
+function modelTable(t: TableModel, rows: string[][] = t.rows): string {
+  return table(
+    t.header.map((h) => escapeCell(h)),
+    rows.map((r) => r.map((c) => escapeCell(c))),
+    t.align,
+  );
+}
+
 function moreRows(shown: number, total: number, what = 'rows'): string {
-  return total > shown ? `\n\n… ${total - shown} more ${what} (see the JSON)` : '';
+  return total > shown ? `\n\n… ${total - shown} more ${what}` : '';
 }
 
 function nameList(names: string[], max = 20): string {
-  const shown = names.slice(0, max).map((n) => escapeName(n));
+  const shown = names.slice(0, max).map((n) => escapeName(n, 40));
   return shown.join(', ') + (names.length > max ? `, … (${names.length - max} more)` : '');
 }
 
@@ -231,6 +251,8 @@ function renderSection(s: Section, charts: ChartSet | null, opts: MarkdownOption
       return { id: s.id, render: () => gates(s), cuts: [] };
     case 'parameters':
       return parameters(s);
+    case 'fidelity':
+      return fidelity(s);
     case 'charts':
       return chartsSection(s, charts, opts);
     case 'best':
@@ -273,157 +295,117 @@ function gates(s: GatesSection): string {
     escapeCell(g.text),
     g.value === null ? 'n/a' : fmt(g.value, 4),
     `${escapeCell(g.op)} ${fmt(g.threshold, 6)}`,
-    g.unreliable ? '⚠️ unreliable: the model explains nothing' : '',
+    g.caveat ? `⚠️ unreliable: ${escapeCell(g.caveat)}` : '',
   ]);
   return `${heading(s.heading)}\n\n${table(['', 'rule', 'measured', 'needs', 'note'], rows, ['c', 'l', 'r', 'l', 'l'])}`;
 }
 
-function kindCell(r: ParameterRow): string {
-  const parts: string[] = [r.kind === 'categorical' ? `categorical (${r.levels.length})` : r.kind];
-  if (r.logScaled) parts.push('log');
-  if (r.constant) parts.push('constant');
-  if (r.idLike) parts.push('⚠️ id-like');
-  return parts.join(', ');
-}
-
-function parameterCells(s: ParametersSection, r: ParameterRow): string[] {
-  const cells = [String(r.rank), escapeName(r.name), kindCell(r), fmtFixed(r.importance, 3)];
-  if (s.hasPermutation) {
-    const p = r.permutation;
-    cells.push(
-      p
-        ? `${fmtFixed(p.mean, 3)} [${fmtFixed(p.low, 3)}, ${fmtFixed(p.high, 3)}]${p.matters ? ' ✓' : ''}`
-        : DASH,
-    );
-  }
-  cells.push(
-    r.kind === 'categorical' && r.strongestLevel !== null
-      ? `${fmtSigned(r.correlation, 2)} (${escapeName(r.strongestLevel, 24)})`
-      : fmtSigned(r.correlation, 2),
-  );
-  if (s.coefficientSource !== 'none') {
-    if (r.kind === 'categorical') {
-      cells.push(r.reference !== null ? `per level, vs ${escapeName(r.reference, 24)}` : 'per level');
-      cells.push(DASH);
-    } else {
-      cells.push(fmtSigned(r.coefficient, 3));
-      cells.push(fmtP(r.pValue));
-    }
-  }
-  cells.push(`${r.present}/${s.used}`);
-  return cells;
-}
-
+/**
+ * The ranked table first (its top rows unfolded), everything else folded. Cuts shorten the folded
+ * tables long before anything else of the report goes (their severities sit below the OLS summary's
+ * cost), and only then the ranked table itself.
+ */
 function parameters(s: ParametersSection): RenderedSection {
-  const header = ['#', 'parameter', 'kind', 'importance'];
-  const align: ('l' | 'r' | 'c')[] = ['r', 'l', 'l', 'r'];
-  if (s.hasPermutation) {
-    header.push('permutation [95% CI]');
-    align.push('r');
-  }
-  header.push('r');
-  align.push('r');
-  if (s.coefficientSource !== 'none') {
-    header.push(s.coefficientSource === 'standardized' ? 'coef. per SD' : 'coef. (notebook OLS)', 'p');
-    align.push('r', 'r');
-  }
-  header.push('set in');
-  align.push('r');
-
-  const levelRows: string[][] = [];
-  for (const r of s.rows) {
-    if (r.kind !== 'categorical') continue;
-    for (const l of r.levels) {
-      levelRows.push([
-        escapeName(r.name),
-        escapeName(l.level),
-        String(l.runs),
-        fmtSigned(l.correlation, 2),
-        ...(s.coefficientSource === 'none'
-          ? []
-          : [
-              l.isReference ? 'reference' : fmtSigned(l.coefficient, 3),
-              l.isReference ? DASH : fmtP(l.pValue),
-            ]),
-      ]);
-    }
-  }
-  const levelHeader = ['parameter', 'level', 'runs', 'r'];
-  const levelAlign: ('l' | 'r')[] = ['l', 'l', 'r', 'r'];
-  if (s.coefficientSource !== 'none') {
-    levelHeader.push(
-      s.coefficientSource === 'standardized' ? 'coef. vs reference' : 'coef. (notebook OLS)',
-      'p',
-    );
-    levelAlign.push('r', 'r');
-  }
-
-  // Variants from full to smallest; a variant is offered only when it shortens something.
   interface Variant {
+    /** Rows of the ranked table (unfolded + folded). */
     main: number;
+    stats: number;
     levels: number;
     severity: number;
   }
-  const variants: Variant[] = [{ main: Infinity, levels: Infinity, severity: 0 }];
-  const offer = (v: Variant) => {
+  const total = s.main.rows.length;
+  const variants: Variant[] = [{ main: Infinity, stats: Infinity, levels: Infinity, severity: 0 }];
+  const offer = (v: Variant): void => {
     const last = variants[variants.length - 1];
-    const main = Math.min(last.main, v.main);
-    const levels = Math.min(last.levels, v.levels);
-    const shortens =
-      Math.min(main, s.rows.length) < Math.min(last.main, s.rows.length) ||
-      Math.min(levels, levelRows.length) < Math.min(last.levels, levelRows.length);
-    if (shortens) variants.push({ main, levels, severity: v.severity });
+    const next = {
+      main: Math.min(last.main, v.main),
+      stats: Math.min(last.stats, v.stats),
+      levels: Math.min(last.levels, v.levels),
+      severity: v.severity,
+    };
+    const shorter = (a: number, b: number, n: number): boolean => Math.min(a, n) < Math.min(b, n);
+    if (
+      shorter(next.main, last.main, total) ||
+      shorter(next.stats, last.stats, s.stats.rows.length) ||
+      shorter(next.levels, last.levels, s.levels.rows.length)
+    ) {
+      variants.push(next);
+    }
   };
-  // A long levels table goes before anything else of this section, the top rows last.
-  offer({ main: Infinity, levels: 40, severity: 0.28 });
-  offer({ main: 120, levels: 40, severity: 0.47 });
-  offer({ main: 80, levels: 30, severity: 0.49 });
-  offer({ main: 50, levels: 20, severity: 0.5 });
-  offer({ main: 25, levels: 0, severity: 0.83 });
-  offer({ main: 10, levels: 0, severity: 1.33 });
+  offer({ main: Infinity, stats: Infinity, levels: 40, severity: 0.03 });
+  offer({ main: 60, stats: 50, levels: 40, severity: 0.05 });
+  offer({ main: 40, stats: 25, levels: 20, severity: 0.08 });
+  offer({ main: 30, stats: 0, levels: 0, severity: 0.5 });
+  offer({ main: s.unfolded, stats: 0, levels: 0, severity: 1 });
+  offer({ main: 10, stats: 0, levels: 0, severity: 1.5 });
 
   const render = (level: number): string => {
     const v = variants[level];
-    const shown = s.rows.slice(0, v.main);
     const parts = [heading(s.heading)];
-    parts.push(
-      table(
-        header,
-        shown.map((r) => parameterCells(s, r)),
-        align,
-      ) + moreRows(shown.length, s.rows.length),
-    );
-    if (levelRows.length > 0 && v.levels > 0) {
-      const lr = levelRows.slice(0, v.levels);
+    const mainRows = s.main.rows.slice(0, v.main);
+    const open = mainRows.slice(0, s.unfolded);
+    parts.push(open.length > 0 ? modelTable(s.main, open) : 'No hyperparameter varies in the runs used.');
+    const folded = mainRows.slice(s.unfolded);
+    if (folded.length > 0) {
+      parts.push(
+        details(
+          `${total - open.length} more parameter${total - open.length === 1 ? '' : 's'}`,
+          modelTable(s.main, folded) + moreRows(open.length + folded.length, total),
+        ),
+      );
+    } else if (total > open.length) {
+      parts.push(`… ${total - open.length} more parameters`);
+    }
+    const statsRows = s.stats.rows.slice(0, v.stats);
+    if (statsRows.length > 0) {
+      parts.push(
+        details(
+          'All statistics per parameter (notebook importance, coefficient, p, runs that set it)',
+          modelTable(s.stats, statsRows) + moreRows(statsRows.length, s.stats.rows.length),
+        ),
+      );
+    }
+    const levelRows = s.levels.rows.slice(0, v.levels);
+    if (levelRows.length > 0) {
       parts.push(
         details(
           'Levels of the categorical parameters',
-          table(levelHeader, lr, levelAlign) + moreRows(lr.length, levelRows.length),
+          modelTable(s.levels, levelRows) + moreRows(levelRows.length, s.levels.rows.length),
         ),
       );
     }
     const lists: string[] = [];
-    if (s.constant.length > 0)
-      lists.push(`- Constant (one value in every run, nothing to learn): ${nameList(s.constant)}`);
     if (s.idLike.length > 0) lists.push(`- ⚠️ Look like ids, not hyperparameters: ${nameList(s.idLike)}`);
     if (s.dropped.length > 0) lists.push(`- Dropped (no value in any run used): ${nameList(s.dropped)}`);
     if (s.conditional.length > 0) {
       lists.push(`- Set in only some runs (conditional): ${nameList(s.conditional, level > 0 ? 10 : 30)}`);
     }
     if (lists.length > 0) parts.push(lists.join('\n'));
+    if (s.constant.length > 0) {
+      const limit = level === 0 ? 60 : 15;
+      const shown = s.constant
+        .slice(0, limit)
+        .map((c) => `${escapeName(c.name, 40)} = ${escapeName(c.value, 24)}`);
+      const more = s.constant.length > limit ? `, … (${s.constant.length - limit} more)` : '';
+      parts.push(
+        details(
+          `${s.constant.length} constant parameter${s.constant.length === 1 ? '' : 's'} (one value in every run, not ranked)`,
+          shown.join(', ') + more,
+        ),
+      );
+    }
     parts.push(details('How to read this table', s.notes.map((n) => `- ${escapeText(n)}`).join('\n')));
     return parts.join('\n\n');
   };
   const cuts: Cut[] = variants.slice(1).map((v) => {
     const notes: string[] = [];
-    if (v.main < s.rows.length) notes.push(`hyperparameter table: top ${v.main} of ${s.rows.length} rows`);
-    if (levelRows.length > 0) {
+    if (v.main < total) notes.push(`hyperparameters: top ${v.main} of ${total}`);
+    if (s.stats.rows.length > 0 && v.stats < s.stats.rows.length) {
+      notes.push(v.stats === 0 ? 'statistics table left out' : `statistics: first ${v.stats} rows`);
+    }
+    if (s.levels.rows.length > 0 && v.levels < s.levels.rows.length) {
       notes.push(
-        v.levels === 0
-          ? 'levels table left out'
-          : v.levels < levelRows.length
-            ? `levels table: first ${v.levels} of ${levelRows.length} rows`
-            : 'levels table in full',
+        v.levels === 0 ? 'levels table left out' : `levels: first ${v.levels} of ${s.levels.rows.length}`,
       );
     }
     return { severity: v.severity, note: notes.join(', ') };
@@ -431,56 +413,52 @@ function parameters(s: ParametersSection): RenderedSection {
   return { id: s.id, render, cuts };
 }
 
+function plainTable(t: ChartTable): string {
+  return table(
+    t.header.map((h) => escapeCell(h)),
+    t.rows.map((r) => r.map((c) => escapeCell(c))),
+    t.align,
+  );
+}
+
+/** A chart: its title once, the graphic (an image, a mermaid block or Unicode bars), its caption, its numbers. */
 function chartBlock(chart: Chart, opts: MarkdownOptions): string {
-  let graphic: string;
-  let caption = '';
+  const parts = [`**${escapeCell(chart.title)}**`];
   if (opts.charts === 'quickchart') {
     const image =
       chart.kind === 'importance'
         ? importanceImage(chart, opts.quickchartHost)
         : targetImage(chart, opts.quickchartHost);
-    graphic = `![${escapeAlt(image.alt)}](<${image.url}>)`;
-    if (image.pointsShown < image.pointsTotal) {
-      caption = ` ${image.pointsShown} of ${image.pointsTotal} runs drawn (every best run kept).`;
-    }
+    parts.push(`![${escapeAlt(image.alt)}](<${image.url}>)`, escapeText(image.caption));
   } else {
-    graphic = codeBlock(
-      chart.kind === 'importance' ? importanceMermaid(chart) : targetMermaid(chart),
-      'mermaid',
-    );
+    const m = mermaidChart(chart);
+    parts.push(m.code !== null ? codeBlock(m.code, 'mermaid') : plainTable(m.bars!), escapeText(m.caption));
   }
-  const t = chartTable(chart);
-  const numbers = table(
-    t.header.map((h) => escapeCell(h)),
-    t.rows.map((r) => r.map((c) => escapeCell(c))),
-    t.align,
-  );
-  let text: string;
-  if (chart.kind === 'importance') {
-    text =
-      escapeText(chart.note) +
-      (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '');
-  } else {
-    const bins =
-      chart.paramKind === 'categorical'
-        ? 'per level'
-        : opts.charts === 'mermaid'
-          ? `per bin${chart.logScale ? ' (log-spaced)' : ''}`
-          : `per bin${chart.logScale ? ' (log-spaced)' : ''}, with every run as a point and the best ${chart.bestCount} in red`;
-    const omitted = chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '';
-    text = `${escapeText(chart.title)}: mean and ${chart.goal === 'maximize' ? 'highest' : 'lowest'} value ${bins}.${caption}${omitted}`;
-  }
-  return `**${escapeCell(chart.title)}**\n\n${graphic}\n\n${text}\n\n${details('the numbers', numbers)}`;
+  parts.push(details('the numbers', plainTable(chartTable(chart))));
+  return parts.join('\n\n');
 }
 
+/** The importance chart and the first target chart unfolded; the other target charts folded. */
 function chartsSection(s: ChartsSection, charts: ChartSet | null, opts: MarkdownOptions): RenderedSection {
   if (!charts) return { id: s.id, render: () => '', cuts: [] };
   const render = (level: number): string => {
-    const list: Chart[] = [];
-    if (charts.importance) list.push(charts.importance);
-    if (level === 0) list.push(...charts.targets);
-    if (level >= 2 || list.length === 0) return '';
-    return `${heading(s.heading)}\n\n${list.map((c) => chartBlock(c, opts)).join('\n\n')}`;
+    if (level >= 2) return '';
+    const open: Chart[] = [];
+    if (charts.importance) open.push(charts.importance);
+    const targets = level === 0 ? charts.targets : [];
+    if (targets.length > 0) open.push(targets[0]);
+    if (open.length === 0) return '';
+    const parts = [heading(s.heading), ...open.map((c) => chartBlock(c, opts))];
+    const folded = targets.slice(1);
+    if (folded.length > 0) {
+      parts.push(
+        details(
+          `${escapeName(s.target, 40)} against ${folded.map((c) => escapeName(c.kind === 'target' ? c.parameter : c.title, 40)).join(', ')}`,
+          folded.map((c) => chartBlock(c, opts)).join('\n\n'),
+        ),
+      );
+    }
+    return parts.join('\n\n');
   };
   return {
     id: s.id,
@@ -494,21 +472,16 @@ function chartsSection(s: ChartsSection, charts: ChartSet | null, opts: Markdown
 
 function best(s: BestSection): RenderedSection {
   const url = safeUrl(s.url);
-  const name = s.name ? escapeName(s.name) : `row ${s.row + 1}`;
-  const line = `**${fmt(s.value, 6)}** by ${url ? `[${name}](<${url}>)` : name}.`;
+  const who = escapeText(s.who);
+  const line = `**${fmt(s.value, 6)}** ${url ? `[${who}](<${url}>)` : who}.${s.ties ? ` ${escapeText(s.ties)}` : ''}`;
   const render = (level: number): string => {
     const limit = level === 0 ? Infinity : level === 1 ? 20 : 0;
     const parts = [heading(s.heading), line];
-    if (limit > 0 && s.params.length > 0) {
-      const shown = s.params.slice(0, limit);
-      let body =
-        table(
-          ['parameter', 'value'],
-          shown.map((p) => [escapeName(p.name), escapeName(String(p.value), 80)]),
-          ['l', 'l'],
-        ) + moreRows(shown.length, s.params.length);
+    const rows = s.params.rows.slice(0, limit);
+    if (rows.length > 0) {
+      let body = modelTable(s.params, rows) + moreRows(rows.length, s.params.rows.length);
       if (s.unset.length > 0) body += `\n\nNot set by this run: ${nameList(s.unset, level === 0 ? 30 : 10)}`;
-      parts.push(details(`its ${s.params.length} hyperparameters`, body));
+      parts.push(details(`its ${s.params.rows.length} hyperparameters`, body));
     }
     return parts.join('\n\n');
   };
@@ -523,42 +496,17 @@ function best(s: BestSection): RenderedSection {
 }
 
 function quality(s: QualitySection): RenderedSection {
+  const total = s.outliers.rows.length;
   const render = (level: number): string => {
     const parts = [heading(s.heading)];
-    const facts: string[] = [];
-    if (s.cvR2 !== null) {
-      facts.push(
-        `- Cross-validated R² (5 folds): **${fmtFixed(s.cvR2, 3)}**` +
-          (s.cvR2Folds ? ` (folds: ${s.cvR2Folds.map((f) => fmtFixed(f, 2)).join(', ')})` : ''),
-      );
-    }
-    if (s.cvR2WithoutOutliers !== null)
-      facts.push(`- Without the outliers: **${fmtFixed(s.cvR2WithoutOutliers, 3)}**`);
-    if (s.threshold !== null) {
-      facts.push(
-        `- Verdict: ${s.explainsNothing ? '❌ explains nothing' : '✅ explains part of the target'} (threshold ${fmtFixed(s.threshold, 2)})`,
-      );
-    }
-    if (s.olsR2 !== null)
-      facts.push(`- Linear fit (standardized OLS) R², in sample: ${fmtFixed(s.olsR2, 3)}`);
-    if (facts.length > 0) parts.push(facts.join('\n'));
+    if (s.facts.length > 0) parts.push(s.facts.map((f) => `- ${escapeText(f)}`).join('\n'));
     if (s.sentences.length > 0) parts.push(s.sentences.map((x) => escapeText(x)).join(' '));
-    if (s.outliers.length > 0) {
-      const limit = level === 0 ? 50 : 10;
-      const shown = s.outliers.slice(0, limit);
+    if (total > 0) {
+      const rows = s.outliers.rows.slice(0, level === 0 ? 50 : 10);
       parts.push(
         details(
-          `${s.outliers.length} outlier run${s.outliers.length === 1 ? '' : 's'}`,
-          table(
-            ['row', 'run', 'value', 'robust z'],
-            shown.map((o) => [
-              String(o.row + 1),
-              o.name ? escapeName(o.name) : DASH,
-              fmt(o.value, 6),
-              fmtSigned(o.robustZ, 3),
-            ]),
-            ['r', 'l', 'r', 'r'],
-          ) + moreRows(shown.length, s.outliers.length),
+          `${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`,
+          modelTable(s.outliers, rows) + moreRows(rows.length, total),
         ),
       );
     }
@@ -567,74 +515,54 @@ function quality(s: QualitySection): RenderedSection {
   return {
     id: s.id,
     render,
-    cuts: s.outliers.length > 10 ? [{ severity: 1, note: `outliers: first 10 of ${s.outliers.length}` }] : [],
+    cuts: total > 10 ? [{ severity: 0.1, note: `outliers: the 10 most extreme of ${total}` }] : [],
   };
 }
 
-function range(min: number, max: number): string {
-  return `${fmt(min, 3)} … ${fmt(max, 3)}`;
-}
-
 function adviceLine(a: AdviceSection['rows'][number]): string {
-  const parts: string[] = [];
-  // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
-  if (a.advice.length === 0 && a.searched) {
-    parts.push(`searched ${range(a.searched.min, a.searched.max)}${a.logScale ? ' (log)' : ''}`);
-  }
-  if (a.advice.length === 0 && a.best) {
-    parts.push(`best runs ${range(a.best.min, a.best.max)}, median ${fmt(a.best.median, 3)}`);
-  }
-  if (a.levels.length > 0) {
-    const levels = [...a.levels]
-      .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
-      .slice(0, 6);
-    parts.push(
-      'share among best vs all: ' +
-        levels
-          .map(
-            (l) =>
-              `${escapeName(l.level, 30)} ${Math.round(l.shareBest * 100)}% vs ${Math.round(l.shareAll * 100)}%`,
-          )
-          .join(', ') +
-        (a.levels.length > 6 ? ', …' : ''),
-    );
-  }
-  const advice = a.advice.map((x) => escapeText(x)).join('; ');
-  return `- **${escapeName(a.parameter)}**${a.matters ? ' (matters)' : ''}: ${advice || 'no advice'}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}`;
+  return `- **${escapeName(a.parameter, 40)}**${a.matters ? ' (matters)' : ''}: ${escapeText(a.text)}`;
 }
 
+/** The parameters that matter unfolded; the others folded (never both). */
 function advice(s: AdviceSection): RenderedSection {
   const limits = [Infinity, 15, 5, 0];
+  const mattering = s.rows.filter((r) => r.matters);
+  const others = s.rows.filter((r) => !r.matters);
   const render = (level: number): string => {
     const limit = limits[level];
     if (limit === 0) return '';
-    const shown = s.rows.slice(0, limit);
-    const intro = `Where the best ${s.bestCount} runs sit, per parameter (parameters that matter first).`;
-    const body = `${intro}\n\n${shown.map(adviceLine).join('\n')}${moreRows(shown.length, s.rows.length, 'parameters')}`;
-    const top = s.rows.filter((r) => r.matters).slice(0, 3);
-    const open = top.length > 0 ? `${top.map(adviceLine).join('\n')}\n\n` : '';
-    return `${heading(s.heading)}\n\n${open}${details(`all ${s.rows.length} parameters`, body)}`;
+    const parts = [heading(s.heading), `Where the best ${s.bestCount} runs sit.`];
+    const open = mattering.slice(0, limit);
+    if (open.length > 0)
+      parts.push(open.map(adviceLine).join('\n') + moreRows(open.length, mattering.length, 'parameters'));
+    const rest = others.slice(0, Math.max(0, limit - open.length));
+    if (rest.length > 0) {
+      parts.push(
+        details(
+          `${others.length} parameter${others.length === 1 ? '' : 's'} that do not matter`,
+          rest.map(adviceLine).join('\n') + moreRows(rest.length, others.length, 'parameters'),
+        ),
+      );
+    }
+    return parts.join('\n\n');
   };
   return {
     id: s.id,
     render,
     cuts: [
-      { severity: 0.72, note: 'advice: top 15 parameters' },
-      { severity: 1.4, note: 'advice: top 5 parameters' },
+      { severity: 0.2, note: 'advice: 15 parameters' },
+      { severity: 1.4, note: 'advice: 5 parameters' },
       { severity: 1.9, note: 'advice left out' },
     ],
   };
 }
 
 function interactions(s: InteractionsSection): RenderedSection {
+  const total = s.table.rows.length;
   const render = (level: number): string => {
     if (level >= 2) return '';
-    const shown = s.rows.slice(0, level === 0 ? 20 : 5);
-    return `${heading(s.heading)}\n\n${table(
-      ['a', 'b', 'strength', ''],
-      shown.map((r) => [escapeName(r.a), escapeName(r.b), fmtFixed(r.strength, 2), escapeCell(r.sentence)]),
-      ['l', 'l', 'r', 'l'],
-    )}${moreRows(shown.length, s.rows.length)}`;
+    const rows = s.table.rows.slice(0, level === 0 ? 20 : 5);
+    return `${heading(s.heading)}\n\n${modelTable(s.table, rows)}${moreRows(rows.length, total)}`;
   };
   return {
     id: s.id,
@@ -646,10 +574,21 @@ function interactions(s: InteractionsSection): RenderedSection {
   };
 }
 
+function fidelity(s: FidelitySection): RenderedSection {
+  const render = (level: number): string => {
+    const parts = [heading(escapeText(s.heading)), s.sentences.map((x) => escapeText(x)).join(' ')];
+    if (s.ranking.rows.length > 0)
+      parts.push(modelTable(s.ranking, s.ranking.rows.slice(0, level === 0 ? 15 : 5)));
+    if (level === 0 && s.agreement.rows.length > 0) {
+      parts.push(
+        details('How well the budgets agree on which configurations are best', modelTable(s.agreement)),
+      );
+    }
+    return parts.join('\n\n');
+  };
+  return { id: s.id, render, cuts: [{ severity: 0.3, note: 'fidelity: top 5, rank agreement left out' }] };
+}
+
 function runs(s: RunsSection): string {
-  const parts = [heading(s.heading), s.sentences.map((x) => escapeText(x)).join(' ')];
-  if (s.states && s.states.length > 0) {
-    parts.push(`W&B run states: ${s.states.map((x) => `${escapeText(x.state)} ${x.count}`).join(', ')}.`);
-  }
-  return parts.join('\n\n');
+  return `${heading(s.heading)}\n\n${s.sentences.map((x) => escapeText(x)).join(' ')}`;
 }
