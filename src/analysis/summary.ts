@@ -136,17 +136,26 @@ function predictability(analysis: Omit<Analysis, 'summary'>): string {
       : `The hyperparameters predict about ${pct(cv)} of the variation of ${target} on held-out runs (cross-validated R² ${fmtFixed(cv, 2)}).`;
   }
   const set = `the ${plural(outliers, 'outlier run')}`;
+  const allRuns = cv > q.threshold;
+  if (allRuns === !q.explainsNothing) {
+    // both readings agree: the runs as given lead, the outlier-free number beside it
+    return q.explainsNothing
+      ? `The hyperparameters do not predict ${target}: cross-validated R² ${fmtFixed(cv, 2)} on held-out runs ` +
+          `(${fmtFixed(without, 2)} without ${set}; above ${threshold} is needed).`
+      : `The hyperparameters predict about ${pct(cv)} of the variation of ${target} on held-out runs ` +
+          `(cross-validated R² ${fmtFixed(cv, 2)}; ${fmtFixed(without, 2)} without ${set}).`;
+  }
+  // the outliers change the reading: both numbers, with what each means
   if (q.explainsNothing) {
     return (
       `The hyperparameters do not predict ${target}: cross-validated R² ${fmtFixed(without, 2)} without ` +
-      `${set} (${fmtFixed(cv, 2)} with them; above ${threshold} is needed).`
+      `${set}; the ${fmtFixed(cv, 2)} with them comes from a few extreme runs, not from the hyperparameters.`
     );
   }
-  const withThem = cv > q.threshold ? '' : ', the outliers themselves are not predicted';
   return (
     `Once ${set} ${outliers === 1 ? 'is' : 'are'} set aside, the hyperparameters predict about ${pct(without)} of the ` +
-    `variation of ${target} on held-out runs (cross-validated R² ${fmtFixed(without, 2)}; ${fmtFixed(cv, 2)} with ` +
-    `them${withThem}).`
+    `variation of ${target} on held-out runs (cross-validated R² ${fmtFixed(without, 2)}); with them it is ` +
+    `${fmtFixed(cv, 2)}: the outliers themselves are not predicted.`
   );
 }
 

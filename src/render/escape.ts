@@ -32,6 +32,18 @@ export function escapeInline(text: string): string {
     .replace(/@/g, '@\u200b');
 }
 
+/**
+ * Escapes text inside an HTML element whose content GitHub does not read as Markdown (`<summary>`):
+ * entities only (a backslash would show), one line, `@mentions` broken.
+ */
+export function escapeHtmlText(text: string): string {
+  return oneLine(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b');
+}
+
 /** Escapes text that may start a line: also what would open a heading, a list or a quote there. */
 export function escapeText(text: string): string {
   return escapeInline(text)

@@ -27,7 +27,16 @@ import type {
 import { buildCharts, chartTable, type Chart, type ChartSet, type ChartTable } from './charts/data.js';
 import { mermaidChart } from './charts/mermaid.js';
 import { importanceImage, targetImage } from './charts/quickchart.js';
-import { codeBlock, escapeAlt, escapeCell, escapeName, escapeText, safeUrl } from './escape.js';
+import {
+  codeBlock,
+  escapeAlt,
+  escapeCell,
+  escapeHtmlText,
+  escapeName,
+  escapeText,
+  safeUrl,
+  truncateName,
+} from './escape.js';
 
 export interface MarkdownOptions {
   /** Longest output in UTF-16 code units (GitHub comments: 65,536). */
@@ -194,7 +203,7 @@ function renderHead(model: ReportModel): string {
   if (headline.best) {
     facts.push(
       `**Best ${escapeName(title.target, 40)}:** ${fmt(headline.best.value, 6)} ${escapeText(headline.best.who)}` +
-        (headline.best.ties ? `. ${escapeText(headline.best.ties)}` : ''),
+        (headline.best.ties ? ` — ${escapeText(headline.best.ties)}` : ''),
     );
   }
   if (headline.gates) {
@@ -219,8 +228,9 @@ function heading(text: string): string {
   return `### ${text}`;
 }
 
+/** A folded block; `summary` is plain text (escaped here for HTML, where Markdown is not read). */
 function details(summary: string, body: string): string {
-  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+  return `<details><summary>${escapeHtmlText(summary)}</summary>\n\n${body}\n\n</details>`;
 }
 
 function table(header: string[], rows: string[][], align: ('l' | 'r' | 'c')[]): string {
@@ -453,7 +463,7 @@ function chartsSection(s: ChartsSection, charts: ChartSet | null, opts: Markdown
     if (folded.length > 0) {
       parts.push(
         details(
-          `${escapeName(s.target, 40)} against ${folded.map((c) => escapeName(c.kind === 'target' ? c.parameter : c.title, 40)).join(', ')}`,
+          `${truncateName(s.target, 40)} against ${folded.map((c) => truncateName(c.kind === 'target' ? c.parameter : c.title, 40)).join(', ')}`,
           folded.map((c) => chartBlock(c, opts)).join('\n\n'),
         ),
       );

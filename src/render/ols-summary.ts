@@ -7,6 +7,19 @@
  * round-half-even on the exact binary value, so the digits match Python's `%` formatting.
  */
 import type { OlsResult } from '../stats/ols.js';
+import { truncateName } from '../report/names.js';
+
+/**
+ * Longest name (a column, the dependent variable) shown in full: statsmodels pads every row of a
+ * table to its longest cell, so one 100 KB name would make every line 100 KB wide. Longer names keep
+ * their head and tail around an ellipsis; line breaks and control characters become spaces.
+ */
+export const OLS_NAME_MAX = 120;
+
+function shownName(name: string, max = OLS_NAME_MAX): string {
+  // eslint-disable-next-line no-control-regex
+  return truncateName(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' '), max);
+}
 
 export interface OlsSummaryOptions {
   /**
@@ -16,6 +29,8 @@ export interface OlsSummaryOptions {
   readonly when?: Date;
   /** Title above the tables (statsmodels: "OLS Regression Results"). */
   readonly title?: string;
+  /** Longest name shown (default OLS_NAME_MAX); a report column fits about 100 characters of code. */
+  readonly nameMax?: number;
 }
 
 /** Renders `results.summary()` as statsmodels 0.13/0.14 prints it (nonrobust covariance, alpha 0.05). */
@@ -23,7 +38,7 @@ export function renderOlsSummary(ols: OlsResult, depName: string, opts: OlsSumma
   const kConst = ols.kConstant;
   const rType = kConst ? '' : ' (uncentered)';
   const left: Array<[string, string]> = [
-    ['Dep. Variable:', depName],
+    ['Dep. Variable:', shownName(depName, opts.nameMax)],
     ['Model:', 'OLS'],
     ['Method:', 'Least Squares'],
   ];
@@ -64,7 +79,7 @@ export function renderOlsSummary(ols: OlsResult, depName: string, opts: OlsSumma
 
   const tables = [
     twoColumnTable(left, right, opts.title ?? 'OLS Regression Results'),
-    paramsTable(ols),
+    paramsTable(ols, opts.nameMax),
     twoColumnTable(diagLeft, diagRight, ''),
   ];
   // statsmodels drops the closing rule of every table but the last (the next one opens with its own)
@@ -118,14 +133,14 @@ function twoColumnTable(
 }
 
 /** statsmodels `summary_params`: coef, std err, t, P>|t| and the 95% interval; columns at least 10 wide. */
-function paramsTable(ols: OlsResult): string[] {
+function paramsTable(ols: OlsResult, nameMax?: number): string[] {
   const bse = ols.bse;
   const t = ols.tvalues;
   const p = ols.pvalues;
   const ci = ols.confInt(0.05);
   const header = ['', 'coef', 'std err', 't', 'P>|t|', '[0.025', '0.975]'];
   const rows = ols.names.map((name, j) => [
-    name,
+    shownName(name, nameMax),
     forg(ols.params[j], 4),
     forg(bse[j], 3),
     printf('%8s', forg(t[j], 3)),

@@ -170,7 +170,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     out.push(
       ...wrap(
         `Best ${clean(title.target, 40)}: ${fmt(headline.best.value, 6)} ${clean(headline.best.who, 200)}` +
-          (headline.best.ties ? `. ${clean(headline.best.ties, 300)}` : ''),
+          (headline.best.ties ? ` — ${clean(headline.best.ties, 300)}` : ''),
         width,
         '',
       ),

@@ -315,7 +315,8 @@ export function notebookOlsSummary(analysis: Analysis): string | null {
   if (!analysis.result.ols) return null;
   const { X, n, k, y, features } = analysis.design;
   const fit = analysis.olsFit ?? fitOls(X, n, k, y, features);
-  return renderOlsSummary(fit, analysis.request.target);
+  // names cut to 28 characters keep the summary within a PR comment's column (about 100 characters)
+  return renderOlsSummary(fit, analysis.request.target, { nameMax: 28 });
 }
 
 /** Section priorities: higher survives longer when the Markdown must shrink. */
@@ -461,7 +462,8 @@ function bestWho(analysis: Analysis): string {
 function tiesSentence(analysis: Analysis): string | null {
   const ties = analysis.best.ties;
   if (ties < 2) return null;
-  const ceiling = ties >= 3 ? ' (the metric’s ceiling?)' : '';
+  const bound = analysis.request.goal === 'maximize' ? 'ceiling' : 'floor';
+  const ceiling = ties >= 3 ? ` (the metric’s ${bound}?)` : '';
   return (
     `${ties.toLocaleString('en-US')} runs tie at this value${ceiling}: the first in row order is shown, ` +
     'and the advice counts every tied run among the best.'
