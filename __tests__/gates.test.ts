@@ -44,6 +44,8 @@ describe('parseRule', () => {
     ['permutation(lr) > 0', 'permutation', 'lr', '>', 0],
     ['effect(lr) <= .5', 'effect', 'lr', '<=', 0.5],
     ['effect_pvalue(lr) != 1', 'effect_pvalue', 'lr', '!=', 1],
+    ['notebook_coef(lr) > 0', 'notebook_coef', 'lr', '>', 0],
+    ['Notebook_Pvalue(optimizer_adam) < 0.05', 'notebook_pvalue', 'optimizer_adam', '<', 0.05],
     ['best >= 0.9', 'best', null, '>=', 0.9],
     ['runs == 50', 'runs', null, '==', 50],
     ['  Importance(lr) > 0.2  ', 'importance', 'lr', '>', 0.2],
@@ -97,9 +99,12 @@ describe('checkRuleNames on the example sweep design', () => {
       'permutation(model) > 0',
       'correlation(learning_rate) < 0',
       'coef(activation_tanh) > 0',
-      'pvalue(model_cnn) < 0.05',
+      'pvalue(model_mlp) < 0.05',
       'effect(model_mlp) < 0',
       'effect_pvalue(batch_size) < 0.5',
+      // the notebook's OLS (no intercept) has a coefficient for every dummy, the reference level included
+      'notebook_coef(activation_relu) > 0',
+      'notebook_pvalue(model_cnn) < 0.05',
       'best >= 0.9',
       'runs >= 50',
     ]);
@@ -113,22 +118,26 @@ describe('checkRuleNames on the example sweep design', () => {
     expect(err.message).toContain('activation, batch_size');
   });
 
-  test('a categorical given to correlation/coef/pvalue lists its columns', () => {
-    for (const m of ['correlation', 'coef', 'pvalue']) {
+  test('a categorical given to correlation/notebook_coef/notebook_pvalue lists all its columns', () => {
+    for (const m of ['correlation', 'notebook_coef', 'notebook_pvalue']) {
       const err = usageError(() => checkRuleNames([parseRule(`${m}(activation) > 0`)], design));
       expect(err.message).toContain('categorical');
       expect(err.message).toContain('activation_relu, activation_sigmoid, activation_tanh');
     }
   });
 
-  test('effect(): a categorical lists its non-reference columns; the reference level is refused', () => {
-    const err = usageError(() => checkRuleNames([parseRule('effect(activation) > 0')], design));
-    expect(err.message).toContain('activation_sigmoid, activation_tanh');
-    expect(err.message).not.toContain('activation_relu');
-    const ref = usageError(() =>
-      checkRuleNames([parseRule('effect_pvalue(activation_relu) < 0.05')], design),
-    );
-    expect(ref.message).toContain('reference level of activation');
+  test('coef/pvalue/effect/effect_pvalue (the OLS with an intercept): a categorical lists its non-reference columns; the reference level is refused', () => {
+    for (const m of ['coef', 'pvalue', 'effect', 'effect_pvalue']) {
+      const err = usageError(() => checkRuleNames([parseRule(`${m}(activation) > 0`)], design));
+      expect(err.message).toContain('categorical');
+      expect(err.message).toContain('activation_sigmoid, activation_tanh');
+      expect(err.message).not.toContain('activation_relu');
+      const ref = usageError(() => checkRuleNames([parseRule(`${m}(activation_relu) < 0.05`)], design));
+      expect(ref.message).toContain('reference level of activation');
+      expect(ref.message).toContain('use one of: activation_sigmoid, activation_tanh');
+      const model = usageError(() => checkRuleNames([parseRule(`${m}(model_cnn) < 0.05`)], design));
+      expect(model.message).toContain('reference level of model');
+    }
   });
 
   test('permutation() of a dummy column points to its parameter', () => {
@@ -181,36 +190,71 @@ describe('evaluateRules reads the right numbers', () => {
       'permutation(learning_rate) > 0.1',
       'best >= 0.99',
       'runs >= 3000',
+      'notebook_coef(learning_rate) < 0',
+      'notebook_pvalue(batch_size) < 0.05',
     ]);
     const out = evaluateRules(rules, ctx());
     const values = out.map((o) => o.value);
+    const std = ORACLE.ols_standardized!;
     expect(values).toEqual([
       ORACLE.parameter_importances.learning_rate,
       ORACLE.parameter_importances.activation,
       ORACLE.importances.activation_relu,
       ORACLE.correlations.batch_size,
-      ORACLE.ols!.params.learning_rate,
-      ORACLE.ols!.pvalues.batch_size,
-      ORACLE.ols_standardized!.params.model_mlp,
-      ORACLE.ols_standardized!.pvalues.learning_rate,
+      // coef/pvalue read the regression with an intercept (the report's table), like effect/effect_pvalue
+      std.params.learning_rate,
+      std.pvalues.batch_size,
+      std.params.model_mlp,
+      std.pvalues.learning_rate,
       0.21,
       0.9912,
       2383,
+      // the notebook's OLS without an intercept
+      ORACLE.ols!.params.learning_rate,
+      ORACLE.ols!.pvalues.batch_size,
     ]);
+    // the two regressions tell different stories here: reading the wrong one would not go unnoticed
+    expect(std.pvalues.batch_size).not.toBeCloseTo(ORACLE.ols!.pvalues.batch_size!, 3);
+    expect(std.params.learning_rate).not.toBeCloseTo(ORACLE.ols!.params.learning_rate!, 3);
     expect(out.map((o) => o.passed)).toEqual([
       true,
       false,
       true,
       true,
-      true,
-      false,
+      values[4]! < 0,
+      values[5]! < 0.05,
       true,
       values[7]! < 0.05,
       true,
       true,
       false,
+      values[11]! < 0,
+      values[12]! < 0.05,
     ]);
-    expect(out.every((o) => !o.unreliable)).toBe(true);
+    // the regression's F-test finds something and the forest predicts: only the notebook's OLS is suspect
+    expect(std.f_pvalue).toBeLessThan(0.05);
+    expect(out.map((o) => o.unreliable)).toEqual([...new Array(11).fill(false), true, true]);
+    expect(out.slice(0, 11).every((o) => o.caveat === null)).toBe(true);
+    for (const o of out.slice(11)) {
+      expect(o.caveat).toMatch(/no intercept: do not gate on it/);
+      expect(describeOutcome(o)).toContain('(unreliable: the notebook’s OLS has no intercept');
+    }
+  });
+
+  test('coef/pvalue are effect/effect_pvalue under another name', () => {
+    const out = evaluateRules(
+      parseRules([
+        'coef(dropout_rate) < 0',
+        'effect(dropout_rate) < 0',
+        'pvalue(dropout_rate) < 0.05',
+        'effect_pvalue(dropout_rate) < 0.05',
+      ]),
+      ctx(),
+    );
+    expect(out[0].value).toBe(ORACLE.ols_standardized!.params.dropout_rate);
+    expect(out[1].value).toBe(out[0].value);
+    expect(out[2].value).toBe(ORACLE.ols_standardized!.pvalues.dropout_rate);
+    expect(out[3].value).toBe(out[2].value);
   });
 
   test('comparators at the threshold', () => {
@@ -226,28 +270,78 @@ describe('evaluateRules reads the right numbers', () => {
     ]);
   });
 
-  test('importance-type rules on a model that explains nothing: evaluated, marked unreliable', () => {
+  test('when the forest explains nothing, every model metric is evaluated but marked unreliable', () => {
     const rules = parseRules([
       'importance(learning_rate) >= 0.1',
       'permutation(learning_rate) > 0',
       'pvalue(batch_size) < 1',
+      'coef(learning_rate) < 0',
+      'notebook_pvalue(batch_size) < 1',
+      'correlation(batch_size) < 0',
       'best > 0',
+      'runs > 0',
     ]);
     const out = evaluateRules(rules, ctx({ insights: insights(true) }));
-    expect(out.map((o) => o.unreliable)).toEqual([true, true, false, false]);
+    expect(out.map((o) => o.unreliable)).toEqual([true, true, true, true, true, false, false, false]);
+    expect(out.map((o) => o.caveat)).toEqual([
+      'the forest predicts nothing on held-out runs',
+      'the forest predicts nothing on held-out runs',
+      'the hyperparameters predict nothing on held-out runs',
+      'the hyperparameters predict nothing on held-out runs',
+      'the notebook’s OLS has no intercept: do not gate on it',
+      null,
+      null,
+      null,
+    ]);
     expect(out[0].passed).toBe(true);
     expect(describeOutcome(out[0])).toContain('unreliable');
+    expect(describeOutcome(out[6])).not.toContain('unreliable');
+  });
+
+  test('when the regression’s F-test finds nothing, coef/pvalue/effect/effect_pvalue are unreliable', () => {
+    const result: AnalysisResult = {
+      ...ORACLE,
+      ols_standardized: { ...ORACLE.ols_standardized!, f_pvalue: 0.05 },
+    };
+    const rules = parseRules([
+      'coef(learning_rate) < 0',
+      'pvalue(batch_size) < 1',
+      'effect(model_mlp) < 0',
+      'effect_pvalue(learning_rate) < 1',
+      'importance(learning_rate) > 0',
+      'permutation(learning_rate) > 0',
+      'correlation(batch_size) < 1',
+    ]);
+    const out = evaluateRules(rules, ctx({ result }));
+    expect(out.map((o) => o.unreliable)).toEqual([true, true, true, true, false, false, false]);
+    for (const o of out.slice(0, 4)) expect(o.caveat).toBe('the regression explains nothing (F-test)');
+    // just under the level: trusted again
+    const fine = evaluateRules(
+      rules.slice(0, 1),
+      ctx({ result: { ...result, ols_standardized: { ...result.ols_standardized!, f_pvalue: 0.0499 } } }),
+    );
+    expect(fine[0]).toMatchObject({ unreliable: false, caveat: null });
   });
 
   test('a value that does not exist (no OLS) fails, shown as n/a', () => {
     const out = evaluateRules(
       [parseRule('pvalue(batch_size) < 0.05')],
-      ctx({ result: { ...ORACLE, ols: null } }),
+      ctx({ result: { ...ORACLE, ols_standardized: null } }),
     );
     expect(out[0]).toMatchObject({ value: null, passed: false });
     expect(describeOutcome(out[0])).toContain('n/a');
     expect(failedRules(out)).toEqual([
       { rule: 'pvalue(batch_size) < 0.05', value: null, op: '<', threshold: 0.05, unreliable: false },
+    ]);
+    // the notebook's OLS gone: its rules are n/a; the regression with an intercept is still read
+    const notebook = evaluateRules(
+      parseRules(['notebook_pvalue(batch_size) < 0.05', 'pvalue(batch_size) < 1']),
+      ctx({ result: { ...ORACLE, ols: null } }),
+    );
+    expect(notebook[0]).toMatchObject({ value: null, passed: false, unreliable: true });
+    expect(notebook[1]).toMatchObject({ value: ORACLE.ols_standardized!.pvalues.batch_size, passed: true });
+    expect(failedRules(notebook)).toEqual([
+      { rule: 'notebook_pvalue(batch_size) < 0.05', value: null, op: '<', threshold: 0.05, unreliable: true },
     ]);
   });
 

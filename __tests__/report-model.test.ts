@@ -9,6 +9,17 @@ function section<K extends Section['kind']>(model: ReportModel, kind: K): Extrac
   return s as Extract<Section, { kind: K }>;
 }
 
+/** Every "N%" in a verdict line is the cross-validated R² printed after it, as a share (never contradicting it). */
+function expectPercentsMatchR2(line: string): void {
+  const percents = [...line.matchAll(/(\d+)%/g)];
+  for (const m of percents) {
+    const after = /R² (−?\d+\.\d+)/.exec(line.slice(m.index));
+    expect(after, line).not.toBeNull();
+    const r2 = Number(after![1].replace('−', '-'));
+    expect(Number(m[1]), line).toBe(Math.round(Math.max(0, Math.min(1, r2)) * 100));
+  }
+}
+
 describe('report model', () => {
   const analysis = smallAnalysis();
   const model = buildReportModel(analysis);
@@ -29,23 +40,80 @@ describe('report model', () => {
     expect(model.title.goalReason).toMatch(/score/);
   });
 
-  it('one row per non-empty hyperparameter, sorted by importance', () => {
+  it('one row per varying hyperparameter, ranked by held-out importance; constants listed apart', () => {
     const p = section(model, 'parameters');
+    expect(p.measure).toBe('permutation');
     expect(p.rows.map((r) => r.name).sort()).toEqual([
       'batch_norm',
       'dropout',
-      'layers',
       'learning_rate',
       'momentum',
       'optimizer',
     ]);
-    const imp = p.rows.map((r) => r.importance);
-    expect(imp).toEqual([...imp].sort((a, b) => b - a));
-    expect(p.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6]);
-    for (const r of p.rows) expect(r.importance).toBe(analysis.result.parameter_importances[r.name]);
+    const perm = new Map(analysis.insights!.permutation.map((x) => [x.parameter, x.mean]));
+    for (const r of p.rows) {
+      expect(r.measure).toBe(perm.get(r.name));
+      expect(r.importance).toBe(analysis.result.parameter_importances[r.name]);
+      expect(r.constant).toBe(false);
+    }
+    const measures = p.rows.map((r) => r.measure);
+    expect(measures).toEqual([...measures].sort((a, b) => b - a));
+    expect(p.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(p.rows.map((r) => r.name)).toEqual([
+      'optimizer',
+      'learning_rate',
+      'dropout',
+      'batch_norm',
+      'momentum',
+    ]);
     expect(p.dropped).toEqual(['warmup']);
-    expect(p.constant).toEqual(['layers']);
-    expect(p.rows.find((r) => r.name === 'layers')!.constant).toBe(true);
+    expect(p.constant).toEqual([{ name: 'layers', value: '2' }]);
+    expect(p.notes.join(' ')).toMatch(/Constant parameters .* not ranked/);
+  });
+
+  it('tables: the compact ranking, every statistic, the levels (final text cells)', () => {
+    const p = section(model, 'parameters');
+    // main: one row per `rows`, in order, with the measure ± half its interval and a ✓ where it matters
+    expect(p.main.header).toEqual(['#', 'parameter', 'held-out importance', 'r', 'matters']);
+    expect(p.main.align).toHaveLength(p.main.header.length);
+    expect(p.main.rows.map((r) => r[1])).toEqual(p.rows.map((r) => r.name));
+    expect(p.main.rows.map((r) => r[0])).toEqual(['1', '2', '3', '4', '5']);
+    expect(p.main.rows[0][2]).toMatch(/^0\.238 ± 0\.030 █+$/);
+    expect(p.main.rows[0][3]).toBe('+0.65 (adam)');
+    expect(p.main.rows.map((r) => r[4])).toEqual(
+      p.rows.map((r) => (analysis.summary.top.includes(r.name) ? '✓' : '')),
+    );
+    expect(p.main.rows.map((r) => r[4])).toEqual(['✓', '✓', '✓', '', '']);
+    for (const row of p.main.rows) for (const cell of row) expect(typeof cell).toBe('string');
+    // stats: the notebook's importance beside the regression with an intercept
+    expect(p.stats.header).toEqual([
+      'parameter',
+      'kind',
+      'notebook importance',
+      'held-out [95%]',
+      'coef. per SD',
+      'p',
+      'set in',
+    ]);
+    expect(p.stats.rows.map((r) => r[0])).toEqual(p.rows.map((r) => r.name));
+    const lr = p.stats.rows[1];
+    expect(lr).toEqual([
+      'learning_rate',
+      'numeric, log',
+      '0.199',
+      '0.080 [0.050 … 0.110]',
+      '−0.0129',
+      '0.006',
+      '60/60',
+    ]);
+    expect(p.stats.rows[0].slice(4, 6)).toEqual(['per level (vs adam)', '–']);
+    expect(p.stats.rows.at(-1)!.at(-1)).toBe('20/60');
+    // levels: every level of every categorical, the reference marked
+    expect(p.levels.rows).toEqual([
+      ['optimizer', 'adam', '18', '+0.65', 'reference', '–'],
+      ['optimizer', 'rmsprop', '22', '−0.36', '−0.0108', '0.014'],
+      ['optimizer', 'sgd', '20', '−0.26', '−0.00788', '0.043'],
+    ]);
   });
 
   it('correlation, standardized coefficient and p-value per parameter; categoricals per level vs a reference', () => {
@@ -109,20 +177,60 @@ describe('report model', () => {
     });
   });
 
-  it('headline: top three parameters, best run, gates, quality', () => {
-    const p = section(model, 'parameters');
-    expect(model.headline.top.map((t) => t.name)).toEqual(p.rows.slice(0, 3).map((r) => r.name));
-    expect(model.headline.best).toEqual({ value: analysis.best.value, name: analysis.best.name });
-    expect(model.headline.gates).toEqual({ passed: 0, failed: 2 });
-    expect(model.headline.quality).toMatch(/^Cross-validated R² 0\.40/);
-    expect(model.headline.warnings).toEqual([]);
+  it('headline: warnings, at most three verdict lines, tone, best run, gates', () => {
+    const h = model.headline;
+    expect(h.warnings).toEqual([]);
+    expect(h.verdict).toEqual(analysis.summary.verdict);
+    expect(h.verdict.length).toBeLessThanOrEqual(3);
+    // one reading of the R², both numbers shown, the percentage the R² it sits beside
+    expect(h.verdict[0]).toMatch(
+      /^(Once the 1 outlier run is set aside, t|T)he hyperparameters predict about \d+% of the variation of accuracy on held-out runs/,
+    );
+    expect(h.verdict[0]).toContain('0.40');
+    expect(h.verdict[0]).toContain('0.45');
+    expect(h.verdict[0]).toContain('1 outlier run');
+    expectPercentsMatchR2(h.verdict[0]);
+    expect(h.verdict[1]).toBe(
+      'What matters (held-out permutation importance, 95% interval above 0): optimizer, learning_rate, dropout.',
+    );
+    expect(h.verdict[2]).toMatch(/^Try next: /);
+    expect(h.tone).toBe('predicts');
+    expect(analysis.summary.rankedBy).toBe('permutation');
+    expect(analysis.summary.top).toEqual(['optimizer', 'learning_rate', 'dropout']);
+    // impurity and held-out rankings agree here
+    expect(h.disagreement).toBeNull();
+    expect(h.best).toEqual({
+      value: analysis.best.value,
+      who: `at row ${analysis.best.row + 1} (${analysis.best.name})`,
+      ties: null,
+    });
+    expect(h.best!.who).toBe('at row 26 (run-25)');
+    expect(h.gates).toEqual({ passed: 0, failed: 2 });
   });
 
-  it('warns first when the model explains nothing, on a constant target, few runs, id-like params', () => {
-    const wide = buildReportModel(wideAnalysis());
-    expect(wide.headline.warnings[0]).toMatch(
-      /^The hyperparameters explain no predictable part of loss_1_minus_balanced_accuracy \(cross-validated R² −0\.46, −0\.41 without the outliers.*must not be read as effects/,
+  it('tone and verdict when nothing is predicted, on a constant target, few runs, id-like params', () => {
+    const wideAnalysisNow = wideAnalysis();
+    const wide = buildReportModel(wideAnalysisNow);
+    expect(wide.headline.tone).toBe('nothing');
+    expect(wide.headline.verdict).toHaveLength(2);
+    expect(wide.headline.verdict[0]).toMatch(
+      /^The hyperparameters do not predict loss_1_minus_balanced_accuracy: cross-validated R² −0\.4[16]/,
     );
+    expect(wide.headline.verdict[0]).toContain('−0.41');
+    expect(wide.headline.verdict[0]).toContain('−0.46');
+    expect(wide.headline.verdict[0]).not.toContain('%');
+    expect(wide.headline.verdict[1]).toBe(
+      'No hyperparameter can be said to matter: read the importances below as noise, not as effects.',
+    );
+    expect(wideAnalysisNow.summary.rankedBy).toBe('none');
+    expect(wideAnalysisNow.summary.top).toEqual([]);
+    expect(wide.headline.disagreement).toBeNull();
+    expect(wide.sections.map((s) => s.kind)).not.toContain('charts');
+    // nothing matters: no ✓ in the table, though it is still ranked by the held-out measure
+    const p = section(wide, 'parameters');
+    expect(p.rows.every((r) => r.permutation?.matters === false)).toBe(true);
+    expect(p.main.rows.every((r) => r[4] === '')).toBe(true);
+
     const constant = buildReportModel(
       makeAnalysis({
         target: 'y',
@@ -135,11 +243,53 @@ describe('report model', () => {
         insights: false,
       }),
     );
+    expect(constant.headline.verdict).toEqual([
+      'y has the same value in every run used: there is nothing to predict.',
+    ]);
+    expect(constant.headline.tone).toBe('unmeasured');
     const w = constant.headline.warnings.join('\n');
-    expect(w).toMatch(/y has the same value in every run used/);
-    expect(w).toMatch(/Only 4 runs/);
     expect(w).toMatch(/run_id has a different value in most runs/);
+    // a constant target says so in the verdict; "only 4 runs" would add nothing
+    expect(w).not.toMatch(/Only 4 runs/);
     expect(section(constant, 'parameters').idLike).toEqual(['run_id']);
+
+    const few = buildReportModel(
+      makeAnalysis({
+        target: 'y',
+        goal: 'maximize',
+        y: [1, 2, 3, 4],
+        params: [{ name: 'a', kind: 'numeric', values: [1, 2, 3, 4] }],
+        insights: false,
+      }),
+    );
+    expect(few.headline.warnings).toEqual(['Only 4 runs were used: read every number here as anecdotal.']);
+  });
+
+  it('the best run: named by row, name and id; ties and shared names said', () => {
+    const y = [0.5, 0.9, 0.7, 0.9, 0.1, 0.9, 0.3, 0.2, 0.4, 0.6, 0.8, 0.05];
+    const a = makeAnalysis({
+      target: 'acc',
+      goal: 'maximize',
+      y,
+      params: [{ name: 'x', kind: 'numeric', values: y.map((_, i) => i) }],
+      runNames: y.map((_, i) => (i % 3 === 1 ? 'run_1' : `other-${i}`)),
+      insights: false,
+    });
+    const m = buildReportModel(a);
+    // the first of the three tied runs, in row order: row 2, whose name four rows share
+    expect(m.headline.best!.who).toBe('at row 2 (run_1, a name 4 runs share)');
+    expect(m.headline.best!.ties).toMatch(/^3 runs tie at this value \(the metric’s ceiling\?\): /);
+    expect(section(m, 'best')).toMatchObject({ who: m.headline.best!.who, ties: m.headline.best!.ties });
+    const two = makeAnalysis({
+      target: 'acc',
+      goal: 'maximize',
+      y: [1, 3, 2, 3],
+      params: [{ name: 'x', kind: 'numeric', values: [1, 2, 3, 4] }],
+      insights: false,
+    });
+    const ties = buildReportModel(two).headline.best!.ties!;
+    expect(ties).toMatch(/^2 runs tie at this value: /);
+    expect(ties).not.toContain('ceiling');
   });
 
   it('runs: read, filtered, skipped, used; W&B states', () => {
@@ -152,22 +302,20 @@ describe('report model', () => {
       droppedNoTarget: 2,
       sweep: true,
     });
-    const r = section(buildReportModel(a), 'runs');
-    expect(r).toMatchObject({
-      read: 17,
-      droppedNoTarget: 2,
-      used: 12,
-      filters: { text: ['x > 0'], removed: 3 },
-    });
-    expect(r.sentences.join(' ')).toBe(
-      '17 runs read from runs.csv. 3 removed by --where “x > 0”. 2 skipped: no finite value of acc. 12 used.',
-    );
-    expect(r.states).toEqual([
-      { state: 'crashed', count: 3 },
-      { state: 'finished', count: 12 },
-      { state: 'running', count: 1 },
-    ]);
     const m = buildReportModel(a);
+    const r = section(m, 'runs');
+    expect(r.sentences).toEqual([
+      '17 runs read from runs.csv.',
+      '3 removed by --where “x > 0”.',
+      '2 skipped: no finite value of acc.',
+      '12 used.',
+      // the W&B states are one sentence, sorted by state
+      'W&B run states: crashed 3, finished 12, running 1.',
+    ]);
+    // 2 of 14 runs without a target is more than 3%: said first
+    expect(m.headline.warnings[0]).toMatch(
+      /^2 of 14 runs \(14%\) have no finite value of acc and were left out: the analysis covers only/,
+    );
     expect(m.title.sweep).toMatchObject({
       label: 'acme/mnist/abc123',
       url: 'https://wandb.ai/acme/mnist/sweeps/abc123',
@@ -177,8 +325,11 @@ describe('report model', () => {
   it('best run: value, name, link and the hyperparameters it set', () => {
     const b = section(model, 'best');
     expect(b.value).toBe(analysis.best.value);
-    expect(b.name).toBe(analysis.best.name);
-    const setNames = b.params.map((p) => p.name);
+    expect(b.who).toBe(`at row ${analysis.best.row + 1} (${analysis.best.name})`);
+    expect(b.ties).toBeNull();
+    expect(b.url).toBeNull();
+    expect(b.params.header).toEqual(['parameter', 'value']);
+    const setNames = b.params.rows.map((r) => r[0]);
     expect([...setNames, ...b.unset].sort()).toEqual([
       'batch_norm',
       'dropout',
@@ -187,7 +338,14 @@ describe('report model', () => {
       'momentum',
       'optimizer',
     ]);
-    for (const p of b.params) expect(p.value).toBe(analysis.best.params[p.name]);
+    expect(b.unset).toEqual(['momentum']); // the best run is an adam run: no momentum
+    for (const [name, cell] of b.params.rows) {
+      const v = analysis.best.params[name];
+      if (typeof v === 'number') expect(Number(cell)).toBeCloseTo(v, 6);
+      else expect(cell).toBe(String(v));
+    }
+    const withUrl = section(buildReportModel(smallAnalysis({ sweep: true })), 'best');
+    expect(withUrl.url).toMatch(/^https:\/\/wandb\.ai\/acme\/mnist\/runs\/r\d+$/);
   });
 
   it('gates as they were evaluated', () => {
@@ -204,13 +362,34 @@ describe('report model', () => {
 
   it('insight sections: quality with outliers, advice by importance, interactions, next sweep', () => {
     const q = section(model, 'quality');
-    expect(q.cvR2).toBe(analysis.insights!.quality.cvR2);
-    expect(q.cvR2WithoutOutliers).toBe(analysis.insights!.quality.cvR2WithoutOutliers);
-    expect(q.outliers).toHaveLength(1);
-    expect(q.outliers[0].name).toMatch(/^run-\d+$/);
+    expect(q.facts).toEqual([
+      'Cross-validated R² (5 folds): 0.400 (folds 0.30, 0.45, 0.40, 0.50, 0.35)',
+      'Without the 1 outlier runs: 0.450',
+      'Verdict: predicts part of the target (held-out R² above 0.05 is needed)',
+      'Linear fit (OLS with an intercept) R², in sample: 0.350',
+    ]);
+    expect(q.sentences.join(' ')).toMatch(
+      /^1 run is an outlier of the target .*the verdict is read without them\./,
+    );
+    const outlier = analysis.insights!.outliers[0];
+    expect(q.outliers.header).toEqual(['row', 'run', 'value', 'robust z']);
+    expect(q.outliers.rows).toHaveLength(1);
+    expect(q.outliers.rows[0][0]).toBe(String(outlier.row + 1));
+    expect(q.outliers.rows[0][1]).toBe(`run-${outlier.row}`);
+    expect(q.outliers.rows[0][3]).toBe('−4.2');
     const adv = section(model, 'advice');
+    expect(adv.bestCount).toBe(analysis.insights!.bestCount);
+    expect(adv.rows.filter((r) => r.matters).map((r) => r.parameter)).toEqual(analysis.summary.top);
     expect(adv.rows[0].matters).toBe(true);
-    expect(section(model, 'interactions').rows[0].strength).toBe(0.31);
+    const inter = section(model, 'interactions');
+    expect(inter.table.header).toEqual(['parameter', 'with', 'strength', 'reading']);
+    expect(inter.table.rows[0]).toEqual([
+      'learning_rate',
+      'dropout',
+      '0.31',
+      'learning_rate matters mostly when dropout is high',
+    ]);
+    expect(inter.table.rows.map((r) => r[2])).toEqual(['0.31', '0.12']);
     expect(section(model, 'next-sweep').yaml).toBe(analysis.insights!.nextSweep!.yaml);
   });
 
@@ -221,7 +400,22 @@ describe('report model', () => {
     expect(kinds).not.toContain('advice');
     expect(kinds).not.toContain('interactions');
     expect(kinds).not.toContain('next-sweep');
-    expect(section(m, 'quality')).toMatchObject({ cvR2: 0.4, explainsNothing: null });
+    const q = section(m, 'quality');
+    expect(q.facts[0]).toBe('Cross-validated R² (5 folds): 0.400 (folds 0.30, 0.45, 0.40, 0.50, 0.35)');
+    expect(q.facts.join(' ')).not.toMatch(/Verdict|outlier/);
+    expect(q.outliers.rows).toEqual([]);
+    // ranked by the notebook's importance, and the verdict says it was not measured
+    const p = section(m, 'parameters');
+    expect(p.measure).toBe('importance');
+    expect(p.main.header[2]).toBe('notebook importance');
+    expect(p.rows.map((r) => r.measure)).toEqual(p.rows.map((r) => r.importance));
+    const imp = p.rows.map((r) => r.importance);
+    expect(imp).toEqual([...imp].sort((a, b) => b - a));
+    expect(m.headline.tone).toBe('unmeasured');
+    expect(m.headline.verdict[0]).toMatch(/^Not cross-validated \(--no-insights\)/);
+    expect(m.headline.verdict[1]).toBe(
+      'Largest notebook importances (impurity, not tested on held-out runs): optimizer, learning_rate, dropout.',
+    );
   });
 
   it('chart series: the top three varying parameters, the best runs marked', () => {

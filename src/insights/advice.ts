@@ -67,7 +67,8 @@ export interface AdviceContext {
 export function adviseParameters(design: Design, ctx: AdviceContext): ParameterAdvice[] {
   const out: ParameterAdvice[] = [];
   // ties at the cut make the "best" set bigger; past half of the runs it no longer sets any apart
-  const inseparable = ctx.best.length > design.n / 2;
+  // (a small sweep's top BEST_MIN alone can be more than half of it: that is no tie)
+  const inseparable = ctx.best.length > bestCountFor(design.n) && ctx.best.length > design.n / 2;
   for (const p of design.parameters) {
     if (p.kind === 'empty') continue;
     if (inseparable) {
