@@ -37,6 +37,53 @@ export class RemoteError extends Error {
   }
 }
 
+/** Longest name or value quoted whole in a message; longer ones keep their head and tail around "…". */
+export const QUOTE_MAX = 80;
+
+/** Longest message line: whatever a message quotes or lists, the line stays readable. */
+export const MESSAGE_MAX = 2000;
+
+/**
+ * Text from the data (a name, a cell) for a message: at most `max` characters (head and tail kept
+ * around an ellipsis), then JSON-quoted, so line breaks and control characters show as escapes.
+ */
+export function quoteForMessage(text: string, max = QUOTE_MAX): string {
+  return JSON.stringify(shorten(text, max));
+}
+
+/** `text` cut to at most `max` UTF-16 units, head and tail kept (never splitting a surrogate pair). */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return '…';
+  let head = Math.ceil((max - 1) * 0.6);
+  let tail = max - 1 - head;
+  // never cut a surrogate pair in two
+  if (isHigh(text.charCodeAt(head - 1))) head--;
+  if (tail > 0 && isLow(text.charCodeAt(text.length - tail))) tail--;
+  return text.slice(0, head) + '…' + text.slice(text.length - tail);
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** A message as one line: line breaks (and the white space around them) become one space. Linear. */
+function toOneLine(message: string): string {
+  const pieces = message.split('\n');
+  const out: string[] = [];
+  pieces.forEach((piece, i) => {
+    let p = piece;
+    if (i > 0) p = p.trimStart();
+    if (i < pieces.length - 1) p = p.trimEnd();
+    if (p !== '' || i === 0) out.push(p);
+  });
+  return out.join(' ').trim();
+}
+
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof UsageError) return EXIT.badRequest;
   if (err instanceof RemoteError) return EXIT.remote;
@@ -47,7 +94,8 @@ export function exitCodeOf(err: unknown): ExitCode {
 export function describeError(err: unknown, debug = false): string {
   const code = exitCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
-  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+  // cut first: everything after is linear in a bounded length
+  const oneLine = shorten(toOneLine(shorten(message, MESSAGE_MAX * 2)), MESSAGE_MAX);
   if (code === EXIT.internal) {
     const head = `internal error: ${oneLine} (this is a bug in sweep-insights; please report it with the command you ran, and --debug for details)`;
     return debug && err instanceof Error && err.stack ? `${head}\n${err.stack}` : head;

@@ -3,7 +3,7 @@
  * are kept (finite target), the kind of each hyperparameter on the kept runs, and the notebook's
  * preprocessing (NaN → column mean, one dummy column per categorical level).
  */
-import { InputError, UsageError } from '../errors.js';
+import { InputError, quoteForMessage, shorten, UsageError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
 import { targetNumber, typeColumn, type TypedColumn } from '../table/typing.js';
 import { pairwiseSum } from '../stats/sum.js';
@@ -17,15 +17,27 @@ export interface DesignOptions {
 /** At most this many names in a message; the rest are counted. */
 const LIST_MAX = 25;
 
-/** `a, b, c, … (12 more)`: long column lists stay one readable line. */
+/** Longest name compared for a near miss (the edit distance is quadratic in the length). */
+const NEAREST_MAX = 256;
+
+/** `a, b, c, … (12 more)`: long column lists stay one readable line (each name at most 80 characters). */
 export function listColumns(names: readonly string[], max = LIST_MAX): string {
   if (names.length === 0) return '(none)';
-  const shown = names.slice(0, max).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((n) => oneLineName(n))
+    .join(', ');
   return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
 }
 
 function quote(name: string): string {
-  return JSON.stringify(name);
+  return quoteForMessage(name);
+}
+
+/** A name in a list of a message: short, and on one line. */
+function oneLineName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return shorten(name, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
 
 /** A near miss among `names`: the same name in another case, or within two edits. */
@@ -33,6 +45,7 @@ export function nearest(name: string, names: readonly string[]): string | null {
   const lower = name.toLowerCase();
   const sameCase = names.find((c) => c.toLowerCase() === lower);
   if (sameCase !== undefined) return sameCase;
+  if (name.length > NEAREST_MAX) return null;
   let best: string | null = null;
   let bestDistance = 3;
   for (const c of names) {
@@ -301,7 +314,10 @@ function tooFewRuns(table: RunsTable, target: string, cells: readonly Cell[], us
     }
     if (!Number.isNaN(targetNumber(c, table.textual))) continue;
     // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
-    const shown = table.textual ? quote(typeof c === 'string' ? c : String(c)) : JSON.stringify(c);
+    const shown =
+      table.textual || typeof c === 'string'
+        ? quote(typeof c === 'string' ? c : String(c))
+        : JSON.stringify(c);
     if (examples.length < 3 && !examples.includes(shown)) examples.push(shown);
   }
   const seenText = examples.length > 0 ? `; it holds values like ${examples.join(', ')}` : '';

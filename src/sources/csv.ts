@@ -10,12 +10,19 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { InputError } from '../errors.js';
+import { InputError, quoteForMessage } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
-import { assertText, checkFile, emptyFileError, fileError, SNIFF_BYTES } from './text-file.js';
+import { assertText, checkFile, emptyFileError, fileError, MAX_FIELD, SNIFF_BYTES } from './text-file.js';
 
 /** Distinct values pooled per column before pooling stops for it. */
 const POOL_MAX = 1024;
+
+function fieldTooLong(where: string, record: number, line: number, column: string): InputError {
+  const at = record === 1 ? 'the header' : record === line ? `row ${record}` : `row ${record} (line ${line})`;
+  return new InputError(
+    `${where}: ${at}, ${column}, holds a field of more than ${MAX_FIELD} characters; no name or value can be that long (an unclosed quote?)`,
+  );
+}
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -134,7 +141,12 @@ export class CsvParser {
           break;
       }
     }
-    if (state === State.Plain || state === State.Quoted) this.field += s.slice(start, n);
+    if (state === State.Plain || state === State.Quoted) {
+      this.field += s.slice(start, n);
+      if (this.field.length > MAX_FIELD) {
+        throw fieldTooLong(this.where, this.record + 1, this.rowLine, `column ${this.row.length + 1}`);
+      }
+    }
     this.state = state;
     if (n > 0) this.lastChar = s.charCodeAt(n - 1);
   }
@@ -211,6 +223,9 @@ class ColumnSink {
     const pools = this.pools;
     for (let j = 0; j < width; j++) {
       let cell = fields[j];
+      if (cell.length > MAX_FIELD) {
+        throw fieldTooLong(this.where, record, line, `column ${j + 1} (${quoteForMessage(this.columns[j])})`);
+      }
       const pool = pools[j];
       if (pool !== null) {
         const same = pool.get(cell);
@@ -224,13 +239,16 @@ class ColumnSink {
   };
 
   private header(fields: string[]): void {
+    fields.forEach((f, j) => {
+      if (f.length > MAX_FIELD) throw fieldTooLong(this.where, 1, 1, `column ${j + 1}`);
+    });
     const names = fields.map(headerName);
     const first = new Map<string, number>();
     const dups: string[] = [];
     names.forEach((name, j) => {
       const at = first.get(name);
       if (at === undefined) first.set(name, j);
-      else dups.push(`${JSON.stringify(name)} (columns ${at + 1} and ${j + 1})`);
+      else dups.push(`${quoteForMessage(name)} (columns ${at + 1} and ${j + 1})`);
     });
     if (dups.length > 0) {
       throw new InputError(

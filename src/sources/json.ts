@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import type { RunsTable } from '../table/runs-table.js';
 import { parseJsonLenient, parseJsonLenientAt } from './lenient-json.js';
 import { RecordsTableBuilder, tableFromRecords } from './records.js';
-import { assertText, checkFile, emptyFileError, fileError, readHead } from './text-file.js';
+import { assertText, checkFile, emptyFileError, fileError, MAX_RECORD, readHead } from './text-file.js';
 
 export async function readJsonFile(path: string): Promise<RunsTable> {
   const size = await checkFile(path);
@@ -31,7 +31,16 @@ export async function readJsonFile(path: string): Promise<RunsTable> {
   } catch (err) {
     throw fileError(err, path);
   }
-  return parseJsonRuns(buf.toString('utf8'), path);
+  let text: string;
+  try {
+    text = buf.toString('utf8');
+  } catch {
+    // past the longest string the engine holds (about 512 MiB)
+    throw new InputError(
+      `${path} is too big to read as one JSON document (${buf.length} bytes); write the runs as a JSON array ([{…}, …]) or as JSONL (one run per line), which are read run by run`,
+    );
+  }
+  return parseJsonRuns(text, path);
 }
 
 /** The runs of a JSON document (text in memory); `where` names it in messages. */
@@ -201,7 +210,14 @@ export class JsonArrayScanner {
           break;
       }
     }
-    if (this.phase === Phase.InElement) this.pending += s.slice(segStart);
+    if (this.phase === Phase.InElement) {
+      this.pending += s.slice(segStart);
+      if (this.pending.length > MAX_RECORD) {
+        throw new InputError(
+          `${this.where}: run ${this.count + 1} (line ${this.elementLine}) is longer than ${MAX_RECORD} characters; one run is never that big (an unclosed string or bracket?)`,
+        );
+      }
+    }
     this.pos = base + n;
   }
 
@@ -223,7 +239,7 @@ export class JsonArrayScanner {
 }
 
 async function streamJsonArray(path: string): Promise<RunsTable> {
-  const builder = new RecordsTableBuilder();
+  const builder = new RecordsTableBuilder(path);
   const scanner = new JsonArrayScanner(path, (run) => builder.add(run));
   const decoder = new StringDecoder('utf8');
   try {

@@ -9,32 +9,44 @@ import type { RunsTable } from '../table/runs-table.js';
 import { describeJson } from './json.js';
 import { parseJsonLenientAt } from './lenient-json.js';
 import { RecordsTableBuilder } from './records.js';
-import { assertText, checkFile, emptyFileError, fileError, SNIFF_BYTES } from './text-file.js';
+import { assertText, checkFile, emptyFileError, fileError, MAX_RECORD, SNIFF_BYTES } from './text-file.js';
 
 /** Collects run objects from lines. */
 class LineRuns {
-  private readonly builder = new RecordsTableBuilder();
+  private readonly builder: RecordsTableBuilder;
   private line = 0;
   private rest = '';
   private sawText = false;
 
-  constructor(private readonly where: string) {}
+  constructor(private readonly where: string) {
+    this.builder = new RecordsTableBuilder(where);
+  }
+
+  private tooLong(): InputError {
+    return new InputError(
+      `${this.where}: line ${this.line + 1} is longer than ${MAX_RECORD} characters; one run is never that big (a missing line break?)`,
+    );
+  }
 
   push(text: string): void {
     let start = 0;
     let nl = text.indexOf('\n');
     if (nl === -1) {
       this.rest += text;
+      if (this.rest.length > MAX_RECORD) throw this.tooLong();
       return;
     }
+    if (this.rest.length + nl > MAX_RECORD) throw this.tooLong();
     this.take(this.rest + text.slice(0, nl));
     this.rest = '';
     start = nl + 1;
     while ((nl = text.indexOf('\n', start)) !== -1) {
+      if (nl - start > MAX_RECORD) throw this.tooLong();
       this.take(text.slice(start, nl));
       start = nl + 1;
     }
     this.rest = text.slice(start);
+    if (this.rest.length > MAX_RECORD) throw this.tooLong();
   }
 
   end(): void {

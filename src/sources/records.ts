@@ -19,8 +19,14 @@
  * Cells are JSON values: arrays become their `JSON.stringify` text (a categorical level, recipe.md
  * §4); non-finite numbers stay numbers (typing treats them as missing). Within one record, a key that
  * appears twice after flattening (`{"a.b": 1, "a": {"b": 2}}`) keeps the later value.
+ *
+ * Hostile records: nesting deeper than MAX_NESTING levels, or a key or string value longer than
+ * MAX_FIELD characters, is refused (exit 2) naming the run and the key path; keys are data, never
+ * properties (`__proto__`, `constructor` are keys like any other).
  */
+import { InputError, quoteForMessage } from '../errors.js';
 import type { Cell, RunMeta, RunsTable, SourceFormat } from '../table/runs-table.js';
+import { MAX_FIELD, MAX_NESTING } from './text-file.js';
 
 type Json = unknown;
 
@@ -28,29 +34,80 @@ function isObject(v: Json): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function toCell(v: Json): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  // arrays (and anything else JSON can hold that is not an object) are values as their JSON text
-  return JSON.stringify(v) ?? null;
+/** Where a record is, for messages: the source and the run's number (1 = the first). */
+interface Place {
+  readonly where: string;
+  readonly run: number;
 }
 
-/** Flattens `value` under `prefix` into `out` (dotted keys); media objects are skipped when asked. */
-function flatten(prefix: string, value: Json, out: Map<string, Cell>, skipMedia: boolean): void {
+function tooDeep(place: Place, path: string): InputError {
+  return new InputError(
+    `${place.where}: run ${place.run} nests objects or arrays deeper than ${MAX_NESTING} levels at key ${quoteForMessage(path)}; flatten that value or leave it out of the runs file`,
+  );
+}
+
+function tooLong(place: Place, path: string, what: string): InputError {
+  return new InputError(
+    `${place.where}: run ${place.run} has a ${what} of more than ${MAX_FIELD} characters at key ${quoteForMessage(path)}; no name or value can be that long`,
+  );
+}
+
+/** Arrays nested deeper than `limit` levels (checked without recursion: JSON.stringify would overflow). */
+function arrayTooDeep(v: unknown[], limit: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    const children = Array.isArray(x) ? x : isObject(x) ? Object.values(x) : null;
+    if (!children) continue;
+    for (const c of children) if (typeof c === 'object' && c !== null) stack.push([c, depth + 1]);
+  }
+  return false;
+}
+
+function toCell(v: Json, place: Place, path: string, depth: number): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') {
+    if (v.length > MAX_FIELD) throw tooLong(place, path, 'value');
+    return v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  // arrays (and anything else JSON can hold that is not an object) are values as their JSON text
+  if (Array.isArray(v) && arrayTooDeep(v, MAX_NESTING - depth)) throw tooDeep(place, path);
+  const text = JSON.stringify(v) ?? null;
+  if (text !== null && text.length > MAX_FIELD) throw tooLong(place, path, 'value');
+  return text;
+}
+
+/**
+ * Flattens `value` under `prefix` into `out` (dotted keys); media objects are skipped when asked.
+ * `depth` counts the objects above `value` in the run; more than MAX_NESTING is refused.
+ */
+function flatten(
+  prefix: string,
+  value: Json,
+  out: Map<string, Cell>,
+  skipMedia: boolean,
+  place: Place,
+  depth: number,
+): void {
   if (isObject(value)) {
-    if (skipMedia && '_type' in value) return;
+    if (depth >= MAX_NESTING) throw tooDeep(place, prefix);
+    if (skipMedia && Object.hasOwn(value, '_type')) return;
     for (const key of Object.keys(value)) {
-      flatten(prefix === '' ? key : `${prefix}.${key}`, value[key], out, skipMedia);
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (path.length > MAX_FIELD) throw tooLong(place, path, 'key');
+      flatten(path, value[key], out, skipMedia, place, depth + 1);
     }
     return;
   }
   if (prefix === '') return;
-  out.set(prefix, toCell(value));
+  out.set(prefix, toCell(value, place, prefix, depth));
 }
 
 /** W&B API config entries are `{"value": v, "desc": …}`; unwrap only that exact shape. */
 function unwrapConfig(v: Json): Json {
-  if (!isObject(v) || !('value' in v)) return v;
+  if (!isObject(v) || !Object.hasOwn(v, 'value')) return v;
   for (const key of Object.keys(v)) if (key !== 'value' && key !== 'desc') return v;
   return v.value;
 }
@@ -77,6 +134,11 @@ class Columns {
   }
 }
 
+/** An own property: a record without `config` never reads one from a prototype. */
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 function str(v: Json): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
@@ -95,6 +157,9 @@ export class RecordsTableBuilder {
   private anyWandb = false;
   private row = 0;
 
+  /** `where` names the source in messages (a file, a sweep). */
+  constructor(private readonly where = 'the runs') {}
+
   get rowCount(): number {
     return this.row;
   }
@@ -103,34 +168,48 @@ export class RecordsTableBuilder {
     const row = this.row;
     const entries = this.entries;
     entries.clear();
-    if (isObject(record.config)) {
+    const place: Place = { where: this.where, run: row + 1 };
+    const config = own(record, 'config');
+    if (isObject(config)) {
       this.anyWandb = true;
-      for (const key of Object.keys(record.config)) {
+      for (const key of Object.keys(config)) {
         if (key === '_wandb' || key === 'wandb_version') continue;
-        flatten(key, unwrapConfig(record.config[key]), entries, false);
+        if (key.length > MAX_FIELD) throw tooLong(place, key, 'key');
+        flatten(key, unwrapConfig(config[key]), entries, false, place, 1);
       }
       for (const [k, v] of entries) this.config.set(k, row, v);
       entries.clear();
-      if (isObject(record.summary)) {
-        for (const key of Object.keys(record.summary)) {
+      const summary = own(record, 'summary');
+      if (isObject(summary)) {
+        for (const key of Object.keys(summary)) {
           if (key === '_wandb') continue;
-          flatten(key, record.summary[key], entries, true);
+          if (key.length > MAX_FIELD) throw tooLong(place, key, 'key');
+          flatten(key, summary[key], entries, true, place, 1);
         }
       }
       for (const [k, v] of entries) this.summary.set(k, row, v);
       const m: RunMeta = {};
-      const id = str(record.id);
-      const name = str(record.name);
-      const state = str(record.state);
+      const id = str(own(record, 'id'));
+      const name = str(own(record, 'name'));
+      const state = str(own(record, 'state'));
+      const url = own(record, 'url');
+      for (const [k, v] of [
+        ['id', id],
+        ['name', name],
+        ['state', state],
+        ['url', url],
+      ] as const) {
+        if (typeof v === 'string' && v.length > MAX_FIELD) throw tooLong(place, k, 'value');
+      }
       if (id !== undefined) m.id = id;
       if (name !== undefined) m.name = name;
       if (state !== undefined) m.state = state;
-      if (typeof record.url === 'string') m.url = record.url;
+      if (typeof url === 'string') m.url = url;
       this.derivedMeta.push(m);
       if (name !== undefined) this.metaCols.set('name', row, name);
       if (state !== undefined) this.metaCols.set('state', row, state);
     } else {
-      flatten('', record, entries, false);
+      flatten('', record, entries, false, place, 0);
       for (const [k, v] of entries) this.flat.set(k, row, v);
       this.derivedMeta.push({});
     }
@@ -195,7 +274,7 @@ export function tableFromRecords(
   format: SourceFormat,
   meta?: RunMeta[],
 ): RunsTable {
-  const builder = new RecordsTableBuilder();
+  const builder = new RecordsTableBuilder(source);
   for (const record of records) builder.add(record);
   return builder.finish(source, format, meta);
 }

@@ -6,6 +6,19 @@ import { InputError } from '../errors.js';
 /** Bytes looked at to tell text from binary. */
 export const SNIFF_BYTES = 1024;
 
+/**
+ * Longest field (a name or a value), in characters (4 Mi): no sweep's name or value is that long; a
+ * longer one (a pasted blob, an unclosed quote swallowing the file) is refused at once, naming its
+ * place, rather than carried through every table and report.
+ */
+export const MAX_FIELD = 4 * 1024 * 1024;
+
+/** Longest run object (a JSONL line, an element of a JSON array), in characters (64 Mi). */
+export const MAX_RECORD = 64 * 1024 * 1024;
+
+/** Deepest nesting of objects and arrays inside one run (a config within a config …). */
+export const MAX_NESTING = 64;
+
 /** The file's size; a missing path, a directory or an unreadable file is an InputError. */
 export async function checkFile(path: string): Promise<number> {
   let size: number;

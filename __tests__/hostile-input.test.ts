@@ -1,0 +1,179 @@
+/**
+ * Hostile data through the CLI (issue 10, first half): huge names and fields, deep nesting, prototype
+ * names, id-like columns and the target among the hyperparameters. Run in-process through
+ * src/cli/main.ts (no dist/ rebuild needed), each case bounded in time.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sweep-insights-hostile-'));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: {},
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A CSV of n runs: numeric columns a and b, the target y driven by both. */
+function csv(names: { a?: string; b?: string } = {}, n = 30): string {
+  const a = names.a ?? 'a';
+  const b = names.b ?? 'b';
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = [`${q(a)},${q(b)},y`];
+  for (let i = 0; i < n; i++) rows.push(`${i % 7},${(i * 3) % 11},${(i % 7) + 0.1 * ((i * 3) % 11)}`);
+  return rows.join('\n') + '\n';
+}
+
+describe('huge names', () => {
+  it('a 100 KB parameter name: the text report and its OLS summary stay fast and short', async () => {
+    const long = 'p'.repeat(100_000);
+    const path = file('long-name.csv', csv({ a: long }));
+    const t0 = Date.now();
+    const r = await cli([
+      'analyze',
+      '--runs',
+      path,
+      '--target',
+      'y',
+      '--params',
+      `${long},b`,
+      '--trees',
+      '10',
+      '--no-insights',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.stdout.length).toBeLessThan(100_000);
+  }, 30_000);
+});
+
+function expectOneLine(r: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^error: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr.length).toBeLessThan(2_100);
+}
+
+describe('huge names and fields in messages', () => {
+  it('an unknown 100 KB name: one short line, at once (no quadratic near-miss search)', async () => {
+    const path = file('plain.csv', csv());
+    const t0 = Date.now();
+    const r = await cli(['analyze', '--runs', path, '--target', 'y', '--params', `a,${'q'.repeat(100_000)}`]);
+    expectOneLine(r, /has no column "q+…q+"/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  }, 30_000);
+
+  it('a 100 MB CSV field: exit 2 naming row and column, not "Invalid string length"', async () => {
+    const big = 'x'.repeat(100 * 1024 * 1024);
+    const path = file('big-field.csv', `a,b,y\n1,2,3\n4,"${big}",6\n`);
+    const t0 = Date.now();
+    const r = await cli(['analyze', '--runs', path, '--target', 'y', '--params', 'a,b']);
+    expectOneLine(r, /row 3, column 2, holds a field of more than 4194304 characters/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  }, 60_000);
+
+  it('a 5 MB value or key in JSONL and JSON: exit 2 naming the run and the key', async () => {
+    const big = 'v'.repeat(5 * 1024 * 1024);
+    const lines = [JSON.stringify({ a: 1, b: 'x', y: 1 }), JSON.stringify({ a: 2, b: big, y: 2 })];
+    expectOneLine(
+      await cli([
+        'analyze',
+        '--runs',
+        file('big.jsonl', lines.join('\n')),
+        '--target',
+        'y',
+        '--params',
+        'a,b',
+      ]),
+      /big\.jsonl: run 2 has a value of more than 4194304 characters at key "b"/,
+    );
+    expectOneLine(
+      await cli([
+        'analyze',
+        '--runs',
+        file('big.json', `[${lines.join(',')}]`),
+        '--target',
+        'y',
+        '--params',
+        'a,b',
+      ]),
+      /big\.json: run 2 has a value of more than 4194304 characters at key "b"/,
+    );
+    const key = JSON.stringify({ config: { [big]: 1 }, summary: { y: 1 } });
+    expectOneLine(
+      await cli(['analyze', '--runs', file('big-key.jsonl', key), '--target', 'y']),
+      /run 1 has a key of more than 4194304 characters at key "k*v+…v+"/,
+    );
+  }, 60_000);
+});
+
+describe('deep nesting inside a run', () => {
+  const deep = (n: number, leaf = '1'): string => '{"k":'.repeat(n) + leaf + '}'.repeat(n);
+
+  it('a config nested 100,000 deep: exit 2 naming the run and the key path, not a stack overflow', async () => {
+    const lines = [
+      JSON.stringify({ config: { a: 1 }, summary: { y: 1 } }),
+      `{"config": {"a": 2, "c": ${deep(100_000)}}, "summary": {"y": 2}}`,
+    ];
+    for (const [name, text] of [
+      ['deep.jsonl', lines.join('\n')],
+      ['deep.json', `[${lines.join(',')}]`],
+      ['deep-doc.json', `{"runs": [${lines.join(',')}]}`],
+    ]) {
+      const r = await cli(['analyze', '--runs', file(name, text), '--target', 'y']);
+      expectOneLine(r, /run 2 nests objects or arrays deeper than 64 levels at key "c\.k\.k\.k.*…/);
+    }
+  }, 60_000);
+
+  it('arrays nested 100,000 deep in a flat run: exit 2', async () => {
+    const lines = [
+      JSON.stringify({ a: 1, y: 1 }),
+      `{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "y": 2}`,
+    ];
+    const r = await cli([
+      'analyze',
+      '--runs',
+      file('deep-array.jsonl', lines.join('\n')),
+      '--target',
+      'y',
+      '--params',
+      'a',
+    ]);
+    expectOneLine(r, /run 2 nests objects or arrays deeper than 64 levels at key "a"/);
+  }, 60_000);
+
+  it('64 levels are fine', async () => {
+    const lines = [0, 1, 2, 3].map((i) => `{"c": ${deep(63, String(i))}, "a": ${i}, "y": ${i * 2}}`);
+    const r = await cli([
+      'analyze',
+      '--runs',
+      file('ok-deep.jsonl', lines.join('\n')),
+      '--target',
+      'y',
+      '--params',
+      'a',
+      '--trees',
+      '5',
+      '--no-insights',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
