@@ -6,7 +6,6 @@ import { UsageError } from '../src/errors.js';
 import { attackAnalysis, makeAnalysis, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
 import { linesOutsideCode, tables } from './fixtures/report/inspect.js';
 
-const MARKER = '<!-- sweep-insights:test -->';
 const MODES = ['quickchart', 'mermaid', 'none'] as const;
 const SUMMARY = () => 'OLS Regression Results\n' + '='.repeat(78) + '\nDep. Variable: y\n'.repeat(60);
 
@@ -38,7 +37,7 @@ describe('Markdown report', () => {
       const model = buildReportModel(analysis, { olsSummary: SUMMARY });
       for (const charts of MODES) {
         for (const maxChars of [1_000_000, 65_536, 12_000]) {
-          const md = renderMarkdown(model, { maxChars, charts, marker: MARKER });
+          const md = renderMarkdown(model, { maxChars, charts });
           expectWellFormed(md, `${name}/${charts}/${maxChars}`);
         }
       }
@@ -59,15 +58,14 @@ describe('Markdown report', () => {
     expect(rendered).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('the widest dataset fits 65,536 characters with the marker last, in every chart mode', () => {
+  it('the widest dataset fits 65,536 characters, in every chart mode', () => {
     const model = buildReportModel(cases.wide, { olsSummary: SUMMARY });
     for (const charts of MODES) {
-      const full = renderMarkdown(model, { maxChars: 10_000_000, charts, marker: MARKER });
+      const full = renderMarkdown(model, { maxChars: 10_000_000, charts });
       expect(full.length).toBeGreaterThan(65_536); // the budget really has to cut
-      const md = renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER });
+      const md = renderMarkdown(model, { maxChars: 65_536, charts });
       expect(md.length, charts).toBeLessThanOrEqual(65_536);
       expect(md.length, charts).toBeGreaterThan(40_000); // cut to fit, not gutted
-      expect(md.trimEnd().split('\n').at(-1)).toBe(MARKER);
       // long tables fold and shorten first; the note says where the rest is, never a flag
       expect(md).toMatch(/Shortened to fit 65,536 characters:\*\* hyperparameters: top \d+ of 168/);
       expect(md).toContain('The full report is in the results JSON.');
@@ -77,12 +75,11 @@ describe('Markdown report', () => {
     }
   });
 
-  it('any budget is kept, down to absurd ones, and the marker survives', () => {
+  it('any budget is kept, down to absurd ones', () => {
     const model = buildReportModel(cases.wide, { olsSummary: SUMMARY });
     for (const maxChars of [30_000, 10_000, 3_000, 1_000, 300, 60]) {
-      const md = renderMarkdown(model, { maxChars, charts: 'quickchart', marker: MARKER });
+      const md = renderMarkdown(model, { maxChars, charts: 'quickchart' });
       expect(md.length, String(maxChars)).toBeLessThanOrEqual(maxChars);
-      expect(md.trimEnd().endsWith(MARKER), String(maxChars)).toBe(true);
       if (maxChars >= 300) expect(md).toContain('Shortened to fit');
     }
   });
@@ -92,7 +89,6 @@ describe('Markdown report', () => {
     const md = renderMarkdown(model, {
       maxChars: 65_536,
       charts: 'mermaid',
-      marker: MARKER,
       fullReport: 'the job summary of this workflow run',
     });
     const note = /Shortened to fit[^\n]*/.exec(md)![0];
@@ -107,7 +103,7 @@ describe('Markdown report', () => {
     expect(md).toContain('best &lt;= 0.2');
     expect(md).toMatch(/^\| 1 \| \S/m);
     // a tighter budget drops the OLS summary before the ranked table's top rows
-    const tight = renderMarkdown(model, { maxChars: 20_000, charts: 'mermaid', marker: MARKER });
+    const tight = renderMarkdown(model, { maxChars: 20_000, charts: 'mermaid' });
     const tightNote = /Shortened to fit[^\n]*/.exec(tight)![0];
     expect(tightNote).toContain('OLS summary left out');
     expect(tight).toMatch(/^\| 1 \| \S/m);
@@ -115,7 +111,7 @@ describe('Markdown report', () => {
 
   it('under budget nothing is cut and no note is shown', () => {
     const model = buildReportModel(cases.small, { olsSummary: SUMMARY });
-    const md = renderMarkdown(model, { maxChars: 65_536, charts: 'quickchart', marker: MARKER });
+    const md = renderMarkdown(model, { maxChars: 65_536, charts: 'quickchart' });
     expect(md).not.toContain('Shortened');
     expect(md).toContain('OLS Regression Results');
     expect(md).toContain('```yaml');
@@ -123,7 +119,7 @@ describe('Markdown report', () => {
 
   it('is deterministic: same model, same bytes; same analysis, same bytes', () => {
     for (const charts of MODES) {
-      const opts: MarkdownOptions = { maxChars: 65_536, charts, marker: MARKER };
+      const opts: MarkdownOptions = { maxChars: 65_536, charts };
       const a = renderMarkdown(buildReportModel(wideAnalysis()), opts);
       const b = renderMarkdown(buildReportModel(wideAnalysis()), opts);
       expect(b).toBe(a);
@@ -157,11 +153,8 @@ describe('Markdown report', () => {
     expect(md).toContain('“lr \\| sweep &lt;b&gt;”');
   });
 
-  it('refuses a marker that is not one HTML comment line', () => {
+  it('refuses a size limit that is not a positive whole number', () => {
     const model = buildReportModel(cases.small);
-    for (const marker of ['plain', '<!-- a --> b -->', '<!-- a\nb -->', '<!-- a -- b -->']) {
-      expect(() => renderMarkdown(model, { maxChars: 65_536, charts: 'none', marker })).toThrow(UsageError);
-    }
     expect(renderMarkdown(model, { maxChars: 65_536, charts: 'none' }).endsWith('</sub>\n')).toBe(true);
     for (const maxChars of [0, -1, 1.5, NaN]) {
       expect(() => renderMarkdown(model, { maxChars, charts: 'none' })).toThrow(UsageError);
@@ -196,9 +189,8 @@ describe('Markdown report', () => {
     for (const a of edge) {
       const model = buildReportModel(a);
       for (const charts of MODES) {
-        const md = renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER });
+        const md = renderMarkdown(model, { maxChars: 65_536, charts });
         expectWellFormed(md, `${a.request.target}/${charts}`);
-        expect(md.trimEnd().endsWith(MARKER)).toBe(true);
       }
     }
     const constant = renderMarkdown(buildReportModel(edge[1]), { maxChars: 65_536, charts: 'none' });

@@ -4,7 +4,8 @@
  * Each section renders at a few levels of detail (0 = full). Over `maxChars` (UTF-16 length, GitHub's
  * measure), the cheapest cut is taken until the text fits: a cut costs its section's priority times
  * its severity, so low-priority sections are cut first and a deeper cut of a section costs more than a
- * shallow one. A visible note lists what was shortened. The marker is always the last line. Same model
+ * shallow one. A visible note lists what was shortened. (The sticky comment's marker is the
+ * publisher's: src/publish/comment.ts puts it on the first line, within the budget.) Same model
  * and options → same bytes.
  */
 import { markdownTable } from 'markdown-table';
@@ -41,8 +42,6 @@ import {
 export interface MarkdownOptions {
   /** Longest output in UTF-16 code units (GitHub comments: 65,536). */
   readonly maxChars: number;
-  /** An HTML comment (`<!-- … -->`) identifying the report; always the last line. */
-  readonly marker?: string;
   readonly charts: 'quickchart' | 'mermaid' | 'none';
   /** QuickChart host (default quickchart.io), for a self-hosted server. */
   readonly quickchartHost?: string;
@@ -76,8 +75,6 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
       `the report size limit must be a positive whole number of characters, got ${opts.maxChars}`,
     );
   }
-  const marker = checkMarker(opts.marker);
-  const tail = marker === null ? '' : marker + '\n';
   const head = renderHead(model);
   const footer = renderFooter(model);
   const charts = opts.charts === 'none' ? null : buildCharts(model);
@@ -106,7 +103,7 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
       if (text) parts.push(text);
     });
     parts.push(footer);
-    return parts.join('\n\n') + '\n' + tail;
+    return parts.join('\n\n') + '\n';
   };
 
   let out = assemble();
@@ -121,21 +118,11 @@ export function renderMarkdown(model: ReportModel, opts: MarkdownOptions): strin
         pick = i;
       }
     });
-    if (pick < 0) return lastResort(head, tail, opts);
+    if (pick < 0) return lastResort(head, opts);
     levels[pick]++;
     out = assemble();
   }
   return out;
-}
-
-function checkMarker(marker: string | undefined): string | null {
-  if (marker === undefined || marker === '') return null;
-  if (!/^<!--[^\n]*-->$/.test(marker) || marker.slice(4, -3).includes('--')) {
-    throw new UsageError(
-      `the report marker must be one HTML comment line like <!-- sweep-insights:key -->, got ${JSON.stringify(marker)}`,
-    );
-  }
-  return marker;
 }
 
 function shortenedNote(notes: string[], opts: MarkdownOptions): string {
@@ -145,17 +132,17 @@ function shortenedNote(notes: string[], opts: MarkdownOptions): string {
   );
 }
 
-/** Even the head does not fit: the head, cut, then the note and the marker. */
-function lastResort(head: string, tail: string, opts: MarkdownOptions): string {
+/** Even the head does not fit: the head, cut, then the note. */
+function lastResort(head: string, opts: MarkdownOptions): string {
   const note =
     `\n\n> ✂️ **Shortened to fit ${opts.maxChars.toLocaleString('en-US')} characters:** only the headline is ` +
     `shown; the full report is in ${escapeText(opts.fullReport ?? 'the results JSON')}.\n`;
-  const room = opts.maxChars - note.length - tail.length;
-  if (room <= 0) return tail.length <= opts.maxChars ? tail : '';
+  const room = opts.maxChars - note.length;
+  if (room <= 0) return '';
   let cut = head.length <= room ? head : head.slice(0, room);
   // Never leave half a surrogate pair.
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + note + tail;
+  return cut + note;
 }
 
 // ---------------------------------------------------------------------------------------------------
