@@ -7,7 +7,6 @@ import { DATASETS, oracleAnalysis } from './fixtures/report/from-oracle.js';
 import { chartConfig, imageUrls, mermaidBlocks, tables } from './fixtures/report/inspect.js';
 import { mermaidParser } from './fixtures/report/mermaid-parse.js';
 
-const MARKER = '<!-- sweep-insights:datasets -->';
 /**
  * The stand-in insights take the oracle's cross-validated R²: on these three it is at or below the
  * threshold (autosklearn-wide −0.46, eeg-tcn-bohb −3.04 (its outliers are not set aside here),
@@ -36,14 +35,12 @@ describe('reports on the nine bundled datasets (oracle numbers)', () => {
       expect(model.headline.verdict.length).toBeGreaterThanOrEqual(1);
       expect(model.headline.verdict.length).toBeLessThanOrEqual(3);
       for (const charts of ['quickchart', 'mermaid', 'none'] as const) {
-        const md = renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER });
+        const md = renderMarkdown(model, { maxChars: 65_536, charts });
         expect(md.length).toBeLessThanOrEqual(65_536);
-        expect(md.trimEnd().split('\n').at(-1)).toBe(MARKER);
         expect(
           renderMarkdown(buildReportModel(oracleAnalysis(dataset)), {
             maxChars: 65_536,
             charts,
-            marker: MARKER,
           }),
         ).toBe(md);
         for (const t of tables(md)) for (const row of t.rows) expect(row.length).toBe(t.rows[0].length);
@@ -72,8 +69,8 @@ describe('reports on the nine bundled datasets (oracle numbers)', () => {
 
   it('the widest dataset is cut to fit, keeping the table of its 155 parameters in part', () => {
     const model = buildReportModel(oracleAnalysis('autosklearn-wide'));
-    const full = renderMarkdown(model, { maxChars: 10_000_000, charts: 'quickchart', marker: MARKER });
-    const cut = renderMarkdown(model, { maxChars: 65_536, charts: 'quickchart', marker: MARKER });
+    const full = renderMarkdown(model, { maxChars: 10_000_000, charts: 'quickchart' });
+    const cut = renderMarkdown(model, { maxChars: 65_536, charts: 'quickchart' });
     expect(full.length).toBeGreaterThan(65_536);
     expect(cut).toContain('Shortened to fit 65,536 characters');
     expect(cut).toContain('### Hyperparameters');

@@ -17,7 +17,6 @@ import { imageUrls, mermaidBlocks, tables } from './fixtures/report/inspect.js';
 import { mermaidParser } from './fixtures/report/mermaid-parse.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const MARKER = '<!-- sweep-insights:real -->';
 
 async function realAnalysis(dataset: string, trees: number, where: string[] = []): Promise<Analysis> {
   const dir = join(ROOT, 'examples', dataset);
@@ -47,13 +46,12 @@ describe('report on the real pipeline', () => {
       const model = buildReportModel(analysis);
       const parse = await mermaidParser();
       for (const charts of ['quickchart', 'mermaid', 'none'] as const) {
-        const md = renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER });
+        const md = renderMarkdown(model, { maxChars: 65_536, charts });
         expect(md.length).toBeLessThanOrEqual(65_536);
-        expect(md.trimEnd().split('\n').at(-1)).toBe(MARKER);
         for (const t of tables(md)) for (const row of t.rows) expect(row.length).toBe(t.rows[0].length);
         for (const url of imageUrls(md)) expect(url.length).toBeLessThan(MAX_URL_LENGTH);
         for (const block of mermaidBlocks(md)) await expect(parse(block)).resolves.toBeTruthy();
-        expect(renderMarkdown(model, { maxChars: 65_536, charts, marker: MARKER })).toBe(md);
+        expect(renderMarkdown(model, { maxChars: 65_536, charts })).toBe(md);
       }
       const md = renderMarkdown(model, { maxChars: 1_000_000, charts: 'none' });
       expect(md).toContain('### What to try next');
