@@ -3,10 +3,11 @@
  * names, id-like columns and the target among the hyperparameters. Run in-process through
  * src/cli/main.ts (no dist/ rebuild needed), each case bounded in time.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { main } from '../src/cli/main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sweep-insights-hostile-'));
@@ -176,4 +177,90 @@ describe('deep nesting inside a run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+});
+
+describe('prototype names are names like any other', () => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+  /** 40 runs: numeric __proto__, constructor and hasOwnProperty, categorical toString; y driven by all. */
+  function runs(): { csv: string; jsonl: string } {
+    const rows = [[...names, 'y'].join(',')];
+    const records: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const v: [number, number, string, number] = [i % 5, (i * 3) % 7, ['a', 'b', 'c'][i % 3], (i * 7) % 4];
+      const y = v[0] + 0.5 * v[1] + (v[2] === 'a' ? 2 : 0) + 0.3 * v[3] + 0.01 * ((i * 13) % 5);
+      rows.push([...v, y].join(','));
+      records.push(`{${names.map((n, j) => `"${n}": ${JSON.stringify(v[j])}`).join(', ')}, "y": ${y}}`);
+    }
+    return { csv: rows.join('\n') + '\n', jsonl: records.join('\n') + '\n' };
+  }
+
+  /** How many times each name is a key anywhere in the parsed JSON (JSON.parse makes `__proto__` an own key). */
+  function keyCounts(value: unknown, counts = new Map<string, number>()): Map<string, number> {
+    if (Array.isArray(value)) for (const v of value) keyCounts(v, counts);
+    else if (typeof value === 'object' && value !== null) {
+      for (const k of Object.keys(value)) {
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        keyCounts((value as Record<string, unknown>)[k], counts);
+      }
+    }
+    return counts;
+  }
+
+  const { csv: csvText, jsonl } = runs();
+  for (const [kind, text] of [
+    ['csv', csvText],
+    ['jsonl', jsonl],
+  ]) {
+    it(`${kind}: importances sum to 1, every name in the JSON, the Markdown, the gates and the YAML`, async () => {
+      const path = file(`proto.${kind}`, text);
+      const out = (ext: string) => join(dir, `proto-${kind}.${ext}`);
+      const r = await cli([
+        'analyze',
+        '--runs',
+        path,
+        '--target',
+        'y',
+        '--params',
+        names.join(','),
+        '--trees',
+        '20',
+        '--json',
+        out('json'),
+        '--markdown',
+        out('md'),
+        '--next-sweep',
+        out('yaml'),
+        '--fail-on',
+        'importance(__proto__) >= 0.01',
+        '--fail-on',
+        'importance(constructor) >= 0.01',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(readFileSync(out('json'), 'utf8')) as {
+        parameter_importances: Record<string, number>;
+        importances: Record<string, number>;
+        correlations: Record<string, number>;
+      };
+      const sum = (m: Record<string, number>) => Object.values(m).reduce((s, v) => s + v, 0);
+      expect(Object.keys(json.parameter_importances).sort()).toEqual([...names].sort());
+      expect(sum(json.parameter_importances)).toBeCloseTo(1, 9);
+      expect(sum(json.importances)).toBeCloseTo(1, 9);
+      expect(Object.hasOwn(json.correlations, '__proto__')).toBe(true);
+      // every map keyed by parameter holds all the numeric ones alike
+      const counts = keyCounts(json);
+      expect(counts.get('__proto__')).toBeGreaterThan(5);
+      expect(counts.get('__proto__')).toBe(counts.get('constructor'));
+      expect(counts.get('__proto__')).toBe(counts.get('hasOwnProperty'));
+      const md = readFileSync(out('md'), 'utf8');
+      expect(md).not.toMatch(/\[object Object\]|undefined|NaN/);
+      expect(md).toContain('\\_\\_proto\\_\\_');
+      expect(r.stdout).toContain('__proto__');
+      const yaml = parseYaml(readFileSync(out('yaml'), 'utf8'), { version: '1.1' }) as {
+        parameters: Record<string, unknown>;
+      };
+      expect(Object.keys(yaml.parameters).sort()).toEqual([...names].sort());
+      expect(Object.getPrototypeOf(yaml.parameters)).toBe(Object.prototype);
+    });
+  }
 });

@@ -35,15 +35,17 @@ export async function computeResult(
     threads: opts.threads ?? 1,
   });
   const imp = forest.featureImportances();
-  const importances: Record<string, number> = {};
-  design.features.forEach((f, j) => (importances[f] = imp[j]));
-  const parameterImportances: Record<string, number> = {};
-  for (const p of design.parameters) {
-    if (p.kind === 'empty') continue;
-    let sum = 0;
-    for (const j of p.columns) sum += imp[j];
-    parameterImportances[p.name] = sum;
-  }
+  // fromEntries, not `obj[name] = v`: a name like `__proto__` is a key like any other
+  const importances: Record<string, number> = Object.fromEntries(design.features.map((f, j) => [f, imp[j]]));
+  const parameterImportances: Record<string, number> = Object.fromEntries(
+    design.parameters
+      .filter((p) => p.kind !== 'empty')
+      .map((p) => {
+        let sum = 0;
+        for (const j of p.columns) sum += imp[j];
+        return [p.name, sum];
+      }),
+  );
   const olsFit = constantTarget ? null : fitOls(design.X, design.n, design.k, design.y, design.features);
   const result: AnalysisResult = {
     target: design.target,

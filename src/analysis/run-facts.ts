@@ -17,7 +17,11 @@ export function findBestRun(table: RunsTable, design: Design, goal: Goal): BestR
   let ties = 0;
   for (let i = 0; i < design.n; i++) if (design.y[i] === value) ties++;
   const params: Record<string, string | number | boolean | null> = Object.create(null);
-  for (const p of design.parameters) params[p.name] = cellValue(table.cells.get(p.name)?.[row] ?? null);
+  for (const p of design.parameters) {
+    // defineProperty, not `params[name] = v`: a parameter named `__proto__` is a key like any other
+    const value = cellValue(table.cells.get(p.name)?.[row] ?? null);
+    Object.defineProperty(params, p.name, { value, writable: true, enumerable: true, configurable: true });
+  }
   const meta = table.runMeta?.[row];
   const name = runName(table, row, 'name');
   const id = meta?.id ?? runName(table, row, 'id');

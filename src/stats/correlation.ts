@@ -82,11 +82,13 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 function perColumn(design: Design, corr: (x: Float64Array, y: Float64Array) => number): Record<string, Num> {
-  const out: Record<string, Num> = {};
-  design.features.forEach((f, j) => {
-    out[f] = num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y));
-  });
-  return out;
+  // fromEntries, not `out[f] = v`: a column named `__proto__` is a key like any other
+  return Object.fromEntries(
+    design.features.map((f, j) => [
+      f,
+      num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y)),
+    ]),
+  );
 }
 
 /** `X.corrwith(y)`: Pearson correlation of every design column with the target (null when undefined). */

@@ -86,7 +86,15 @@ export function buildStandardizedDesign(design: Design): StandardizedDesign {
   }
   for (const p of design.parameters) {
     if (p.kind !== 'categorical' || !p.codes) continue;
-    if (p.levels.length > 0) referenceLevels[p.name] = p.levels[0];
+    if (p.levels.length > 0) {
+      // defineProperty: a parameter named `__proto__` is a key like any other
+      Object.defineProperty(referenceLevels, p.name, {
+        value: p.levels[0],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
     for (let level = 1; level < p.levels.length; level++) {
       const col = new Float64Array(n);
       for (let i = 0; i < n; i++) if (p.codes[i] === level) col[i] = 1;
