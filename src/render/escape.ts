@@ -1,10 +1,12 @@
 /**
  * Escaping of data (parameter names, levels, run names, rule text) for Markdown text and table cells.
  *
- * Names come from users' runs files and W&B configs: they can hold `|`, backticks, HTML, newlines or
- * `@mentions`. Whatever they hold, they must neither break a table, inject HTML, ping someone nor run
- * on for 300 characters. Everything from the data goes through these functions; the renderers add
- * their own markup only around escaped text.
+ * Names come from users' runs files and W&B configs: they can hold `|`, backticks, HTML, newlines,
+ * `@mentions` or issue references (`#123`, `owner/repo#123`, `GH-123`). Whatever they hold, they must
+ * neither break a table, inject HTML, ping someone, link (and so notify) an issue nor run on for 300
+ * characters. Everything from the data goes through these functions; the renderers add their own
+ * markup only around escaped text. (Inside code blocks nothing is linked: `codeBlock` only makes sure
+ * the content cannot close its fence.)
  */
 
 import { MAX_NAME_LENGTH, truncateName } from '../report/names.js';
@@ -18,30 +20,41 @@ export function oneLine(text: string): string {
 }
 
 /**
+ * What GitHub links (and so notifies) in text, broken by a zero-width space that shows nothing:
+ * `@user` (and `user@sha`), `#123` (also `owner/repo#123`), `GH-123`, and bare `http(s)://` URLs (a URL
+ * of an issue or a pull request cross-references it too). Escaping does not help here: GitHub links
+ * the text after the Markdown is read, so `\\#123` and `&#35;123` are still linked.
+ */
+function breakAutolinks(text: string): string {
+  return text
+    .replace(/@/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/(G)(H-\d)/gi, '$1\u200b$2')
+    .replace(/(https?:)(\/\/)/gi, '$1\u200b$2');
+}
+
+/**
  * Escapes text inside a line (a table cell, after other text): HTML is entity-escaped (so `<script>`
  * shows as text), Markdown punctuation is backslash-escaped (so names neither format, link nor render
- * as math), `|` cannot end a cell, line breaks become spaces and `@mentions` get a zero-width space so
- * nobody is notified.
+ * as math), `|` cannot end a cell, line breaks become spaces, and `@mentions` and issue references
+ * get a zero-width space so nobody and no issue is notified.
  */
 export function escapeInline(text: string): string {
-  return oneLine(text)
-    .replace(/[\\`*_[\]|~$]/g, (c) => '\\' + c)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '@\u200b');
+  return breakAutolinks(
+    oneLine(text)
+      .replace(/[\\`*_[\]|~$]/g, (c) => '\\' + c)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;'),
+  );
 }
 
 /**
  * Escapes text inside an HTML element whose content GitHub does not read as Markdown (`<summary>`):
- * entities only (a backslash would show), one line, `@mentions` broken.
+ * entities only (a backslash would show), one line, `@mentions` and issue references broken.
  */
 export function escapeHtmlText(text: string): string {
-  return oneLine(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '@\u200b');
+  return breakAutolinks(oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 /** Escapes text that may start a line: also what would open a heading, a list or a quote there. */
