@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel, type ReportModel } from '../src/report/model.js';
+import { roundSig, unicodeBar } from '../src/report/format.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { buildCharts, chartTable, niceCeil, shortNumber, type Chart } from '../src/render/charts/data.js';
 import {
   MAX_URL_LENGTH,
-  correlationImage,
   importanceImage,
+  importanceRange,
   parseHost,
   samplePoints,
   targetImage,
@@ -13,12 +14,10 @@ import {
 } from '../src/render/charts/quickchart.js';
 import {
   MERMAID_PALETTE,
-  correlationMermaidChart,
   importanceMermaid,
   mermaidChart,
   mermaidLabel,
   targetMermaid,
-  unicodeBar,
   unicodeBars,
 } from '../src/render/charts/mermaid.js';
 import { UsageError } from '../src/errors.js';
@@ -66,6 +65,16 @@ function negativeAnalysis() {
   });
 }
 
+/** The model with its parameters' ranking measures replaced (a held-out importance can be below 0). */
+function withMeasures(model: ReportModel, measures: (index: number) => number): ReportModel {
+  return {
+    ...model,
+    sections: model.sections.map((s) =>
+      s.kind === 'parameters' ? { ...s, rows: s.rows.map((r, i) => ({ ...r, measure: measures(i) })) } : s,
+    ),
+  };
+}
+
 const models: Record<string, ReportModel> = {};
 beforeAll(() => {
   models.small = buildReportModel(smallAnalysis());
@@ -90,6 +99,7 @@ type Point = { x: number | string; y: number | null };
 type Dataset = {
   label: string;
   data: (number | null | Point)[];
+  backgroundColor?: string | string[];
   type?: string;
   showLine?: boolean;
   lineTension?: number;
@@ -114,19 +124,10 @@ function allCharts(model: ReportModel): Chart[] {
 function images(
   model: ReportModel,
 ): { chart: Chart; panel: string; image: QuickChartImage; config: Config }[] {
-  const out: { chart: Chart; panel: string; image: QuickChartImage; config: Config }[] = [];
-  for (const chart of allCharts(model)) {
-    const list: [string, QuickChartImage][] =
-      chart.kind === 'importance'
-        ? [
-            ['importance', importanceImage(chart)],
-            ['correlation', correlationImage(chart)],
-          ]
-        : [['target', targetImage(chart)]];
-    for (const [panel, image] of list)
-      out.push({ chart, panel, image, config: chartConfig(image.url) as Config });
-  }
-  return out;
+  return allCharts(model).map((chart) => {
+    const image = chart.kind === 'importance' ? importanceImage(chart) : targetImage(chart);
+    return { chart, panel: chart.kind, image, config: chartConfig(image.url) as Config };
+  });
 }
 
 const column = (chart: Chart, j: number) => chartTable(chart).rows.map((r) => cellNumber(r[j]));
@@ -144,11 +145,6 @@ describe('QuickChart charts', () => {
           expect(config.data.labels).toEqual(t.rows.map((r) => r[0]));
           expect(config.data.datasets).toHaveLength(1);
           expect(config.data.datasets[0].data).toEqual(column(chart, 1));
-        } else if (panel === 'correlation') {
-          expect(config.type).toBe('horizontalBar');
-          expect(config.data.labels).toEqual(t.rows.map((r) => r[0]));
-          expect(config.data.datasets).toHaveLength(1);
-          expect(config.data.datasets[0].data).toEqual(column(chart, 2));
         } else if (config.type === 'bar') {
           // levels: mean bars and best markers, one per row of the table
           const labels = config.data.labels!;
@@ -169,7 +165,7 @@ describe('QuickChart charts', () => {
     expect(checked).toBeGreaterThanOrEqual(18);
   });
 
-  it('bars start at zero: importance from 0 to a round maximum, r on −1…1, level means from 0', () => {
+  it('bars start at zero: importance from 0 to a round maximum, level means from 0', () => {
     for (const model of Object.values(models)) {
       for (const { panel, config } of images(model)) {
         if (panel === 'importance') {
@@ -179,9 +175,6 @@ describe('QuickChart charts', () => {
           const max = Math.max(...(config.data.datasets[0].data as number[]));
           expect(ticks.max).toBeGreaterThanOrEqual(max);
           expect(ticks.max).toBeLessThanOrEqual(Math.max(1, 1.5 * max));
-        } else if (panel === 'correlation') {
-          const ticks = config.options.scales.xAxes[0].ticks!;
-          expect([ticks.min, ticks.max, ticks.beginAtZero]).toEqual([-1, 1, true]);
         } else if (config.type === 'bar') {
           expect(config.options.scales.yAxes![0].ticks!.beginAtZero).toBe(true);
         } else {
@@ -192,15 +185,43 @@ describe('QuickChart charts', () => {
     }
   });
 
-  it('importance and r are separate panels: no chart mixes them on one axis', () => {
+  it('the importance chart draws the ranking measure alone (no r), named on its axis', () => {
     const charts = buildCharts(models.small);
     const imp = chartConfig(importanceImage(charts.importance!).url) as Config;
-    const r = chartConfig(correlationImage(charts.importance!).url) as Config;
-    expect(imp.data.datasets.map((d) => d.label)).toEqual(['importance']);
-    expect(r.data.datasets.map((d) => d.label)).toEqual(['correlation r']);
+    expect(imp.data.datasets.map((d) => d.label)).toEqual(['held-out importance']);
     expect(imp.options.scales.xAxes[0].ticks!.max).toBe(
       niceCeil(Math.max(...charts.importance!.bars.map((b) => b.importance))),
     );
+    expect(JSON.stringify(imp)).not.toMatch(/correlation/);
+  });
+
+  it('a held-out importance below 0: the axis reaches a round negative minimum, bars still from 0', () => {
+    const model = withMeasures(models.small, (i) => [0.21, 0.08, 0.004, -0.013, -0.0004][i] ?? -0.002);
+    const chart = buildCharts(model).importance!;
+    const image = importanceImage(chart);
+    const config = chartConfig(image.url) as Config;
+    const values = config.data.datasets[0].data as number[];
+    expect(values).toEqual(chart.bars.map((b) => b.importance));
+    expect(Math.min(...values)).toBe(-0.013);
+    const ticks = config.options.scales.xAxes[0].ticks!;
+    expect(ticks).toEqual({ beginAtZero: true, min: -0.015, max: 0.25 });
+    // below 0 in red, the others blue
+    expect(config.data.datasets[0].backgroundColor).toEqual(
+      values.map((v) => (v < 0 ? '#e15759' : '#4e79a7')),
+    );
+    expect(image.caption).toMatch(/from 0/);
+    expect(image.caption).toMatch(/Below 0: the held-out predictions got better/);
+    expect(importanceImage(buildCharts(models.small).importance!).caption).not.toMatch(/Below 0/);
+  });
+
+  it('importanceRange: 0 always on the axis, round ends', () => {
+    expect(importanceRange([0.3, 0.1, 0])).toEqual({ min: 0, max: 0.3 });
+    expect(importanceRange([0.31, -0.02])).toEqual({ min: -0.02, max: 0.4 });
+    expect(importanceRange([0.2, -0.021])).toEqual({ min: -0.025, max: 0.2 });
+    // every value below 0: the axis ends at 0
+    expect(importanceRange([-0.004, -0.07])).toEqual({ min: -0.08, max: 0 });
+    // nothing above 0 and nothing below: a unit axis (no zero-width scale)
+    expect(importanceRange([0, 0])).toEqual({ min: 0, max: 1 });
   });
 
   it('no title inside the images (the heading above carries it), straight lines, no line across categories', () => {
@@ -311,19 +332,33 @@ describe('QuickChart charts', () => {
 });
 
 describe('chart data', () => {
-  it('bars are the top parameters with their correlation (categoricals: the strongest level)', () => {
-    const charts = buildCharts(models.small);
-    const imp = charts.importance!;
-    const params = models.small.sections.find((s) => s.kind === 'parameters')!;
-    if (params.kind !== 'parameters') throw new Error();
-    const rows = params.rows.filter((r) => !r.constant);
-    expect(imp.bars.map((b) => b.parameter)).toEqual(rows.map((r) => r.name));
-    const opt = imp.bars.find((b) => b.parameter === 'optimizer')!;
-    expect(opt.level).not.toBeNull();
-    const levels = rows.find((r) => r.name === 'optimizer')!.levels;
-    const strongest = Math.max(...levels.map((l) => Math.abs(l.correlation ?? 0)));
-    expect(Math.abs(opt.correlation!)).toBeCloseTo(strongest, 3);
-    expect(imp.note).toMatch(/largest \|r\|/);
+  it("bars are the report's ranking measure, in the table's order, captioned by it", () => {
+    for (const [analysis, measure] of [
+      [smallAnalysis(), 'held-out importance'],
+      [smallAnalysis({ insights: false }), 'notebook importance'],
+    ] as const) {
+      const model = buildReportModel(analysis);
+      const params = model.sections.find((s) => s.kind === 'parameters')!;
+      if (params.kind !== 'parameters') throw new Error();
+      expect(params.measure).toBe(measure === 'held-out importance' ? 'permutation' : 'importance');
+      const imp = buildCharts(model).importance!;
+      expect(imp.measure).toBe(measure);
+      expect(imp.bars.map((b) => b.parameter)).toEqual(params.rows.map((r) => r.name));
+      expect(imp.bars.map((b) => b.importance)).toEqual(params.rows.map((r) => roundSig(r.measure, 4)));
+      expect(imp.omitted).toBe(0);
+      expect(chartTable(imp).header).toEqual(['parameter', measure]);
+      expect(importanceImage(imp).caption).toMatch(
+        new RegExp(`^Bars: the ${measure} of each hyperparameter, from 0`),
+      );
+      expect(mermaidChart(imp).caption).toBe(importanceImage(imp).caption);
+    }
+  });
+
+  it('no charts when nothing predicts the target (the model has no charts section)', () => {
+    const model = buildReportModel(smallAnalysis({ cvR2: -0.2 }));
+    expect(model.sections.some((s) => s.kind === 'charts')).toBe(false);
+    expect(model.sections.some((s) => s.kind === 'parameters')).toBe(true);
+    expect(buildCharts(model)).toEqual({ importance: null, targets: [] });
   });
 
   it('target charts: the top three varying parameters, bins that count every run', () => {
@@ -495,20 +530,61 @@ describe('mermaid charts', () => {
         expect(row[3]).toBe('');
       }
     }
-    const r = correlationMermaidChart(charts.importance!);
-    expect(r.code).toBeNull();
-    expect(r.bars!.rows.map((row) => row[0])).toEqual(charts.importance!.bars.map((b) => b.label));
-    expect(r.caption).toMatch(/negative to the left/);
+  });
+
+  it('a held-out importance below 0: no xychart, Unicode bars either side of 0 instead', () => {
+    const model = withMeasures(models.small, (i) => [0.2, 0.05, -0.006][i] ?? 0);
+    const chart = buildCharts(model).importance!;
+    expect(importanceMermaid(chart)).toBeNull();
+    const m = mermaidChart(chart);
+    expect(m.code).toBeNull();
+    const t = m.bars!;
+    expect(t.header).toEqual(['parameter', 'held-out importance', '−0.2 … 0', '0 … 0.2']);
+    expect(t.align).toEqual(['l', 'r', 'r', 'l']);
+    expect(t.rows.map((row) => row[0])).toEqual(chart.bars.map((b) => b.label));
+    expect(t.rows.map((row) => cellNumber(row[1]))).toEqual(chart.bars.map((b) => b.importance));
+    expect(t.rows.slice(0, 3).map((row) => row.slice(2))).toEqual([
+      ['', '████████████████████'],
+      ['', '█████'],
+      ['▐', ''],
+    ]);
+    // a 0 draws nothing either side
+    for (const row of t.rows.slice(3)) expect(row.slice(2)).toEqual(['', '']);
+    expect(m.caption).toMatch(/from 0/);
+    expect(m.caption).toMatch(/cannot draw bars below 0/);
+    // all at or above 0: the xychart, its axis titled by the measure
+    const plain = mermaidChart(buildCharts(models.small).importance!);
+    expect(plain.code).toMatch(/^\s*y-axis "held-out importance" 0 --> /m);
+    expect(plain.bars).toBeNull();
   });
 });
 
 describe('unicode bars', () => {
-  it('lengths in eighths of a cell, from 0', () => {
+  it('lengths in eighths of a cell, from 0; at least an eighth; nothing for 0 or below', () => {
     expect(unicodeBar(1, 1, 4)).toBe('████');
     expect(unicodeBar(0.5, 1, 4)).toBe('██');
     expect(unicodeBar(0.125 / 4, 1, 4)).toBe('▏');
     expect(unicodeBar(0.3, 1, 4)).toBe('█▎');
-    expect(unicodeBar(0, 1, 4)).toBe('');
+    expect(unicodeBar(2, 1, 4)).toBe('████');
+    expect(unicodeBar(1e-9, 1, 4)).toBe('▏');
+    for (const [v, s] of [
+      [0, 1],
+      [-0.5, 1],
+      [NaN, 1],
+      [0.5, 0],
+      [Infinity, Infinity],
+    ])
+      expect(unicodeBar(v, s, 4)).toBe('');
+  });
+
+  it("the report table's 8-cell bars: every eighth from ▏ to ████████", () => {
+    const cells = Array.from({ length: 65 }, (_, k) => unicodeBar(k / 64, 1, 8));
+    expect(cells[0]).toBe('');
+    expect(cells.slice(1, 8)).toEqual(['▏', '▎', '▍', '▌', '▋', '▊', '▉']);
+    expect(cells[8]).toBe('█');
+    expect(cells[20]).toBe('██▌');
+    expect(cells[64]).toBe('████████');
+    expect(cells.slice(1).every((c, k) => Array.from(c).length === Math.ceil((k + 1) / 8))).toBe(true);
   });
 
   it('one column for non-negative values, two around 0 when a value is negative', () => {
@@ -519,22 +595,29 @@ describe('unicode bars', () => {
         { label: 'c', value: null },
       ],
       ['p', 'v'],
-      { width: 8 },
+      8,
     );
     expect(pos.header).toEqual(['p', 'v', '0 … 2']);
     expect(pos.rows.map((r) => r[2])).toEqual(['████████', '████', '']);
     const signed = unicodeBars(
       [
-        { label: 'a', value: -0.5 },
+        { label: 'a', value: -1 },
         { label: 'b', value: 0.25 },
+        { label: 'c', value: -0.0001 },
+        { label: 'd', value: -0.3125 },
+        { label: 'e', value: 0 },
       ],
-      ['p', 'r'],
-      { min: -1, max: 1, width: 8 },
+      ['p', 'v'],
+      8,
     );
-    expect(signed.header).toEqual(['p', 'r', '−1 … 0', '0 … 1']);
+    expect(signed.header).toEqual(['p', 'v', '−1 … 0', '0 … 1']);
     expect(signed.rows).toEqual([
-      ['a', '−0.5', '████', ''],
+      ['a', '−1', '████████', ''],
       ['b', '0.25', '', '██'],
+      // a value below 0 never draws as nothing: at least a half cell
+      ['c', '−0.0001', '▐', ''],
+      ['d', '−0.3125', '▐██', ''],
+      ['e', '0', '', ''],
     ]);
     expect(signed.align).toEqual(['l', 'r', 'r', 'l']);
   });

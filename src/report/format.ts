@@ -68,6 +68,21 @@ export function fmtP(p: number | null | undefined): string {
   return p.toFixed(3);
 }
 
+/** Eighths of a cell, growing rightwards (U+258F…U+2589). */
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/**
+ * A bar from 0 for a positive value: value/scale·width cells in eighths (█ and ▏…▉), at least one
+ * eighth, at most `width` cells (the value is clipped to `scale`); '' for 0, a negative value, NaN or
+ * a scale that is not positive. The report's tables (8 cells) and the charts' Unicode bars both draw it.
+ */
+export function unicodeBar(value: number, scale: number, width: number): string {
+  if (!(value > 0) || !(scale > 0) || !(width > 0)) return '';
+  const eighths = Math.max(1, Math.round((Math.min(value, scale) / scale) * width * 8));
+  if (Number.isNaN(eighths)) return ''; // ∞/∞
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }

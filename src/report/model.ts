@@ -14,7 +14,7 @@ import type { Comparator, Metric } from '../gates/types.js';
 import type { LevelShare } from '../insights/types.js';
 import { renderOlsSummary } from '../render/ols-summary.js';
 import { fitOls } from '../stats/ols.js';
-import { DASH, fmt, fmtFixed, fmtP, fmtSigned } from './format.js';
+import { DASH, fmt, fmtFixed, fmtP, fmtSigned, unicodeBar } from './format.js';
 import { truncateName } from './names.js';
 
 export type SectionId =
@@ -477,13 +477,9 @@ function cellName(name: string): string {
   return truncateName(name, CELL_NAME_LENGTH);
 }
 
-/** A bar of `BAR_CELLS` cells for x in [0, max], in eighths (U+2588…U+258F); '' for x ≤ 0. */
-export function bar(x: number, max: number): string {
-  if (!(x > 0) || !(max > 0)) return '';
-  const eighths = Math.max(1, Math.round((Math.min(x, max) / max) * BAR_CELLS * 8));
-  const full = Math.floor(eighths / 8);
-  const part = eighths % 8;
-  return '█'.repeat(full) + (part > 0 ? String.fromCodePoint(0x2590 - part) : '');
+/** A bar of `BAR_CELLS` cells for x in [0, max], in eighths; '' for x ≤ 0. */
+function bar(x: number, max: number): string {
+  return unicodeBar(x, max, BAR_CELLS);
 }
 
 function parametersSection(analysis: Analysis): ParametersSection {

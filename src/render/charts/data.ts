@@ -1,6 +1,7 @@
 /**
- * The charts as data, built from the report model, before any chart syntax: (a) importance per
- * parameter with its correlation beside it; (b) the target against each of the top parameters. Every
+ * The charts as data, built from the report model, before any chart syntax: (a) the report's ranking
+ * measure per parameter (held-out importance, else the notebook's importance); (b) the target against
+ * each of the top parameters. Every
  * number is rounded here once (4 significant digits), so the chart and the table beside it carry the
  * same values whichever backend draws them (QuickChart URL, mermaid block).
  */
@@ -18,26 +19,23 @@ function axisLabel(name: string, max = LABEL_LENGTH): string {
 /** Significant digits of every charted number. */
 export const CHART_DIGITS = 4;
 /** Longest axis label. */
-export const LABEL_LENGTH = 40;
+const LABEL_LENGTH = 40;
 
 export interface ImportanceBar {
   readonly parameter: string;
   readonly label: string;
+  /** The report's ranking measure (`ParameterRow.measure`); the held-out importance can be below 0. */
   readonly importance: number;
-  /** Numeric/boolean: r; categorical: the r of its level with the largest |r| (`level`). */
-  readonly correlation: number | null;
-  readonly level: string | null;
 }
 
 export interface ImportanceChart {
   readonly kind: 'importance';
   readonly title: string;
-  /** The target's name (axis label, one line), when the report has charts of it. */
-  readonly target: string | null;
   readonly bars: ImportanceBar[];
   /** Parameters left out of the chart (the least important ones). */
   readonly omitted: number;
-  readonly note: string;
+  /** What the bars are: the report's ranking measure, in words ("held-out importance"). */
+  readonly measure: string;
 }
 
 export interface TargetPoint {
@@ -99,42 +97,38 @@ export interface ChartOptions {
   readonly maxBins?: number;
 }
 
+/**
+ * The charts of the report: none when nothing predicts the target (the model has no charts section
+ * then); the importance chart draws the table's ranking measure, in its order.
+ */
 export function buildCharts(model: ReportModel, options: ChartOptions = {}): ChartSet {
   const params = model.sections.find((s): s is ParametersSection => s.kind === 'parameters') ?? null;
   const charts = model.sections.find((s): s is ChartsSection => s.kind === 'charts') ?? null;
+  if (!charts) return { importance: null, targets: [] };
   return {
-    importance: params
-      ? importanceChart(params, options.maxBars ?? 15, charts ? axisLabel(charts.target, LABEL_LENGTH) : null)
-      : null,
-    targets: charts ? charts.series.map((s) => targetChart(charts, s, options.maxBins ?? 8)) : [],
+    importance: params ? importanceChart(params, options.maxBars ?? 15) : null,
+    targets: charts.series.map((s) => targetChart(charts, s, options.maxBins ?? 8)),
   };
 }
 
-function importanceChart(
-  section: ParametersSection,
-  maxBars: number,
-  target: string | null,
-): ImportanceChart | null {
-  const rows = section.rows.filter((r) => !r.constant);
+function importanceChart(section: ParametersSection, maxBars: number): ImportanceChart | null {
+  const rows = section.rows;
   if (rows.length === 0) return null;
   const shown = rows.slice(0, maxBars);
-  const anyCategorical = shown.some((r) => r.kind === 'categorical');
+  const measure = section.measure === 'permutation' ? 'held-out importance' : 'notebook importance';
   return {
     kind: 'importance',
-    title: 'Importance and correlation per hyperparameter',
-    target,
+    title:
+      section.measure === 'permutation'
+        ? 'Held-out importance per hyperparameter'
+        : 'Notebook importance per hyperparameter',
     bars: shown.map((r) => ({
       parameter: r.name,
       label: axisLabel(r.name, LABEL_LENGTH),
-      importance: roundSig(r.importance, CHART_DIGITS),
-      correlation: r.correlation === null ? null : roundSig(r.correlation, CHART_DIGITS),
-      level: r.strongestLevel,
+      importance: roundSig(r.measure, CHART_DIGITS),
     })),
     omitted: rows.length - shown.length,
-    note:
-      'Importance: extra-trees importance; r: Pearson correlation with the target' +
-      (anyCategorical ? ' (for a categorical, its level with the largest |r|)' : '') +
-      '.',
+    measure,
   };
 }
 
@@ -181,7 +175,7 @@ function accumulate(acc: Acc, y: number, maximize: boolean): void {
 }
 
 /** Most levels drawn: the most frequent ones (ties: level order), shown in level order. */
-export const MAX_LEVELS = 20;
+const MAX_LEVELS = 20;
 
 function levelBins(s: ParameterSeries, maximize: boolean): { bins: TargetBin[]; omitted: number } {
   const accs: Acc[] = s.levels.map(() => ({ count: 0, sum: 0, best: NaN }));
@@ -359,14 +353,9 @@ export interface ChartTable {
 export function chartTable(chart: Chart): ChartTable {
   if (chart.kind === 'importance') {
     return {
-      header: ['parameter', 'importance', 'r', 'level (categorical)'],
-      rows: chart.bars.map((b) => [
-        b.label,
-        fmt(b.importance, CHART_DIGITS),
-        fmt(b.correlation, CHART_DIGITS),
-        b.level === null ? '' : axisLabel(b.level, LABEL_LENGTH),
-      ]),
-      align: ['l', 'r', 'r', 'l'],
+      header: ['parameter', chart.measure],
+      rows: chart.bars.map((b) => [b.label, fmt(b.importance, CHART_DIGITS)]),
+      align: ['l', 'r'],
     };
   }
   const best = chart.goal === 'maximize' ? 'highest' : 'lowest';
@@ -392,22 +381,10 @@ export function chartTable(chart: Chart): ChartTable {
 /** What the importance chart draws (both backends). */
 export function importanceCaption(chart: ImportanceChart): string {
   return (
-    'Bars: extra-trees importance of each hyperparameter, from 0.' +
-    (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '')
-  );
-}
-
-/** What the correlation chart draws (both backends). */
-export function correlationCaption(chart: ImportanceChart, style: 'colours' | 'sides' = 'colours'): string {
-  const anyLevel = chart.bars.some((b) => b.level !== null);
-  const missing = chart.bars.filter((b) => b.correlation === null).length;
-  const signs =
-    style === 'colours' ? 'blue positive, red negative' : 'negative to the left, positive to the right';
-  return (
-    `Bars: Pearson correlation r with ${chart.target ?? 'the target'}, from 0 (${signs})` +
-    (anyLevel ? '; for a categorical, r of its level with the largest |r| (named in the table)' : '') +
-    '.' +
-    (missing > 0 ? ` ${missing} without an r (no bar).` : '') +
+    `Bars: the ${chart.measure} of each hyperparameter, from 0, in the table's order.` +
+    (chart.bars.some((b) => b.importance < 0)
+      ? ' Below 0: the held-out predictions got better when that parameter was shuffled (no sign it helps predict).'
+      : '') +
     (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '')
   );
 }

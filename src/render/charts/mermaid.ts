@@ -5,17 +5,17 @@
  * level for categoricals and for numerics with few values), labelled by the bin's midpoint.
  *
  * Rules: bars start at 0 (xychart draws bars from the axis minimum, so the y-axis always starts at 0,
- * and data below 0 is not drawn as bars at all: `mermaidChart` returns a table of Unicode bars
- * instead); no line series (a line through unrelated parameters or categories means nothing); no title
+ * and data below 0 (a mean target, a held-out importance) is not drawn as an xychart at all:
+ * `mermaidChart` returns a table of Unicode bars instead); no line series (a line through unrelated parameters or categories means nothing); no title
  * (the Markdown heading above the block carries it); a palette set in an init directive.
  *
  * Mermaid's grammar breaks on a `"` inside a quoted label and numbers must be plain decimals, so labels
  * are sanitised and numbers written without exponents.
  */
-import { plainDecimal } from '../../report/format.js';
+import { plainDecimal, unicodeBar } from '../../report/format.js';
 import { truncateName } from '../../report/names.js';
 import type { Chart, ChartTable, ImportanceChart, TargetChart } from './data.js';
-import { CHART_DIGITS, correlationCaption, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
+import { CHART_DIGITS, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
 
 /** Bar colour (Tableau blue, as the QuickChart charts). */
 export const MERMAID_PALETTE = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b'];
@@ -24,7 +24,7 @@ export const MERMAID_PALETTE = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b'];
  * The init directive on the first line of every block: the palette (mermaid's default is pale) and the
  * chart's size (mermaid's default 700×500 is taller than these charts need).
  */
-export function mermaidInit(width: number, height: number): string {
+function mermaidInit(width: number, height: number): string {
   return `%%{init: ${JSON.stringify({
     xyChart: { width, height },
     themeVariables: { xyChart: { plotColorPalette: MERMAID_PALETTE.join(', ') } },
@@ -71,7 +71,16 @@ export interface MermaidChart {
 
 export function mermaidChart(chart: Chart): MermaidChart {
   if (chart.kind === 'importance') {
-    return { code: importanceMermaid(chart), bars: null, caption: importanceCaption(chart) };
+    const code = importanceMermaid(chart);
+    if (code !== null) return { code, bars: null, caption: importanceCaption(chart) };
+    return {
+      code: null,
+      bars: unicodeBars(
+        chart.bars.map((b) => ({ label: b.label, value: b.importance })),
+        ['parameter', chart.measure],
+      ),
+      caption: `${importanceCaption(chart)} Drawn as a table: mermaid's chart cannot draw bars below 0.`,
+    };
   }
   const code = targetMermaid(chart);
   const per = perBin(chart);
@@ -96,14 +105,18 @@ export function mermaidChart(chart: Chart): MermaidChart {
   };
 }
 
-/** Importance per parameter: horizontal bars from 0 (r is not drawn: see `correlationBars`). */
-export function importanceMermaid(chart: ImportanceChart): string {
+/**
+ * The report's ranking measure per parameter as horizontal bars from 0; null when a value is below 0
+ * (a held-out importance can be: xychart draws bars from the axis minimum, so they would not start at 0).
+ */
+export function importanceMermaid(chart: ImportanceChart): string | null {
   const imp = chart.bars.map((b) => b.importance);
+  if (imp.length === 0 || imp.some((v) => v < 0)) return null;
   return [
     mermaidInit(700, Math.max(200, 60 + 36 * imp.length)),
     'xychart-beta horizontal',
     `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label, MERMAID_SIDE_LABEL)).join(', ')}]`,
-    `  y-axis "importance" 0 --> ${plainDecimal(niceCeil(Math.max(0, ...imp)), 6)}`,
+    `  y-axis ${mermaidLabel(chart.measure, 60)} 0 --> ${plainDecimal(niceCeil(Math.max(0, ...imp)), 6)}`,
     `  bar ${list(imp)}`,
   ].join('\n');
 }
@@ -139,56 +152,32 @@ export function targetMermaid(chart: TargetChart): string | null {
   ].join('\n');
 }
 
-/** Correlation r per parameter as Unicode bars (xychart cannot draw negative bars from 0). */
-export function correlationBars(chart: ImportanceChart): ChartTable {
-  return unicodeBars(
-    chart.bars.map((b) => ({ label: b.label, value: b.correlation })),
-    ['parameter', 'r'],
-    { min: -1, max: 1 },
-  );
-}
-
-/** The correlation panel in mermaid mode: always Unicode bars (r can be below 0). */
-export function correlationMermaidChart(chart: ImportanceChart): MermaidChart {
-  return { code: null, bars: correlationBars(chart), caption: correlationCaption(chart, 'sides') };
-}
-
-/** Eighths of a cell, growing rightwards. */
-const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-
-/** A bar of |value|/scale·width cells from 0 (█ and ▏…▉: eighths), growing rightwards. */
-export function unicodeBar(value: number, scale: number, width = 20): string {
-  if (!(scale > 0) || !Number.isFinite(value)) return '';
-  const eighths = Math.round((Math.min(Math.abs(value), scale) / scale) * width * 8);
-  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
-}
-
 /**
- * A bar growing leftwards (for a negative value, in a right-aligned cell): whole cells and a half cell
- * (▐), the finest a right-aligned bar gets from the block characters.
+ * A bar growing leftwards for a negative value (in a right-aligned cell), the mirror of `unicodeBar`:
+ * whole cells and a half cell (▐), the finest a right-aligned bar gets from the block characters; at
+ * least a half cell; '' for 0, a positive value or NaN.
  */
-export function unicodeBarLeft(value: number, scale: number, width = 20): string {
-  if (!(scale > 0) || !Number.isFinite(value)) return '';
-  const halves = Math.round((Math.min(Math.abs(value), scale) / scale) * width * 2);
+function unicodeBarLeft(value: number, scale: number, width: number): string {
+  if (!(value < 0) || !(scale > 0)) return '';
+  const halves = Math.max(1, Math.round((Math.min(-value, scale) / scale) * width * 2));
+  if (Number.isNaN(halves)) return '';
   return (halves % 2 ? '▐' : '') + '█'.repeat(Math.floor(halves / 2));
 }
 
 /**
  * A table with one bar per row, from 0: columns label, value, bar; when a value is below 0, a
  * right-aligned column for the negative bars and a left-aligned one for the positive bars, so both grow
- * from the 0 between them (`width` cells each side). The scale is `max` (default: the largest |value|); `min`/`max` also give the
- * bar columns' headers. Values are printed as the other chart tables print them.
+ * from the 0 between them (`width` cells each side). The scale, in the bar columns' headers, is the
+ * largest |value|. Values are printed as the other chart tables print them.
  */
 export function unicodeBars(
   rows: { label: string; value: number | null }[],
   header: [string, string],
-  options: { min?: number; max?: number; width?: number } = {},
+  width = 20,
 ): ChartTable {
-  const width = options.width ?? 20;
   const values = rows.map((r) => r.value).filter((v): v is number => v !== null && Number.isFinite(v));
-  const scale =
-    Math.max(Math.abs(options.max ?? 0), Math.abs(options.min ?? 0), ...values.map(Math.abs)) || 1;
-  const signed = (options.min ?? 0) < 0 || values.some((v) => v < 0);
+  const scale = Math.max(0, ...values.map(Math.abs)) || 1;
+  const signed = values.some((v) => v < 0);
   if (!signed) {
     return {
       header: [header[0], header[1], `0 … ${fmtBar(scale)}`],
@@ -205,8 +194,8 @@ export function unicodeBars(
     rows: rows.map((r) => [
       r.label,
       fmtBar(r.value),
-      r.value !== null && r.value < 0 ? unicodeBarLeft(r.value, scale, width) : '',
-      r.value !== null && r.value > 0 ? unicodeBar(r.value, scale, width) : '',
+      r.value === null ? '' : unicodeBarLeft(r.value, scale, width),
+      r.value === null ? '' : unicodeBar(r.value, scale, width),
     ]),
     align: ['l', 'r', 'r', 'l'],
   };

@@ -14,7 +14,7 @@ import quickchartModule from 'quickchart-js';
 import { UsageError } from '../../errors.js';
 import { truncateName } from '../../report/names.js';
 import type { ImportanceChart, TargetChart, TargetPoint } from './data.js';
-import { correlationCaption, importanceCaption, niceCeil, perBin } from './data.js';
+import { importanceCaption, niceCeil, perBin } from './data.js';
 
 // quickchart-js's types describe a CommonJS `exports.default`; its ESM build exports the class itself
 // as the default. Accept both shapes so Node, Vitest and the ncc bundle agree.
@@ -25,13 +25,11 @@ const QuickChart: QuickChartClass =
 
 /** Under 8 KB with room to spare (proxies and browsers cut longer URLs). */
 export const MAX_URL_LENGTH = 8000;
-export const DEFAULT_QUICKCHART_HOST = 'quickchart.io';
+const DEFAULT_QUICKCHART_HOST = 'quickchart.io';
 
 const BLUE = '#4e79a7';
 const GREY = 'rgba(110,110,110,0.45)';
 const RED = '#e15759';
-const NEGATIVE = '#e15759';
-const POSITIVE = '#4e79a7';
 
 /** Most points in a scatter before the URL length is even measured. */
 const MAX_POINTS = 200;
@@ -91,7 +89,10 @@ function baseOptions(legend: boolean): Record<string, unknown> {
   };
 }
 
-/** Importance per parameter: horizontal bars from 0 to a round maximum (no r: see `correlationImage`). */
+/**
+ * The report's ranking measure per parameter: horizontal bars from 0, on an axis from 0 (or, when a
+ * value is below 0, a round negative minimum) to a round maximum; bars below 0 in red.
+ */
 export function importanceImage(chart: ImportanceChart, host?: string): QuickChartImage {
   const endpoint = parseHost(host);
   const values = chart.bars.map((b) => b.importance);
@@ -99,15 +100,21 @@ export function importanceImage(chart: ImportanceChart, host?: string): QuickCha
     type: 'horizontalBar',
     data: {
       labels: chart.bars.map((b) => b.label),
-      datasets: [{ label: 'importance', data: values, backgroundColor: BLUE }],
+      datasets: [
+        {
+          label: chart.measure,
+          data: values,
+          backgroundColor: values.some((v) => v < 0) ? values.map((v) => (v < 0 ? RED : BLUE)) : BLUE,
+        },
+      ],
     },
     options: {
       ...baseOptions(false),
       scales: {
         xAxes: [
           {
-            ticks: { beginAtZero: true, min: 0, max: niceCeil(Math.max(0, ...values)) },
-            scaleLabel: { display: true, labelString: 'importance' },
+            ticks: { beginAtZero: true, ...importanceRange(values) },
+            scaleLabel: { display: true, labelString: chart.measure },
           },
         ],
       },
@@ -124,49 +131,13 @@ export function importanceImage(chart: ImportanceChart, host?: string): QuickCha
 }
 
 /**
- * Correlation r per parameter (the second panel of the importance chart): horizontal bars from 0 on a
- * fixed −1…1 axis, red for negative and blue for positive r, same parameter order.
+ * The value axis of the importance chart, 0 always on it: min 0 when no value is below 0, else
+ * −niceCeil(−smallest); max niceCeil(largest), 0 when every value is below 0 (1 when all are 0).
  */
-export function correlationImage(chart: ImportanceChart, host?: string): QuickChartImage {
-  const endpoint = parseHost(host);
-  const values = chart.bars.map((b) => b.correlation);
-  const config = {
-    type: 'horizontalBar',
-    data: {
-      labels: chart.bars.map((b) => b.label),
-      datasets: [
-        {
-          label: 'correlation r',
-          data: values,
-          backgroundColor: values.map((v) => ((v ?? 0) < 0 ? NEGATIVE : POSITIVE)),
-        },
-      ],
-    },
-    options: {
-      ...baseOptions(false),
-      scales: {
-        xAxes: [
-          {
-            ticks: { beginAtZero: true, min: -1, max: 1, stepSize: 0.5 },
-            scaleLabel: { display: true, labelString: 'correlation r' },
-          },
-        ],
-      },
-    },
-  };
-  return barImage(
-    config,
-    endpoint,
-    700,
-    barsHeight(chart.bars.length),
-    correlationTitle(chart),
-    correlationCaption(chart),
-  );
-}
-
-/** The heading of the correlation panel. */
-export function correlationTitle(chart: ImportanceChart): string {
-  return chart.target === null ? 'Correlation r per hyperparameter' : `Correlation r with ${chart.target}`;
+export function importanceRange(values: number[]): { min: number; max: number } {
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  return { min: lo < 0 ? -niceCeil(-lo) : 0, max: hi > 0 || lo === 0 ? niceCeil(hi) : 0 };
 }
 
 function barsHeight(bars: number): number {
