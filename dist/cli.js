@@ -32735,7 +32735,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5213);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1618);
 // The command-line entry: `node dist/cli.js analyze ...`. Everything happens in src/cli/main.ts.
 
 const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -32743,6 +32743,7 @@ const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(p
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     stderrIsTty: Boolean(process.stderr.isTTY),
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
 });
 process.exitCode = code;
 
@@ -32751,7 +32752,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5213:
+/***/ 1618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32796,6 +32797,53 @@ class RemoteError extends Error {
         this.name = 'RemoteError';
     }
 }
+/** Longest name or value quoted whole in a message; longer ones keep their head and tail around "…". */
+const QUOTE_MAX = 80;
+/** Longest message line: whatever a message quotes or lists, the line stays readable. */
+const MESSAGE_MAX = 2000;
+/**
+ * Text from the data (a name, a cell) for a message: at most `max` characters (head and tail kept
+ * around an ellipsis), then JSON-quoted, so line breaks and control characters show as escapes.
+ */
+function quoteForMessage(text, max = QUOTE_MAX) {
+    return JSON.stringify(shorten(text, max));
+}
+/** `text` cut to at most `max` UTF-16 units, head and tail kept (never splitting a surrogate pair). */
+function shorten(text, max) {
+    if (text.length <= max)
+        return text;
+    if (max <= 1)
+        return '…';
+    let head = Math.ceil((max - 1) * 0.6);
+    let tail = max - 1 - head;
+    // never cut a surrogate pair in two
+    if (isHigh(text.charCodeAt(head - 1)))
+        head--;
+    if (tail > 0 && isLow(text.charCodeAt(text.length - tail)))
+        tail--;
+    return text.slice(0, head) + '…' + text.slice(text.length - tail);
+}
+function isHigh(c) {
+    return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c) {
+    return c >= 0xdc00 && c <= 0xdfff;
+}
+/** A message as one line: line breaks (and the white space around them) become one space. Linear. */
+function toOneLine(message) {
+    const pieces = message.split('\n');
+    const out = [];
+    pieces.forEach((piece, i) => {
+        let p = piece;
+        if (i > 0)
+            p = p.trimStart();
+        if (i < pieces.length - 1)
+            p = p.trimEnd();
+        if (p !== '' || i === 0)
+            out.push(p);
+    });
+    return out.join(' ').trim();
+}
 function exitCodeOf(err) {
     if (err instanceof UsageError)
         return EXIT.badRequest;
@@ -32807,7 +32855,8 @@ function exitCodeOf(err) {
 function describeError(err, debug = false) {
     const code = exitCodeOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+    // cut first: everything after is linear in a bounded length
+    const oneLine = shorten(toOneLine(shorten(message, MESSAGE_MAX * 2)), MESSAGE_MAX);
     if (code === EXIT.internal) {
         const head = `internal error: ${oneLine} (this is a bug in sweep-insights; please report it with the command you ran, and --debug for details)`;
         return debug && err instanceof Error && err.stack ? `${head}\n${err.stack}` : head;
@@ -32817,1528 +32866,6 @@ function describeError(err, debug = false) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Command-line parsing: commands, options, help texts. Nothing here reads files or the network. */
-
-
-const MAIN_HELP = `sweep-insights: which hyperparameters mattered in a sweep, and what to try next
-
-Usage:
-  sweep-insights analyze --runs FILE --target METRIC [--params a,b,c] [options]
-  sweep-insights analyze --sweep ENTITY/PROJECT/SWEEP_ID [options]
-  sweep-insights demo [options]
-  sweep-insights COMMAND --help
-
-Commands:
-  analyze   analyse a runs file (CSV, JSON, JSONL) or a W&B sweep
-  demo      the same analysis on the example sweep shipped with the tool
-
-Exit codes: 0 done; 1 a gate (--fail-on) failed; 2 a bad request (usage, input data, unknown
-names, a sweep that does not exist); 3 a remote service failed or refused; 4 an internal error.
-`;
-const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --sweep SWEEP) [options]
-
-Source (one of):
-  --runs FILE              runs table: CSV with a header row, JSON (an array of runs or {"runs": [...]}),
-                           or JSONL (one run per line); runs may be flat or W&B-shaped (config/summary)
-  --sweep SWEEP            a W&B sweep: ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/ID
-                           (API key from WANDB_API_KEY)
-
-What to analyse:
-  --target METRIC          the metric to explain (default for a sweep: the sweep's metric)
-  --params a,b,c           the hyperparameters (a flat file needs them; W&B runs default to their config
-                           keys, a sweep to its config's parameters block)
-  --goal maximize|minimize default: minimize when the target's name says loss/error (loss, error, err,
-                           ppl, perplexity, mse, rmse, mae), else maximize; for a sweep, its metric's goal
-  --where COLUMN=VALUE     keep only matching runs; also !=, <, <=, >, >=; repeatable
-                           (e.g. --where budget=100 --where state=finished)
-  --states a,b             W&B run states to use (default: every run with a finite target)
-
-Engine:
-  --trees N                extra trees in the forest (default 250)
-  --seed N                 random_state (default 0)
-  --threads N              worker threads for the forest (default 1; 0 = all cores); same result
-  --no-insights            skip cross-validation, permutation importance and advice (about 5× faster)
-
-Outputs:
-  --json FILE              the results as JSON (recipe keys, plus goal, best run, insights and gates)
-  --markdown FILE          the Markdown report (what the GitHub Action posts)
-  --next-sweep FILE        a suggested next W&B sweep config (YAML)
-  --charts MODE            charts in the Markdown: quickchart, mermaid or none (default none)
-  --quickchart-host HOST   QuickChart server for chart images (default quickchart.io)
-  --fail-on RULE           a gate, e.g. "importance(learning_rate) >= 0.1", "best >= 0.9", "runs >= 50";
-                           repeatable; exit code 1 when one fails
-  --comment OWNER/REPO#N   also post the report as a sticky comment on pull request N (token from
-                           GITHUB_TOKEN; API from GITHUB_API_URL, default https://api.github.com)
-  --comment-mode MODE      update (default) or recreate
-  --comment-key KEY        marker key of the sticky comment (default: from the source and the target)
-
-W&B:
-  --wandb-base-url URL     W&B server (default WANDB_BASE_URL or https://api.wandb.ai)
-  --wait                   poll until the sweep is FINISHED or CANCELED before analysing
-  --wait-timeout MINUTES   give up waiting after this long (default 60; exit code 3)
-
-Other:
-  --quiet                  print nothing on stdout (files and exit code only)
-  --debug                  print the stack of an internal error
-  -h, --help               this help
-`;
-const DEMO_HELP = `Usage: sweep-insights demo [options]
-
-Runs the analysis on the example sweep shipped with the tool (examples/mnist-pytorch: 3,000 runs of a
-PyTorch MNIST sweep, target accuracy, seven hyperparameters) and prints the report. Takes the output and
-engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on, --trees, --seed,
---threads, --no-insights, --quiet).
-`;
-const OPTIONS = {
-    runs: { type: 'string' },
-    sweep: { type: 'string' },
-    target: { type: 'string' },
-    params: { type: 'string' },
-    goal: { type: 'string' },
-    trees: { type: 'string' },
-    seed: { type: 'string' },
-    threads: { type: 'string' },
-    where: { type: 'string', multiple: true },
-    states: { type: 'string' },
-    wait: { type: 'boolean' },
-    'wait-timeout': { type: 'string' },
-    'wandb-base-url': { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
-    'next-sweep': { type: 'string' },
-    'fail-on': { type: 'string', multiple: true },
-    charts: { type: 'string' },
-    'quickchart-host': { type: 'string' },
-    'no-insights': { type: 'boolean' },
-    comment: { type: 'string' },
-    'comment-mode': { type: 'string' },
-    'comment-key': { type: 'string' },
-    quiet: { type: 'boolean' },
-    debug: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-};
-function parseCommandLine(argv) {
-    const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-        return { kind: 'help', text: MAIN_HELP };
-    }
-    if (command === '--version' || command === '-V')
-        return { kind: 'version' };
-    if (command !== 'analyze' && command !== 'demo') {
-        throw new UsageError(`unknown command "${command}": use analyze or demo (see --help)`);
-    }
-    let parsed;
-    try {
-        parsed = (0,external_node_util_.parseArgs)({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
-    }
-    catch (err) {
-        const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-        throw new UsageError(`${message.replace(/\.$/, '')} (see sweep-insights ${command} --help)`);
-    }
-    const v = parsed.values;
-    if (v.help)
-        return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
-    if (command === 'demo' && (v.runs || v.sweep)) {
-        throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
-    }
-    const options = {
-        runs: v.runs,
-        sweep: v.sweep,
-        target: nonEmpty(v.target, '--target'),
-        params: v.params === undefined ? undefined : splitList(v.params, '--params'),
-        goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'], '--goal'),
-        trees: integer(v.trees, '--trees', 250, 1, 100_000),
-        seed: integer(v.seed, '--seed', 0, 0, 2 ** 32 - 1),
-        threads: v.threads === undefined ? undefined : integer(v.threads, '--threads', 1, 0, 256),
-        where: v.where ?? [],
-        states: v.states === undefined ? undefined : splitList(v.states, '--states'),
-        wait: v.wait ?? false,
-        waitTimeoutMinutes: number(v['wait-timeout'], '--wait-timeout', 60),
-        wandbBaseUrl: v['wandb-base-url'],
-        json: v.json,
-        markdown: v.markdown,
-        nextSweep: v['next-sweep'],
-        failOn: v['fail-on'] ?? [],
-        charts: oneOf(v.charts ?? 'none', ['quickchart', 'mermaid', 'none'], '--charts'),
-        quickchartHost: v['quickchart-host'] ?? 'quickchart.io',
-        insights: !v['no-insights'],
-        comment: v.comment,
-        commentMode: oneOf(v['comment-mode'] ?? 'update', ['update', 'recreate'], '--comment-mode'),
-        commentKey: v['comment-key'],
-        quiet: v.quiet ?? false,
-        debug: v.debug ?? false,
-    };
-    if (command === 'analyze' && !options.runs === !options.sweep) {
-        throw new UsageError('analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)');
-    }
-    return { kind: command, options };
-}
-function nonEmpty(value, flag) {
-    if (value === undefined)
-        return undefined;
-    if (value.trim() === '')
-        throw new UsageError(`${flag} is empty`);
-    return value;
-}
-function splitList(value, flag) {
-    const items = value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
-    if (items.length === 0)
-        throw new UsageError(`${flag} is empty: give a comma-separated list`);
-    return items;
-}
-function oneOf(value, allowed, flag) {
-    if (allowed.includes(value))
-        return value;
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
-}
-function integer(value, flag, fallback, min, max) {
-    if (value === undefined)
-        return fallback;
-    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-        throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-    }
-    return Number(value);
-}
-function number(value, flag, fallback) {
-    if (value === undefined)
-        return fallback;
-    const x = Number(value);
-    if (!Number.isFinite(x) || x <= 0)
-        throw new UsageError(`${flag} must be a positive number, got "${value}"`);
-    return x;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/cli/examples.ts
-/** Where the bundled example sweep lives, from the bundle (dist/cli.js) or the sources (src/cli/). */
-
-
-
-const DEMO = {
-    dataset: 'mnist-pytorch',
-    target: 'accuracy',
-    params: [
-        'activation',
-        'batch_size',
-        'dropout_rate',
-        'learning_rate',
-        'model',
-        'num_neurons_layer1',
-        'num_neurons_layer2',
-    ],
-};
-function examplesDir() {
-    let dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (let i = 0; i < 5; i++) {
-        const candidate = (0,external_node_path_namespaceObject.join)(dir, 'examples');
-        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(candidate, DEMO.dataset, 'runs.csv')))
-            return candidate;
-        dir = (0,external_node_path_namespaceObject.resolve)(dir, '..');
-    }
-    throw new Error('the bundled examples/ folder is missing beside the program; reinstall sweep-insights');
-}
-
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./src/sources/text-file.ts
-/** Checks shared by the file readers: the file exists, is a file, and starts like text. */
-
-
-/** Bytes looked at to tell text from binary. */
-const SNIFF_BYTES = 1024;
-/** The file's size; a missing path, a directory or an unreadable file is an InputError. */
-async function checkFile(path) {
-    let size;
-    try {
-        const st = await external_node_fs_namespaceObject.promises.stat(path);
-        if (st.isDirectory())
-            throw new InputError(`${path} is a directory, not a runs file (CSV, JSON or JSONL)`);
-        size = st.size;
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    return size;
-}
-/** An fs error as the one line a person can act on. */
-function fileError(err, path) {
-    if (err instanceof InputError)
-        return err;
-    const code = err?.code;
-    if (code === 'ENOENT')
-        return new InputError(`no such file: ${path}`);
-    if (code === 'EACCES' || code === 'EPERM')
-        return new InputError(`cannot read ${path}: permission denied`);
-    if (code === 'EISDIR')
-        return new InputError(`${path} is a directory, not a runs file (CSV, JSON or JSONL)`);
-    return err instanceof Error ? err : new Error(String(err));
-}
-/** The first `bytes` bytes of a file. */
-async function readHead(path, bytes = SNIFF_BYTES) {
-    let handle;
-    try {
-        handle = await external_node_fs_namespaceObject.promises.open(path, 'r');
-        const buf = Buffer.alloc(bytes);
-        const { bytesRead } = await handle.read(buf, 0, bytes, 0);
-        return buf.subarray(0, bytesRead);
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    finally {
-        await handle?.close();
-    }
-}
-/**
- * Refuses a file whose first KB holds a NUL byte or invalid UTF-8 (an image, a zip, a UTF-16 file):
- * parsing it as CSV would give a nonsense table and a confusing error later.
- */
-function assertText(head, path) {
-    const bytes = head.subarray(0, SNIFF_BYTES);
-    let bad = bytes.includes(0);
-    if (!bad) {
-        try {
-            // stream: true lets a multi-byte character cut at the end of the sample pass.
-            new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-        }
-        catch {
-            bad = true;
-        }
-    }
-    if (bad)
-        throw new InputError(`${path} does not look like a text runs file (CSV, JSON or JSONL)`);
-}
-/** An empty file (or only white space) is refused by every reader the same way. */
-function emptyFileError(path) {
-    return new InputError(`${path} is empty: expected a header row (CSV) or run objects (JSON, JSONL)`);
-}
-
-;// CONCATENATED MODULE: ./src/sources/csv.ts
-/**
- * A streaming CSV reader (RFC 4180) into a runs table: the file is read chunk by chunk and each field
- * goes straight into its column array, so a large file is held once (as its cells), never as one
- * string plus its split lines.
- *
- * Quotes, doubled quotes, CRLF/LF/CR line ends, newlines inside quotes and a UTF-8 BOM are handled.
- * Like Python's csv module (which the oracle uses to check rows), text after a closing quote is kept
- * (`"ab"c` → `abc`) and a quote inside an unquoted field is literal. Blank lines are skipped, as
- * pandas does. Cells stay raw text: typing is the table's job (recipe.md §2).
- */
-
-
-
-
-/** Distinct values pooled per column before pooling stops for it. */
-const POOL_MAX = 1024;
-const COMMA = 44;
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-var State;
-(function (State) {
-    /** At the start of a field. */
-    State[State["Start"] = 0] = "Start";
-    /** Inside an unquoted field. */
-    State[State["Plain"] = 1] = "Plain";
-    /** Inside a quoted field. */
-    State[State["Quoted"] = 2] = "Quoted";
-    /** Just after a quote inside a quoted field: a doubled quote or the closing one. */
-    State[State["QuoteSeen"] = 3] = "QuoteSeen";
-})(State || (State = {}));
-/**
- * The parser proper, fed with decoded text in pieces of any size. Rows go to `onRow` as a reused
- * array (copy what you keep), with the record number (1 = the first record) and the line it starts on.
- */
-class CsvParser {
-    onRow;
-    where;
-    state = State.Start;
-    /** Text of the current field gathered so far (from earlier chunks or quote segments). */
-    field = '';
-    row = [];
-    /** The previous chunk ended with CR: a LF that starts the next one belongs to it. */
-    pendingCr = false;
-    /** The last character of the previous chunk. */
-    lastChar = -1;
-    line = 1;
-    rowLine = 1;
-    record = 0;
-    started = false;
-    constructor(onRow, where) {
-        this.onRow = onRow;
-        this.where = where;
-    }
-    push(s) {
-        let i = 0;
-        const n = s.length;
-        if (!this.started && n > 0) {
-            this.started = true;
-            if (s.charCodeAt(0) === 0xfeff)
-                i = 1; // UTF-8 BOM
-        }
-        if (this.pendingCr && i < n) {
-            this.pendingCr = false;
-            if (s.charCodeAt(i) === LF)
-                i++;
-        }
-        let start = i;
-        let state = this.state;
-        for (; i < n; i++) {
-            const c = s.charCodeAt(i);
-            switch (state) {
-                case State.Start:
-                    if (c === QUOTE) {
-                        state = State.Quoted;
-                        start = i + 1;
-                    }
-                    else if (c === COMMA) {
-                        this.row.push(this.field);
-                        this.field = '';
-                    }
-                    else if (c === LF || c === CR) {
-                        if (this.row.length > 0 || this.field.length > 0)
-                            this.row.push(this.field);
-                        this.field = '';
-                        i = this.lineEnd(s, i, c);
-                    }
-                    else {
-                        state = State.Plain;
-                        start = i;
-                    }
-                    break;
-                case State.Plain:
-                    if (c === COMMA) {
-                        this.row.push(this.field + s.slice(start, i));
-                        this.field = '';
-                        state = State.Start;
-                    }
-                    else if (c === LF || c === CR) {
-                        this.row.push(this.field + s.slice(start, i));
-                        this.field = '';
-                        state = State.Start;
-                        i = this.lineEnd(s, i, c);
-                    }
-                    break;
-                case State.Quoted:
-                    if (c === QUOTE) {
-                        this.field += s.slice(start, i);
-                        state = State.QuoteSeen;
-                    }
-                    else if (c === CR) {
-                        this.line++;
-                    }
-                    else if (c === LF) {
-                        // CRLF is one line end; the CR may have ended the previous chunk
-                        const prev = i > 0 ? s.charCodeAt(i - 1) : this.lastChar;
-                        if (prev !== CR)
-                            this.line++;
-                    }
-                    break;
-                case State.QuoteSeen:
-                    if (c === QUOTE) {
-                        // a doubled quote: one literal quote, the field goes on
-                        state = State.Quoted;
-                        start = i;
-                    }
-                    else if (c === COMMA) {
-                        this.row.push(this.field);
-                        this.field = '';
-                        state = State.Start;
-                    }
-                    else if (c === LF || c === CR) {
-                        this.row.push(this.field);
-                        this.field = '';
-                        state = State.Start;
-                        i = this.lineEnd(s, i, c);
-                    }
-                    else {
-                        // text after the closing quote is kept, as Python's csv module does
-                        state = State.Plain;
-                        start = i;
-                    }
-                    break;
-            }
-        }
-        if (state === State.Plain || state === State.Quoted)
-            this.field += s.slice(start, n);
-        this.state = state;
-        if (n > 0)
-            this.lastChar = s.charCodeAt(n - 1);
-    }
-    /** Ends the row at a line break at `i`; returns the index of the break's last character. */
-    lineEnd(s, i, c) {
-        if (c === CR) {
-            if (i + 1 < s.length) {
-                if (s.charCodeAt(i + 1) === LF)
-                    i++;
-            }
-            else {
-                this.pendingCr = true;
-            }
-        }
-        this.line++;
-        // A line with nothing on it is skipped (pandas skips blank lines; csv.reader would yield []).
-        if (this.row.length > 0)
-            this.emit();
-        this.rowLine = this.line;
-        return i;
-    }
-    emit() {
-        this.record++;
-        this.onRow(this.row, this.record, this.rowLine);
-        this.row.length = 0;
-    }
-    end() {
-        if (this.state === State.Quoted) {
-            throw new InputError(`${this.where}: the quoted field opened in row ${this.record + 1} (line ${this.rowLine}) is never closed; check the quotes`);
-        }
-        if (this.state !== State.Start || this.row.length > 0 || this.field.length > 0) {
-            this.row.push(this.field);
-            this.field = '';
-            this.state = State.Start;
-        }
-        if (this.row.length > 0)
-            this.emit();
-    }
-}
-/** pandas names an empty header cell `Unnamed: {index}`; so do we, so it can be named on the command line. */
-function headerName(name, index) {
-    return name === '' ? `Unnamed: ${index}` : name;
-}
-/** Collects parsed rows into column arrays, refusing what the recipe refuses (§1). */
-class ColumnSink {
-    where;
-    columns = null;
-    data = [];
-    /**
-     * Per column, one string per distinct value while there are few: a hyperparameter column repeats a
-     * handful of values, and keeping one copy of each makes a large file cost far less memory and
-     * garbage collection. Null once a column turns out to have many values.
-     */
-    pools = [];
-    rows = 0;
-    constructor(where) {
-        this.where = where;
-    }
-    onRow = (fields, record, line) => {
-        if (this.columns === null) {
-            this.header(fields);
-            return;
-        }
-        const width = this.columns.length;
-        if (fields.length !== width) {
-            const at = record === line ? `row ${record}` : `row ${record} (line ${line})`;
-            throw new InputError(`${this.where}: ${at} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header ${width}; quote fields that contain commas`);
-        }
-        const data = this.data;
-        const pools = this.pools;
-        for (let j = 0; j < width; j++) {
-            let cell = fields[j];
-            const pool = pools[j];
-            if (pool !== null) {
-                const same = pool.get(cell);
-                if (same !== undefined)
-                    cell = same;
-                else if (pool.size < POOL_MAX)
-                    pool.set(cell, cell);
-                else
-                    pools[j] = null; // many distinct values (a metric, an id): stop pooling this column
-            }
-            data[j].push(cell);
-        }
-        this.rows++;
-    };
-    header(fields) {
-        const names = fields.map(headerName);
-        const first = new Map();
-        const dups = [];
-        names.forEach((name, j) => {
-            const at = first.get(name);
-            if (at === undefined)
-                first.set(name, j);
-            else
-                dups.push(`${JSON.stringify(name)} (columns ${at + 1} and ${j + 1})`);
-        });
-        if (dups.length > 0) {
-            throw new InputError(`${this.where}: duplicated column name${dups.length === 1 ? '' : 's'} in the header: ${dups.slice(0, 5).join(', ')}${dups.length > 5 ? ', …' : ''}; rename them`);
-        }
-        this.columns = names;
-        this.data = names.map(() => []);
-        this.pools = names.map(() => new Map());
-    }
-}
-/** Builds the table from collected columns (shared with tests that parse strings). */
-function finish(sink, path) {
-    if (sink.columns === null)
-        throw emptyFileError(path);
-    if (sink.rows === 0) {
-        throw new InputError(`${path} has a header but no runs: expected one row per run below it`);
-    }
-    const cells = new Map();
-    sink.columns.forEach((name, j) => cells.set(name, sink.data[j]));
-    return {
-        source: path,
-        format: 'csv',
-        textual: true,
-        columns: sink.columns,
-        cells,
-        rowCount: sink.rows,
-        configKeys: [],
-        metricKeys: [],
-    };
-}
-/** Parses CSV text already in memory (small inputs, tests). `where` names it in messages. */
-function parseCsvText(text, where) {
-    const sink = new ColumnSink(where);
-    const parser = new CsvParser(sink.onRow, where);
-    parser.push(text);
-    parser.end();
-    return finish(sink, where);
-}
-/** Reads a CSV runs file, streaming. */
-async function readCsvFile(path) {
-    await checkFile(path);
-    const sink = new ColumnSink(path);
-    const parser = new CsvParser(sink.onRow, path);
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    let checked = false;
-    let head = null;
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            const buf = chunk;
-            if (!checked) {
-                // the first KB decides text or binary (a tiny first chunk is combined with the next)
-                head = head ? Buffer.concat([head, buf]) : buf;
-                if (head.length < SNIFF_BYTES)
-                    continue;
-                assertText(head, path);
-                checked = true;
-                parser.push(decoder.write(head));
-                head = null;
-                continue;
-            }
-            parser.push(decoder.write(buf));
-        }
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    if (!checked && head) {
-        assertText(head, path);
-        parser.push(decoder.write(head));
-    }
-    parser.push(decoder.end());
-    parser.end();
-    return finish(sink, path);
-}
-
-;// CONCATENATED MODULE: ./src/sources/lenient-json.ts
-/**
- * JSON as W&B and Python's `json.dumps` write it: standard JSON plus the bare tokens `NaN`,
- * `Infinity` and `-Infinity` (outside strings only). Errors say where: line and column.
- *
- * Fast path: `JSON.parse` (native, the common case). Only when it fails does the hand-written parser
- * run, either to accept the lenient tokens or to locate the error precisely.
- */
-
-/** Parses `text`; `where` names it in errors ("runs.json: invalid JSON at line 12, column 5: …"). */
-function parseJsonLenient(text, where) {
-    return parseJsonLenientAt(text, where, 1);
-}
-/**
- * As `parseJsonLenient`, for a piece of a larger file that starts at line `firstLine`, column
- * `firstColumn` (a JSONL line, an element of a streamed array), so errors name the file's place.
- */
-function parseJsonLenientAt(text, where, firstLine, firstColumn = 1) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return new LenientParser(text, where ?? 'input', firstLine, firstColumn).parseDocument();
-    }
-}
-var C;
-(function (C) {
-    C[C["Tab"] = 9] = "Tab";
-    C[C["Lf"] = 10] = "Lf";
-    C[C["Cr"] = 13] = "Cr";
-    C[C["Space"] = 32] = "Space";
-    C[C["Quote"] = 34] = "Quote";
-    C[C["Plus"] = 43] = "Plus";
-    C[C["Comma"] = 44] = "Comma";
-    C[C["Minus"] = 45] = "Minus";
-    C[C["Dot"] = 46] = "Dot";
-    C[C["Zero"] = 48] = "Zero";
-    C[C["Nine"] = 57] = "Nine";
-    C[C["Colon"] = 58] = "Colon";
-    C[C["Upper_E"] = 69] = "Upper_E";
-    C[C["Upper_I"] = 73] = "Upper_I";
-    C[C["Upper_N"] = 78] = "Upper_N";
-    C[C["LBracket"] = 91] = "LBracket";
-    C[C["Backslash"] = 92] = "Backslash";
-    C[C["RBracket"] = 93] = "RBracket";
-    C[C["Lower_e"] = 101] = "Lower_e";
-    C[C["Lower_f"] = 102] = "Lower_f";
-    C[C["Lower_n"] = 110] = "Lower_n";
-    C[C["Lower_t"] = 116] = "Lower_t";
-    C[C["LBrace"] = 123] = "LBrace";
-    C[C["RBrace"] = 125] = "RBrace";
-})(C || (C = {}));
-const MAX_DEPTH = 2000;
-class LenientParser {
-    s;
-    where;
-    firstLine;
-    firstColumn;
-    i = 0;
-    depth = 0;
-    constructor(s, where, firstLine, firstColumn = 1) {
-        this.s = s;
-        this.where = where;
-        this.firstLine = firstLine;
-        this.firstColumn = firstColumn;
-    }
-    parseDocument() {
-        if (this.s.charCodeAt(0) === 0xfeff)
-            this.i = 1;
-        this.ws();
-        if (this.i >= this.s.length)
-            this.fail('the input is empty');
-        const v = this.value();
-        this.ws();
-        if (this.i < this.s.length)
-            this.fail(`unexpected ${this.describe()} after the end of the JSON value`);
-        return v;
-    }
-    fail(message, at = this.i) {
-        let line = this.firstLine;
-        let lineStart = 0;
-        const s = this.s;
-        for (let k = s.indexOf('\n'); k !== -1 && k < at; k = s.indexOf('\n', k + 1)) {
-            line++;
-            lineStart = k + 1;
-        }
-        const column = at - lineStart + (line === this.firstLine ? this.firstColumn : 1);
-        throw new InputError(`${this.where}: invalid JSON at line ${line}, column ${column}: ${message}`);
-    }
-    describe(at = this.i) {
-        if (at >= this.s.length)
-            return 'end of input';
-        const cp = this.s.codePointAt(at);
-        return `character ${JSON.stringify(String.fromCodePoint(cp))}`;
-    }
-    ws() {
-        const s = this.s;
-        let i = this.i;
-        for (; i < s.length; i++) {
-            const c = s.charCodeAt(i);
-            if (c !== C.Space && c !== C.Lf && c !== C.Cr && c !== C.Tab)
-                break;
-        }
-        this.i = i;
-    }
-    value() {
-        const c = this.s.charCodeAt(this.i);
-        switch (c) {
-            case C.LBrace:
-                return this.object();
-            case C.LBracket:
-                return this.array();
-            case C.Quote:
-                return this.string();
-            case C.Lower_t:
-                return this.word('true', true);
-            case C.Lower_f:
-                return this.word('false', false);
-            case C.Lower_n:
-                return this.word('null', null);
-            case C.Upper_N:
-                return this.word('NaN', Number.NaN);
-            case C.Upper_I:
-                return this.word('Infinity', Infinity);
-            case C.Minus:
-                if (this.s.charCodeAt(this.i + 1) === C.Upper_I) {
-                    this.i++;
-                    return this.word('Infinity', -Infinity, this.i - 1);
-                }
-                return this.number();
-            default:
-                if (c >= C.Zero && c <= C.Nine)
-                    return this.number();
-                return this.fail(`expected a value, found ${this.describe()}`);
-        }
-    }
-    word(w, v, from = this.i) {
-        if (this.s.startsWith(w, this.i)) {
-            this.i += w.length;
-            return v;
-        }
-        return this.fail(`expected a value, found ${this.describe(from)}`, from);
-    }
-    enter() {
-        if (++this.depth > MAX_DEPTH)
-            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
-    }
-    object() {
-        this.enter();
-        const out = {};
-        this.i++;
-        this.ws();
-        if (this.s.charCodeAt(this.i) === C.RBrace) {
-            this.i++;
-            this.depth--;
-            return out;
-        }
-        for (;;) {
-            this.ws();
-            if (this.s.charCodeAt(this.i) !== C.Quote)
-                this.fail(`expected a key in double quotes, found ${this.describe()}`);
-            const key = this.string();
-            this.ws();
-            if (this.s.charCodeAt(this.i) !== C.Colon)
-                this.fail(`expected ':' after a key, found ${this.describe()}`);
-            this.i++;
-            this.ws();
-            const v = this.value();
-            // defineProperty semantics: a key "__proto__" is an own property, as JSON.parse makes it
-            Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
-            this.ws();
-            const c = this.s.charCodeAt(this.i);
-            if (c === C.Comma) {
-                this.i++;
-                continue;
-            }
-            if (c === C.RBrace) {
-                this.i++;
-                this.depth--;
-                return out;
-            }
-            this.fail(`expected ',' or '}' in an object, found ${this.describe()}`);
-        }
-    }
-    array() {
-        this.enter();
-        const out = [];
-        this.i++;
-        this.ws();
-        if (this.s.charCodeAt(this.i) === C.RBracket) {
-            this.i++;
-            this.depth--;
-            return out;
-        }
-        for (;;) {
-            this.ws();
-            out.push(this.value());
-            this.ws();
-            const c = this.s.charCodeAt(this.i);
-            if (c === C.Comma) {
-                this.i++;
-                continue;
-            }
-            if (c === C.RBracket) {
-                this.i++;
-                this.depth--;
-                return out;
-            }
-            this.fail(`expected ',' or ']' in an array, found ${this.describe()}`);
-        }
-    }
-    string() {
-        const s = this.s;
-        const open = this.i;
-        let i = this.i + 1;
-        let start = i;
-        let out = '';
-        for (;;) {
-            if (i >= s.length)
-                this.fail('a string is never closed', open);
-            const c = s.charCodeAt(i);
-            if (c === C.Quote) {
-                this.i = i + 1;
-                return out + s.slice(start, i);
-            }
-            if (c === C.Backslash) {
-                out += s.slice(start, i);
-                // let the native parser decode the escape (all of \uXXXX, \n, \" …): exact and checked
-                const len = s.charCodeAt(i + 1) === 117 /* u */ ? 6 : 2;
-                const esc = s.slice(i, i + len);
-                try {
-                    out += JSON.parse(`"${esc}"`);
-                }
-                catch {
-                    this.i = i;
-                    this.fail(`invalid escape ${JSON.stringify(esc)} in a string`);
-                }
-                i += len;
-                start = i;
-                continue;
-            }
-            if (c < 0x20) {
-                this.i = i;
-                this.fail('a control character (such as a raw newline) inside a string; escape it');
-            }
-            i++;
-        }
-    }
-    number() {
-        const s = this.s;
-        const start = this.i;
-        let i = start;
-        if (s.charCodeAt(i) === C.Minus)
-            i++;
-        const digits = () => {
-            const from = i;
-            while (i < s.length && s.charCodeAt(i) >= C.Zero && s.charCodeAt(i) <= C.Nine)
-                i++;
-            return i - from;
-        };
-        const intFrom = i;
-        const intLen = digits();
-        if (intLen === 0) {
-            this.i = i;
-            this.fail(`expected a digit, found ${this.describe()}`);
-        }
-        if (intLen > 1 && s.charCodeAt(intFrom) === C.Zero) {
-            this.i = intFrom;
-            this.fail('a number with a leading zero');
-        }
-        if (s.charCodeAt(i) === C.Dot) {
-            i++;
-            if (digits() === 0) {
-                this.i = i;
-                this.fail(`expected a digit after '.', found ${this.describe()}`);
-            }
-        }
-        const e = s.charCodeAt(i);
-        if (e === C.Lower_e || e === C.Upper_E) {
-            i++;
-            const sign = s.charCodeAt(i);
-            if (sign === C.Plus || sign === C.Minus)
-                i++;
-            if (digits() === 0) {
-                this.i = i;
-                this.fail(`expected a digit in the exponent, found ${this.describe()}`);
-            }
-        }
-        this.i = i;
-        return Number(s.slice(start, i));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/sources/records.ts
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function toCell(v) {
-    if (v === null || v === undefined)
-        return null;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-        return v;
-    // arrays (and anything else JSON can hold that is not an object) are values as their JSON text
-    return JSON.stringify(v) ?? null;
-}
-/** Flattens `value` under `prefix` into `out` (dotted keys); media objects are skipped when asked. */
-function flatten(prefix, value, out, skipMedia) {
-    if (isObject(value)) {
-        if (skipMedia && '_type' in value)
-            return;
-        for (const key of Object.keys(value)) {
-            flatten(prefix === '' ? key : `${prefix}.${key}`, value[key], out, skipMedia);
-        }
-        return;
-    }
-    if (prefix === '')
-        return;
-    out.set(prefix, toCell(value));
-}
-/** W&B API config entries are `{"value": v, "desc": …}`; unwrap only that exact shape. */
-function unwrapConfig(v) {
-    if (!isObject(v) || !('value' in v))
-        return v;
-    for (const key of Object.keys(v))
-        if (key !== 'value' && key !== 'desc')
-            return v;
-    return v.value;
-}
-/** Growing column arrays: a key first seen at row r gets nulls for the rows before it. */
-class Columns {
-    order = [];
-    data = new Map();
-    set(key, row, value) {
-        let col = this.data.get(key);
-        if (!col) {
-            col = [];
-            this.data.set(key, col);
-            this.order.push(key);
-        }
-        while (col.length < row)
-            col.push(null);
-        if (col.length === row)
-            col.push(value);
-        else
-            col[row] = value;
-    }
-    padTo(rows) {
-        for (const col of this.data.values())
-            while (col.length < rows)
-                col.push(null);
-    }
-}
-function str(v) {
-    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-}
-/**
- * Builds a runs table one run object at a time, so a streaming reader can drop each parsed object
- * once its cells are taken.
- */
-class RecordsTableBuilder {
-    flat = new Columns();
-    config = new Columns();
-    summary = new Columns();
-    metaCols = new Columns();
-    derivedMeta = [];
-    entries = new Map();
-    anyWandb = false;
-    row = 0;
-    get rowCount() {
-        return this.row;
-    }
-    add(record) {
-        const row = this.row;
-        const entries = this.entries;
-        entries.clear();
-        if (isObject(record.config)) {
-            this.anyWandb = true;
-            for (const key of Object.keys(record.config)) {
-                if (key === '_wandb' || key === 'wandb_version')
-                    continue;
-                flatten(key, unwrapConfig(record.config[key]), entries, false);
-            }
-            for (const [k, v] of entries)
-                this.config.set(k, row, v);
-            entries.clear();
-            if (isObject(record.summary)) {
-                for (const key of Object.keys(record.summary)) {
-                    if (key === '_wandb')
-                        continue;
-                    flatten(key, record.summary[key], entries, true);
-                }
-            }
-            for (const [k, v] of entries)
-                this.summary.set(k, row, v);
-            const m = {};
-            const id = str(record.id);
-            const name = str(record.name);
-            const state = str(record.state);
-            if (id !== undefined)
-                m.id = id;
-            if (name !== undefined)
-                m.name = name;
-            if (state !== undefined)
-                m.state = state;
-            if (typeof record.url === 'string')
-                m.url = record.url;
-            this.derivedMeta.push(m);
-            if (name !== undefined)
-                this.metaCols.set('name', row, name);
-            if (state !== undefined)
-                this.metaCols.set('state', row, state);
-        }
-        else {
-            flatten('', record, entries, false);
-            for (const [k, v] of entries)
-                this.flat.set(k, row, v);
-            this.derivedMeta.push({});
-        }
-        entries.clear();
-        this.row++;
-    }
-    finish(source, format, meta) {
-        const rows = this.row;
-        const { flat, config, summary, metaCols } = this;
-        for (const c of [flat, config, summary, metaCols])
-            c.padTo(rows);
-        // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
-        // columns only where free. Flat records' keys are plain columns (a flat key equal to a config
-        // key of another record shares its column: same name, same thing).
-        const columns = [];
-        const cells = new Map();
-        const add = (name, col) => {
-            if (cells.has(name))
-                return false;
-            cells.set(name, col);
-            columns.push(name);
-            return true;
-        };
-        const configKeys = [];
-        for (const key of config.order) {
-            add(key, config.data.get(key));
-            configKeys.push(key);
-        }
-        for (const key of flat.order) {
-            const col = flat.data.get(key);
-            const have = cells.get(key);
-            if (!have)
-                add(key, col);
-            else
-                for (let r = 0; r < rows; r++)
-                    if (have[r] === null && col[r] !== null)
-                        have[r] = col[r];
-        }
-        const metricKeys = [];
-        for (const key of summary.order) {
-            const col = summary.data.get(key);
-            const name = cells.has(key) ? `summary.${key}` : key;
-            if (!add(name, col))
-                continue;
-            if (!key.startsWith('_') && col.some((c) => typeof c === 'number'))
-                metricKeys.push(name);
-        }
-        for (const key of metaCols.order)
-            add(key, metaCols.data.get(key));
-        const runMeta = meta ?? (this.anyWandb ? this.derivedMeta : undefined);
-        return {
-            source,
-            format,
-            textual: false,
-            columns,
-            cells,
-            rowCount: rows,
-            configKeys,
-            metricKeys,
-            ...(runMeta ? { runMeta } : {}),
-        };
-    }
-}
-function tableFromRecords(records, source, format, meta) {
-    const builder = new RecordsTableBuilder();
-    for (const record of records)
-        builder.add(record);
-    return builder.finish(source, format, meta);
-}
-
-;// CONCATENATED MODULE: ./src/sources/json.ts
-/**
- * A JSON runs file: an array of run objects, or `{"runs": [...]}`. Lenient tokens (NaN, Infinity)
- * are accepted, as Python's json.dumps writes them.
- *
- * An array is streamed: a scanner finds each element's extent (strings and nesting tracked across
- * chunks), the element alone is parsed and its cells taken, so neither the whole text nor all the
- * parsed objects are ever held. `{"runs": [...]}` is read once and parsed whole.
- */
-
-
-
-
-
-
-async function readJsonFile(path) {
-    const size = await checkFile(path);
-    if (size === 0)
-        throw emptyFileError(path);
-    const head = await readHead(path);
-    assertText(head, path);
-    const first = head
-        .toString('utf8')
-        .replace(/^\ufeff/, '')
-        .trimStart();
-    if (first === '' && size <= head.length)
-        throw emptyFileError(path);
-    if (first.startsWith('['))
-        return streamJsonArray(path);
-    let buf;
-    try {
-        buf = await external_node_fs_namespaceObject.promises.readFile(path);
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    return parseJsonRuns(buf.toString('utf8'), path);
-}
-/** The runs of a JSON document (text in memory); `where` names it in messages. */
-function parseJsonRuns(text, where) {
-    if (text.replace(/^\ufeff/, '').trim() === '')
-        throw emptyFileError(where);
-    let doc;
-    try {
-        doc = parseJsonLenient(text, where);
-    }
-    catch (err) {
-        // a second value after the first, on a new line: most likely JSONL saved as .json
-        if (err instanceof InputError && /column 1: unexpected character "\{" after the end/.test(err.message)) {
-            throw new InputError(`${err.message}; one run object per line is JSONL: name the file .jsonl`);
-        }
-        throw err;
-    }
-    let runs;
-    if (Array.isArray(doc))
-        runs = doc;
-    else if (typeof doc === 'object' && doc !== null && Array.isArray(doc.runs)) {
-        runs = doc.runs;
-    }
-    else {
-        throw new InputError(`${where}: expected an array of run objects or {"runs": [...]}, found ${describeJson(doc)}; for one run object per line, name the file .jsonl`);
-    }
-    runs.forEach((run, i) => {
-        if (typeof run !== 'object' || run === null || Array.isArray(run)) {
-            throw new InputError(`${where}: run ${i + 1} is ${describeJson(run)}, not a run object ({"name": value, …})`);
-        }
-    });
-    if (runs.length === 0)
-        throw new InputError(`${where} holds no runs (an empty array)`);
-    return tableFromRecords(runs, where, 'json');
-}
-function describeJson(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'an array';
-    if (typeof v === 'object')
-        return 'an object without a "runs" array';
-    if (typeof v === 'string')
-        return 'a string';
-    return `a ${typeof v}`;
-}
-var Phase;
-(function (Phase) {
-    Phase[Phase["BeforeArray"] = 0] = "BeforeArray";
-    Phase[Phase["BeforeElement"] = 1] = "BeforeElement";
-    Phase[Phase["InElement"] = 2] = "InElement";
-    Phase[Phase["AfterElement"] = 3] = "AfterElement";
-    Phase[Phase["Done"] = 4] = "Done";
-})(Phase || (Phase = {}));
-const json_QUOTE = 34;
-const BACKSLASH = 92;
-const json_LF = 10;
-function isSpace(c) {
-    return c === 32 || c === 10 || c === 13 || c === 9;
-}
-/** Splits a JSON array of objects, fed in pieces, into its elements' texts. */
-class JsonArrayScanner {
-    where;
-    onElement;
-    phase = Phase.BeforeArray;
-    afterComma = false;
-    depth = 0;
-    inString = false;
-    escape = false;
-    pending = '';
-    /** Absolute position, line and the position where the line starts (for columns). */
-    pos = 0;
-    line = 1;
-    lineStart = 0;
-    elementLine = 1;
-    elementColumn = 1;
-    count = 0;
-    constructor(where, onElement) {
-        this.where = where;
-        this.onElement = onElement;
-    }
-    get elements() {
-        return this.count;
-    }
-    fail(message, at) {
-        throw new InputError(`${this.where}: invalid JSON at line ${this.line}, column ${at - this.lineStart + 1}: ${message}`);
-    }
-    found(s, i) {
-        const cp = s.codePointAt(i);
-        return `character ${JSON.stringify(String.fromCodePoint(cp))}`;
-    }
-    push(s) {
-        const n = s.length;
-        const base = this.pos;
-        let i = 0;
-        if (base === 0 && s.charCodeAt(0) === 0xfeff)
-            i = 1;
-        let segStart = this.phase === Phase.InElement ? 0 : -1;
-        for (; i < n; i++) {
-            const c = s.charCodeAt(i);
-            if (c === json_LF) {
-                this.line++;
-                this.lineStart = base + i + 1;
-            }
-            switch (this.phase) {
-                case Phase.InElement:
-                    if (this.inString) {
-                        if (this.escape)
-                            this.escape = false;
-                        else if (c === BACKSLASH)
-                            this.escape = true;
-                        else if (c === json_QUOTE)
-                            this.inString = false;
-                    }
-                    else if (c === json_QUOTE) {
-                        this.inString = true;
-                    }
-                    else if (c === 123 || c === 91) {
-                        this.depth++;
-                    }
-                    else if ((c === 125 || c === 93) && --this.depth === 0) {
-                        const text = this.pending + s.slice(segStart, i + 1);
-                        this.pending = '';
-                        segStart = -1;
-                        this.phase = Phase.AfterElement;
-                        this.element(text);
-                    }
-                    break;
-                case Phase.BeforeArray:
-                    if (isSpace(c))
-                        break;
-                    if (c !== 91)
-                        this.fail(`expected '[', found ${this.found(s, i)}`, base + i);
-                    this.phase = Phase.BeforeElement;
-                    break;
-                case Phase.BeforeElement:
-                    if (isSpace(c))
-                        break;
-                    if (c === 123) {
-                        this.phase = Phase.InElement;
-                        this.depth = 1;
-                        this.inString = false;
-                        this.escape = false;
-                        this.elementLine = this.line;
-                        this.elementColumn = base + i - this.lineStart + 1;
-                        segStart = i;
-                        break;
-                    }
-                    if (c === 93 && !this.afterComma) {
-                        this.phase = Phase.Done;
-                        break;
-                    }
-                    if (c === 93)
-                        this.fail(`expected a run object after ',', found ${this.found(s, i)}`, base + i);
-                    throw new InputError(`${this.where}: run ${this.count + 1} (line ${this.line}) is not a run object ({"name": value, …})`);
-                case Phase.AfterElement:
-                    if (isSpace(c))
-                        break;
-                    if (c === 44) {
-                        this.phase = Phase.BeforeElement;
-                        this.afterComma = true;
-                        break;
-                    }
-                    if (c === 93) {
-                        this.phase = Phase.Done;
-                        break;
-                    }
-                    this.fail(`expected ',' or ']' in an array, found ${this.found(s, i)}`, base + i);
-                    break;
-                case Phase.Done:
-                    if (!isSpace(c))
-                        this.fail(`unexpected ${this.found(s, i)} after the end of the JSON value`, base + i);
-                    break;
-            }
-        }
-        if (this.phase === Phase.InElement)
-            this.pending += s.slice(segStart);
-        this.pos = base + n;
-    }
-    element(text) {
-        const value = parseJsonLenientAt(text, this.where, this.elementLine, this.elementColumn);
-        this.count++;
-        this.onElement(value);
-    }
-    end() {
-        if (this.phase === Phase.Done)
-            return;
-        if (this.phase === Phase.InElement) {
-            // let the parser say what is wrong with the unfinished element, at its place
-            parseJsonLenientAt(this.pending, this.where, this.elementLine, this.elementColumn);
-        }
-        const expected = this.phase === Phase.AfterElement ? "',' or ']' in an array" : 'a run object or ]';
-        this.fail(`expected ${expected}, found end of input`, this.pos);
-    }
-}
-async function streamJsonArray(path) {
-    const builder = new RecordsTableBuilder();
-    const scanner = new JsonArrayScanner(path, (run) => builder.add(run));
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            scanner.push(decoder.write(chunk));
-        }
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    scanner.push(decoder.end());
-    scanner.end();
-    if (scanner.elements === 0)
-        throw new InputError(`${path} holds no runs (an empty array)`);
-    return builder.finish(path, 'json');
-}
-
-;// CONCATENATED MODULE: ./src/sources/jsonl.ts
-/**
- * A JSONL (NDJSON) runs file: one run object per line, blank lines skipped. Streamed line by line:
- * only the current chunk is held, and each run's cells go to the table as soon as it is parsed.
- */
-
-
-
-
-
-
-
-/** Collects run objects from lines. */
-class LineRuns {
-    where;
-    builder = new RecordsTableBuilder();
-    line = 0;
-    rest = '';
-    sawText = false;
-    constructor(where) {
-        this.where = where;
-    }
-    push(text) {
-        let start = 0;
-        let nl = text.indexOf('\n');
-        if (nl === -1) {
-            this.rest += text;
-            return;
-        }
-        this.take(this.rest + text.slice(0, nl));
-        this.rest = '';
-        start = nl + 1;
-        while ((nl = text.indexOf('\n', start)) !== -1) {
-            this.take(text.slice(start, nl));
-            start = nl + 1;
-        }
-        this.rest = text.slice(start);
-    }
-    end() {
-        if (this.rest !== '')
-            this.take(this.rest);
-        this.rest = '';
-    }
-    take(raw) {
-        this.line++;
-        let text = raw;
-        if (this.line === 1 && text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        if (text.trim() === '')
-            return;
-        if (!this.sawText && text.trimStart().startsWith('[')) {
-            throw new InputError(`${this.where}: line ${this.line} starts a JSON array, but a JSONL file holds one run object per line; name the file .json`);
-        }
-        this.sawText = true;
-        const v = parseJsonLenientAt(text, this.where, this.line);
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-            throw new InputError(`${this.where}: line ${this.line} is ${describeJson(v)}, not a run object; a JSONL file holds one {…} per line`);
-        }
-        this.builder.add(v);
-    }
-    finish() {
-        if (!this.sawText)
-            throw emptyFileError(this.where);
-        return this.builder.finish(this.where, 'jsonl');
-    }
-}
-/** Runs from JSONL text in memory; `where` names it in messages. */
-function parseJsonlRuns(text, where) {
-    const lines = new LineRuns(where);
-    lines.push(text);
-    lines.end();
-    return lines.finish();
-}
-async function readJsonlFile(path) {
-    await checkFile(path);
-    const lines = new LineRuns(path);
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    let head = null;
-    let checked = false;
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
-            let buf = chunk;
-            if (!checked) {
-                head = head ? Buffer.concat([head, buf]) : buf;
-                if (head.length < SNIFF_BYTES)
-                    continue;
-                assertText(head, path);
-                checked = true;
-                buf = head;
-                head = null;
-            }
-            lines.push(decoder.write(buf));
-        }
-    }
-    catch (err) {
-        throw fileError(err, path);
-    }
-    if (!checked && head) {
-        assertText(head, path);
-        lines.push(decoder.write(head));
-    }
-    lines.push(decoder.end());
-    lines.end();
-    return lines.finish();
-}
-
-;// CONCATENATED MODULE: ./src/sources/read-runs.ts
-/**
- * A runs file → runs table, the format chosen by the extension (.csv, .json, .jsonl/.ndjson), else
- * sniffed from the first non-space character: `[` or `{` is JSON (JSONL when the first line is a
- * whole object and another object follows), anything else CSV.
- */
-
-
-
-
-
-async function readRunsFile(path) {
-    const format = await detectFormat(path);
-    if (format === 'json')
-        return readJsonFile(path);
-    if (format === 'jsonl')
-        return readJsonlFile(path);
-    return readCsvFile(path);
-}
-/** The format of a runs file: by extension, else by its first bytes. */
-async function detectFormat(path) {
-    const ext = (0,external_node_path_namespaceObject.extname)(path).toLowerCase();
-    if (ext === '.csv')
-        return 'csv';
-    if (ext === '.json')
-        return 'json';
-    if (ext === '.jsonl' || ext === '.ndjson')
-        return 'jsonl';
-    const size = await checkFile(path);
-    if (size === 0)
-        throw emptyFileError(path);
-    const head = await readHead(path, 64 * 1024);
-    assertText(head, path);
-    return sniff(head.toString('utf8'));
-}
-/** `[` → JSON; `{` → JSONL when the first line closes an object (`{…}` then a line break), else JSON. */
-function sniff(text) {
-    const t = text.replace(/^\ufeff/, '').trimStart();
-    if (t.startsWith('['))
-        return 'json';
-    if (t.startsWith('{')) {
-        const nl = t.indexOf('\n');
-        if (nl === -1)
-            return 'json';
-        const first = t.slice(0, nl).trim();
-        if (first.endsWith('}')) {
-            try {
-                JSON.parse(first);
-                return t.slice(nl + 1).trim() === '' ? 'json' : 'jsonl';
-            }
-            catch {
-                return 'json';
-            }
-        }
-        return 'json';
-    }
-    return 'csv';
-}
-
 ;// CONCATENATED MODULE: ./src/table/typing.ts
 /** pandas 2 default NA tokens (recipe.md §2); compared without trimming, as pandas does. */
 const NA_TOKENS = new Set([
@@ -34742,17 +33269,40 @@ function bnStd(a, ddof = 1) {
 
 
 
+/** A categorical is id-like when it has a distinct value in at least 90% of the (at least 10) runs that set it. */
+const ID_LIKE_SHARE = 0.9;
+const ID_LIKE_MIN_RUNS = 10;
+/**
+ * The largest design the OLS is asked to fit: its SVD costs about n·k·min(n, k) (1,000 runs × 1,000
+ * columns: about a minute), so more columns, or more work, is refused even with --allow-id-like.
+ */
+const MAX_DESIGN_COLUMNS = 1000;
+const MAX_DESIGN_WORK = 2e9;
+/** A categorical with about one level per run: it can only tell runs apart, never explain them. */
+function isIdLike(t) {
+    return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
+}
 /** At most this many names in a message; the rest are counted. */
 const LIST_MAX = 25;
-/** `a, b, c, … (12 more)`: long column lists stay one readable line. */
+/** Longest name compared for a near miss (the edit distance is quadratic in the length). */
+const NEAREST_MAX = 256;
+/** `a, b, c, … (12 more)`: long column lists stay one readable line (each name at most 80 characters). */
 function listColumns(names, max = LIST_MAX) {
     if (names.length === 0)
         return '(none)';
-    const shown = names.slice(0, max).join(', ');
+    const shown = names
+        .slice(0, max)
+        .map((n) => oneLineName(n))
+        .join(', ');
     return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
 }
 function quote(name) {
-    return JSON.stringify(name);
+    return quoteForMessage(name);
+}
+/** A name in a list of a message: short, and on one line. */
+function oneLineName(name) {
+    // eslint-disable-next-line no-control-regex
+    return shorten(name, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
 /** A near miss among `names`: the same name in another case, or within two edits. */
 function nearest(name, names) {
@@ -34760,6 +33310,8 @@ function nearest(name, names) {
     const sameCase = names.find((c) => c.toLowerCase() === lower);
     if (sameCase !== undefined)
         return sameCase;
+    if (name.length > NEAREST_MAX)
+        return null;
     let best = null;
     let bestDistance = 3;
     for (const c of names) {
@@ -34859,6 +33411,9 @@ function buildDesign(table, opts) {
             throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
         seen.add(p);
     }
+    if (seen.has(target)) {
+        throw new UsageError(`${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`);
+    }
     // §3 target: a finite number, else the run is dropped.
     const total = table.rowCount;
     const yAll = new Float64Array(total);
@@ -34885,6 +33440,7 @@ function buildDesign(table, opts) {
     if (dropped.length === params.length) {
         throw new InputError(`${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`);
     }
+    checkParameters(params, typed, y, target, opts.allowIdLike === true);
     // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
     const n = used;
     const features = [];
@@ -34906,6 +33462,7 @@ function buildDesign(table, opts) {
         }
     });
     checkUniqueFeatures(table, params, typed, features);
+    checkDesignSize(params, typed, n, features.length);
     const k = features.length;
     const X = new Float64Array(n * k);
     const scratch = new Float64Array(n);
@@ -34941,6 +33498,38 @@ function buildDesign(table, opts) {
         rows,
         runs: { total, used, droppedNoTarget: total - used },
     };
+}
+/**
+ * Hyperparameters that cannot be (issue 8 point 3): a copy of the target (its value in every run,
+ * when the target varies), and, unless allowed, an id-like categorical.
+ */
+function checkParameters(params, typed, y, target, allowIdLike) {
+    let varies = false;
+    for (let i = 1; i < y.length && !varies; i++)
+        varies = y[i] !== y[0];
+    params.forEach((p, j) => {
+        const t = typed[j];
+        if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
+            throw new UsageError(`hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`);
+        }
+        if (!allowIdLike && isIdLike(t)) {
+            throw new UsageError(`hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`);
+        }
+    });
+}
+/** A design the OLS cannot fit in reasonable time is refused, naming the categorical that makes it so. */
+function checkDesignSize(params, typed, n, k) {
+    if (k <= MAX_DESIGN_COLUMNS && n * k * Math.min(n, k) <= MAX_DESIGN_WORK)
+        return;
+    let widest = -1;
+    typed.forEach((t, j) => {
+        if (t.kind === 'categorical' && (widest < 0 || t.levels.length > typed[widest].levels.length))
+            widest = j;
+    });
+    const why = widest >= 0
+        ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
+        : '';
+    throw new UsageError(`the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`);
 }
 /** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
 function fillNumeric(X, offset, raw, present, scratch) {
@@ -34999,7 +33588,9 @@ function tooFewRuns(table, target, cells, used) {
         if (!Number.isNaN(targetNumber(c, table.textual)))
             continue;
         // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
-        const shown = table.textual ? quote(typeof c === 'string' ? c : String(c)) : JSON.stringify(c);
+        const shown = table.textual || typeof c === 'string'
+            ? quote(typeof c === 'string' ? c : String(c))
+            : JSON.stringify(c);
         if (examples.length < 3 && !examples.includes(shown))
             examples.push(shown);
     }
@@ -35007,6 +33598,1792 @@ function tooFewRuns(table, target, cells, used) {
     const others = targetCandidates(table).filter((c) => c !== target);
     const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
     return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
+}
+
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/** Command-line parsing: commands, options, help texts. Nothing here reads files or the network. */
+
+
+
+
+const MAIN_HELP = `sweep-insights: which hyperparameters mattered in a sweep, and what to try next
+
+Usage:
+  sweep-insights analyze --runs FILE --target METRIC [--params a,b,c] [options]
+  sweep-insights analyze --sweep ENTITY/PROJECT/SWEEP_ID [options]
+  sweep-insights demo [options]
+  sweep-insights COMMAND --help
+
+Commands:
+  analyze   analyse a runs file (CSV, JSON, JSONL) or a W&B sweep
+  demo      the same analysis on the example sweep shipped with the tool
+
+Exit codes: 0 done; 1 a gate (--fail-on) failed; 2 a bad request (usage, input data, unknown
+names, a sweep that does not exist); 3 a remote service failed or refused; 4 an internal error.
+`;
+const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --sweep SWEEP) [options]
+
+Source (one of):
+  --runs FILE              runs table: CSV with a header row, JSON (an array of runs or {"runs": [...]}),
+                           or JSONL (one run per line); runs may be flat or W&B-shaped (config/summary);
+                           - (or a pipe such as /dev/stdin) reads standard input
+  --sweep SWEEP            a W&B sweep: ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/ID
+                           (API key from WANDB_API_KEY)
+
+What to analyse:
+  --target METRIC          the metric to explain (default for a sweep: the sweep's metric)
+  --params a,b,c           the hyperparameters (a flat file needs them; W&B runs default to their config
+                           keys, a sweep to its config's parameters block)
+  --goal maximize|minimize default: minimize when the target's name says loss/error (loss, error, err,
+                           ppl, perplexity, mse, rmse, mae), else maximize; for a sweep, its metric's goal
+  --where COLUMN=VALUE     keep only matching runs; also !=, <, <=, >, >=; repeatable
+                           (e.g. --where budget=100 --where state=finished)
+  --fidelity COLUMN|none   the budget column of a multi-fidelity sweep (BOHB, Hyperband), read apart: the
+                           sweep at its highest budget with 20+ runs, and how budgets rank configurations
+                           (default: a numeric hyperparameter named budget, epochs, iterations, steps, …;
+                           none: off)
+  --states a,b             W&B run states to use (default: every run with a finite target)
+
+Engine:
+  --trees N                extra trees in the forest (default 250)
+  --seed N                 random_state (default 0)
+  --threads N              worker threads for the forest (default 1; 0 = all cores); same result
+  --no-insights            skip cross-validation, permutation importance and advice (about 5× faster)
+
+Outputs:
+  --json FILE              the results as JSON (recipe keys, plus goal, best run, insights and gates)
+  --markdown FILE          the Markdown report (what the GitHub Action posts)
+  --next-sweep FILE        a suggested next W&B sweep config (YAML)
+                           (an output FILE may be - for standard output: the text report is then not printed)
+  --charts MODE            charts in the Markdown: quickchart, mermaid or none (default none)
+  --quickchart-host HOST   QuickChart server for chart images (default quickchart.io)
+  --fail-on RULE           a gate, e.g. "permutation(learning_rate) > 0.02", "best >= 0.9", "runs >= 50";
+                           repeatable; exit code 1 when one fails
+  --comment OWNER/REPO#N   also post the report as a sticky comment on pull request N (token from
+                           GITHUB_TOKEN; API from GITHUB_API_URL, default https://api.github.com)
+  --comment-mode MODE      update (default) or recreate
+  --comment-key KEY        marker key of the sticky comment (default: from the source and the target)
+
+W&B:
+  --wandb-base-url URL     W&B server (default WANDB_BASE_URL or https://api.wandb.ai)
+  --wait                   poll until the sweep is FINISHED or CANCELED before analysing
+  --wait-timeout MINUTES   give up waiting after this long (default 60; exit code 3)
+
+Other:
+  --quiet                  print nothing on stdout (files and exit code only)
+  --full                   print every row of every section (default: the top entries, fitted to the terminal)
+  --debug                  print the stack of an internal error
+  -h, --help               this help
+`;
+const DEMO_HELP = `Usage: sweep-insights demo [options]
+
+Runs the analysis on the example sweep shipped with the tool (examples/mnist-pytorch: 3,000 runs of a
+PyTorch MNIST sweep, target accuracy, seven hyperparameters) and prints the report. Takes the output and
+engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on, --trees, --seed,
+--threads, --no-insights, --quiet, --full).
+`;
+const OPTIONS = {
+    runs: { type: 'string' },
+    sweep: { type: 'string' },
+    target: { type: 'string' },
+    params: { type: 'string' },
+    goal: { type: 'string' },
+    fidelity: { type: 'string' },
+    trees: { type: 'string' },
+    seed: { type: 'string' },
+    threads: { type: 'string' },
+    where: { type: 'string', multiple: true },
+    states: { type: 'string' },
+    wait: { type: 'boolean' },
+    'wait-timeout': { type: 'string' },
+    'wandb-base-url': { type: 'string' },
+    json: { type: 'string' },
+    markdown: { type: 'string' },
+    'next-sweep': { type: 'string' },
+    'fail-on': { type: 'string', multiple: true },
+    charts: { type: 'string' },
+    'quickchart-host': { type: 'string' },
+    'no-insights': { type: 'boolean' },
+    comment: { type: 'string' },
+    'comment-mode': { type: 'string' },
+    'comment-key': { type: 'string' },
+    quiet: { type: 'boolean' },
+    full: { type: 'boolean' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+function parseCommandLine(argv) {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+        return { kind: 'help', text: MAIN_HELP };
+    }
+    if (command === '--version' || command === '-V')
+        return { kind: 'version' };
+    if (command !== 'analyze' && command !== 'demo') {
+        throw new UsageError(`unknown command "${command}": use analyze or demo (see --help)`);
+    }
+    let parsed;
+    try {
+        parsed = (0,external_node_util_.parseArgs)({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
+    }
+    catch (err) {
+        throw new UsageError(parseArgsMessage(err, command));
+    }
+    const v = parsed.values;
+    if (v.help)
+        return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
+    if (command === 'demo' && (v.runs || v.sweep)) {
+        throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
+    }
+    const options = {
+        runs: nonEmpty(v.runs, '--runs'),
+        sweep: nonEmpty(v.sweep, '--sweep'),
+        target: nonEmpty(v.target, '--target'),
+        params: v.params === undefined ? undefined : splitList(v.params, '--params'),
+        goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'], '--goal'),
+        fidelity: nonEmpty(v.fidelity, '--fidelity'),
+        trees: integer(v.trees, '--trees', 250, 1, 100_000),
+        seed: integer(v.seed, '--seed', 0, 0, 2 ** 32 - 1),
+        threads: v.threads === undefined ? undefined : integer(v.threads, '--threads', 1, 0, 256),
+        where: v.where ?? [],
+        states: v.states === undefined ? undefined : splitList(v.states, '--states'),
+        wait: v.wait ?? false,
+        waitTimeoutMinutes: number(v['wait-timeout'], '--wait-timeout', 60),
+        wandbBaseUrl: v['wandb-base-url'],
+        json: outputPath(v.json, '--json'),
+        markdown: outputPath(v.markdown, '--markdown'),
+        nextSweep: outputPath(v['next-sweep'], '--next-sweep'),
+        failOn: v['fail-on'] ?? [],
+        charts: oneOf(v.charts ?? 'none', ['quickchart', 'mermaid', 'none'], '--charts'),
+        quickchartHost: v['quickchart-host'] ?? 'quickchart.io',
+        insights: !v['no-insights'],
+        comment: v.comment,
+        commentMode: oneOf(v['comment-mode'] ?? 'update', ['update', 'recreate'], '--comment-mode'),
+        commentKey: v['comment-key'],
+        quiet: v.quiet ?? false,
+        full: v.full ?? false,
+        debug: v.debug ?? false,
+    };
+    if (command === 'analyze' && !options.runs === !options.sweep) {
+        throw new UsageError('analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)');
+    }
+    checkOutputPaths(options);
+    return { kind: command, options };
+}
+/**
+ * node's parseArgs message as one line of ours: an unknown option gets the nearest known one (the same
+ * suggestion unknown columns get), e.g. `unknown option --jsn (did you mean --json?)`.
+ */
+function parseArgsMessage(err, command) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const help = `see sweep-insights ${command} --help`;
+    const unknown = /^Unknown option '([^']*)'/.exec(message);
+    if (unknown) {
+        const given = unknown[1];
+        // With its dashes: long enough for the near-miss search even when the name is short (--jsn).
+        const flag = given.replace(/=.*$/, '');
+        const guess = /^--./.test(flag)
+            ? nearest(flag, Object.keys(OPTIONS).map((k) => `--${k}`))
+            : null;
+        const shown = JSON.stringify(given).slice(1, -1);
+        return guess !== null
+            ? `unknown option ${shown} (did you mean ${guess}?); ${help}`
+            : `unknown option ${shown}; ${help}`;
+    }
+    return `${message.replace(/\.$/, '')} (${help})`;
+}
+/** An output file flag: a path, or `-` for standard output; never empty. */
+function outputPath(value, flag) {
+    if (value === undefined)
+        return undefined;
+    if (value.trim() === '')
+        throw new UsageError(`${flag} is empty: give a file name, or - for standard output`);
+    return value;
+}
+/** Two outputs to one path would leave one of them lost: refused before any work. */
+function checkOutputPaths(options) {
+    const seen = new Map();
+    const outputs = [
+        ['--json', options.json],
+        ['--markdown', options.markdown],
+        ['--next-sweep', options.nextSweep],
+    ];
+    for (const [flag, path] of outputs) {
+        if (path === undefined)
+            continue;
+        const key = path === '-' ? '-' : (0,external_node_path_namespaceObject.resolve)(path);
+        const other = seen.get(key);
+        if (other !== undefined) {
+            const where = path === '-' ? 'standard output (-)' : JSON.stringify(path);
+            throw new UsageError(`${other} and ${flag} both write ${where}: give each output its own file`);
+        }
+        seen.set(key, flag);
+    }
+}
+function nonEmpty(value, flag) {
+    if (value === undefined)
+        return undefined;
+    if (value.trim() === '')
+        throw new UsageError(`${flag} is empty`);
+    return value;
+}
+function splitList(value, flag) {
+    const items = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    if (items.length === 0)
+        throw new UsageError(`${flag} is empty: give a comma-separated list`);
+    return items;
+}
+function oneOf(value, allowed, flag) {
+    if (allowed.includes(value))
+        return value;
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+function integer(value, flag, fallback, min, max) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+        throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+    }
+    return Number(value);
+}
+function number(value, flag, fallback) {
+    if (value === undefined)
+        return fallback;
+    const x = Number(value);
+    if (!Number.isFinite(x) || x <= 0)
+        throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+    return x;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/cli/examples.ts
+/** Where the bundled example sweep lives, from the bundle (dist/cli.js) or the sources (src/cli/). */
+
+
+
+const DEMO = {
+    dataset: 'mnist-pytorch',
+    target: 'accuracy',
+    params: [
+        'activation',
+        'batch_size',
+        'dropout_rate',
+        'learning_rate',
+        'model',
+        'num_neurons_layer1',
+        'num_neurons_layer2',
+    ],
+};
+function examplesDir() {
+    let dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (let i = 0; i < 5; i++) {
+        const candidate = (0,external_node_path_namespaceObject.join)(dir, 'examples');
+        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(candidate, DEMO.dataset, 'runs.csv')))
+            return candidate;
+        dir = (0,external_node_path_namespaceObject.resolve)(dir, '..');
+    }
+    throw new Error('the bundled examples/ folder is missing beside the program; reinstall sweep-insights');
+}
+
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/sources/text-file.ts
+/** Checks shared by the file readers: the file exists, is a file, and starts like text. */
+
+
+/** Bytes looked at to tell text from binary. */
+const SNIFF_BYTES = 1024;
+/**
+ * Longest field (a name or a value), in characters (4 Mi): no sweep's name or value is that long; a
+ * longer one (a pasted blob, an unclosed quote swallowing the file) is refused at once, naming its
+ * place, rather than carried through every table and report.
+ */
+const MAX_FIELD = 4 * 1024 * 1024;
+/** Longest run object (a JSONL line, an element of a JSON array), in characters (64 Mi). */
+const MAX_RECORD = 64 * 1024 * 1024;
+/** Deepest nesting of objects and arrays inside one run (a config within a config …). */
+const MAX_NESTING = 64;
+/** The file's size; a missing path, a directory or an unreadable file is an InputError. */
+async function checkFile(path) {
+    let size;
+    try {
+        const st = await external_node_fs_namespaceObject.promises.stat(path);
+        if (st.isDirectory())
+            throw new InputError(`${path} is a directory, not a runs file (CSV, JSON or JSONL)`);
+        size = st.size;
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    return size;
+}
+/** An fs error as the one line a person can act on. */
+function fileError(err, path) {
+    if (err instanceof InputError)
+        return err;
+    const code = err?.code;
+    if (code === 'ENOENT')
+        return new InputError(`no such file: ${path}`);
+    if (code === 'EACCES' || code === 'EPERM')
+        return new InputError(`cannot read ${path}: permission denied`);
+    if (code === 'EISDIR')
+        return new InputError(`${path} is a directory, not a runs file (CSV, JSON or JSONL)`);
+    return err instanceof Error ? err : new Error(String(err));
+}
+/** The first `bytes` bytes of a file. */
+async function readHead(path, bytes = SNIFF_BYTES) {
+    let handle;
+    try {
+        handle = await external_node_fs_namespaceObject.promises.open(path, 'r');
+        const buf = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+        return buf.subarray(0, bytesRead);
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    finally {
+        await handle?.close();
+    }
+}
+/**
+ * Refuses a file whose first KB holds a NUL byte or invalid UTF-8 (an image, a zip, a UTF-16 file):
+ * parsing it as CSV would give a nonsense table and a confusing error later.
+ */
+function assertText(head, path) {
+    const bytes = head.subarray(0, SNIFF_BYTES);
+    let bad = bytes.includes(0);
+    if (!bad) {
+        try {
+            // stream: true lets a multi-byte character cut at the end of the sample pass.
+            new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+        }
+        catch {
+            bad = true;
+        }
+    }
+    if (bad)
+        throw new InputError(`${path} does not look like a text runs file (CSV, JSON or JSONL)`);
+}
+/** An empty file (or only white space) is refused by every reader the same way. */
+function emptyFileError(path) {
+    return new InputError(`${path} is empty: expected a header row (CSV) or run objects (JSON, JSONL)`);
+}
+
+;// CONCATENATED MODULE: ./src/sources/csv.ts
+/**
+ * A streaming CSV reader (RFC 4180) into a runs table: the file is read chunk by chunk and each field
+ * goes straight into its column array, so a large file is held once (as its cells), never as one
+ * string plus its split lines.
+ *
+ * Quotes, doubled quotes, CRLF/LF/CR line ends, newlines inside quotes and a UTF-8 BOM are handled.
+ * Like Python's csv module (which the oracle uses to check rows), text after a closing quote is kept
+ * (`"ab"c` → `abc`) and a quote inside an unquoted field is literal. Blank lines are skipped, as
+ * pandas does. Cells stay raw text: typing is the table's job (recipe.md §2).
+ */
+
+
+
+
+/** Distinct values pooled per column before pooling stops for it. */
+const POOL_MAX = 1024;
+function fieldTooLong(where, record, line, column) {
+    const at = record === 1 ? 'the header' : record === line ? `row ${record}` : `row ${record} (line ${line})`;
+    return new InputError(`${where}: ${at}, ${column}, holds a field of more than ${MAX_FIELD} characters; no name or value can be that long (an unclosed quote?)`);
+}
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+var State;
+(function (State) {
+    /** At the start of a field. */
+    State[State["Start"] = 0] = "Start";
+    /** Inside an unquoted field. */
+    State[State["Plain"] = 1] = "Plain";
+    /** Inside a quoted field. */
+    State[State["Quoted"] = 2] = "Quoted";
+    /** Just after a quote inside a quoted field: a doubled quote or the closing one. */
+    State[State["QuoteSeen"] = 3] = "QuoteSeen";
+})(State || (State = {}));
+/**
+ * The parser proper, fed with decoded text in pieces of any size. Rows go to `onRow` as a reused
+ * array (copy what you keep), with the record number (1 = the first record) and the line it starts on.
+ */
+class CsvParser {
+    onRow;
+    where;
+    state = State.Start;
+    /** Text of the current field gathered so far (from earlier chunks or quote segments). */
+    field = '';
+    row = [];
+    /** The previous chunk ended with CR: a LF that starts the next one belongs to it. */
+    pendingCr = false;
+    /** The last character of the previous chunk. */
+    lastChar = -1;
+    line = 1;
+    rowLine = 1;
+    record = 0;
+    started = false;
+    constructor(onRow, where) {
+        this.onRow = onRow;
+        this.where = where;
+    }
+    push(s) {
+        let i = 0;
+        const n = s.length;
+        if (!this.started && n > 0) {
+            this.started = true;
+            if (s.charCodeAt(0) === 0xfeff)
+                i = 1; // UTF-8 BOM
+        }
+        if (this.pendingCr && i < n) {
+            this.pendingCr = false;
+            if (s.charCodeAt(i) === LF)
+                i++;
+        }
+        let start = i;
+        let state = this.state;
+        for (; i < n; i++) {
+            const c = s.charCodeAt(i);
+            switch (state) {
+                case State.Start:
+                    if (c === QUOTE) {
+                        state = State.Quoted;
+                        start = i + 1;
+                    }
+                    else if (c === COMMA) {
+                        this.row.push(this.field);
+                        this.field = '';
+                    }
+                    else if (c === LF || c === CR) {
+                        if (this.row.length > 0 || this.field.length > 0)
+                            this.row.push(this.field);
+                        this.field = '';
+                        i = this.lineEnd(s, i, c);
+                    }
+                    else {
+                        state = State.Plain;
+                        start = i;
+                    }
+                    break;
+                case State.Plain:
+                    if (c === COMMA) {
+                        this.row.push(this.field + s.slice(start, i));
+                        this.field = '';
+                        state = State.Start;
+                    }
+                    else if (c === LF || c === CR) {
+                        this.row.push(this.field + s.slice(start, i));
+                        this.field = '';
+                        state = State.Start;
+                        i = this.lineEnd(s, i, c);
+                    }
+                    break;
+                case State.Quoted:
+                    if (c === QUOTE) {
+                        this.field += s.slice(start, i);
+                        state = State.QuoteSeen;
+                    }
+                    else if (c === CR) {
+                        this.line++;
+                    }
+                    else if (c === LF) {
+                        // CRLF is one line end; the CR may have ended the previous chunk
+                        const prev = i > 0 ? s.charCodeAt(i - 1) : this.lastChar;
+                        if (prev !== CR)
+                            this.line++;
+                    }
+                    break;
+                case State.QuoteSeen:
+                    if (c === QUOTE) {
+                        // a doubled quote: one literal quote, the field goes on
+                        state = State.Quoted;
+                        start = i;
+                    }
+                    else if (c === COMMA) {
+                        this.row.push(this.field);
+                        this.field = '';
+                        state = State.Start;
+                    }
+                    else if (c === LF || c === CR) {
+                        this.row.push(this.field);
+                        this.field = '';
+                        state = State.Start;
+                        i = this.lineEnd(s, i, c);
+                    }
+                    else {
+                        // text after the closing quote is kept, as Python's csv module does
+                        state = State.Plain;
+                        start = i;
+                    }
+                    break;
+            }
+        }
+        if (state === State.Plain || state === State.Quoted) {
+            this.field += s.slice(start, n);
+            if (this.field.length > MAX_FIELD) {
+                throw fieldTooLong(this.where, this.record + 1, this.rowLine, `column ${this.row.length + 1}`);
+            }
+        }
+        this.state = state;
+        if (n > 0)
+            this.lastChar = s.charCodeAt(n - 1);
+    }
+    /** Ends the row at a line break at `i`; returns the index of the break's last character. */
+    lineEnd(s, i, c) {
+        if (c === CR) {
+            if (i + 1 < s.length) {
+                if (s.charCodeAt(i + 1) === LF)
+                    i++;
+            }
+            else {
+                this.pendingCr = true;
+            }
+        }
+        this.line++;
+        // A line with nothing on it is skipped (pandas skips blank lines; csv.reader would yield []).
+        if (this.row.length > 0)
+            this.emit();
+        this.rowLine = this.line;
+        return i;
+    }
+    emit() {
+        this.record++;
+        this.onRow(this.row, this.record, this.rowLine);
+        this.row.length = 0;
+    }
+    end() {
+        if (this.state === State.Quoted) {
+            throw new InputError(`${this.where}: the quoted field opened in row ${this.record + 1} (line ${this.rowLine}) is never closed; check the quotes`);
+        }
+        if (this.state !== State.Start || this.row.length > 0 || this.field.length > 0) {
+            this.row.push(this.field);
+            this.field = '';
+            this.state = State.Start;
+        }
+        if (this.row.length > 0)
+            this.emit();
+    }
+}
+/** pandas names an empty header cell `Unnamed: {index}`; so do we, so it can be named on the command line. */
+function headerName(name, index) {
+    return name === '' ? `Unnamed: ${index}` : name;
+}
+/** Collects parsed rows into column arrays, refusing what the recipe refuses (§1). */
+class ColumnSink {
+    where;
+    columns = null;
+    data = [];
+    /**
+     * Per column, one string per distinct value while there are few: a hyperparameter column repeats a
+     * handful of values, and keeping one copy of each makes a large file cost far less memory and
+     * garbage collection. Null once a column turns out to have many values.
+     */
+    pools = [];
+    rows = 0;
+    constructor(where) {
+        this.where = where;
+    }
+    onRow = (fields, record, line) => {
+        if (this.columns === null) {
+            this.header(fields);
+            return;
+        }
+        const width = this.columns.length;
+        if (fields.length !== width) {
+            const at = record === line ? `row ${record}` : `row ${record} (line ${line})`;
+            throw new InputError(`${this.where}: ${at} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header ${width}; quote fields that contain commas`);
+        }
+        const data = this.data;
+        const pools = this.pools;
+        for (let j = 0; j < width; j++) {
+            let cell = fields[j];
+            if (cell.length > MAX_FIELD) {
+                throw fieldTooLong(this.where, record, line, `column ${j + 1} (${quoteForMessage(this.columns[j])})`);
+            }
+            const pool = pools[j];
+            if (pool !== null) {
+                const same = pool.get(cell);
+                if (same !== undefined)
+                    cell = same;
+                else if (pool.size < POOL_MAX)
+                    pool.set(cell, cell);
+                else
+                    pools[j] = null; // many distinct values (a metric, an id): stop pooling this column
+            }
+            data[j].push(cell);
+        }
+        this.rows++;
+    };
+    header(fields) {
+        fields.forEach((f, j) => {
+            if (f.length > MAX_FIELD)
+                throw fieldTooLong(this.where, 1, 1, `column ${j + 1}`);
+        });
+        const names = fields.map(headerName);
+        const first = new Map();
+        const dups = [];
+        names.forEach((name, j) => {
+            const at = first.get(name);
+            if (at === undefined)
+                first.set(name, j);
+            else
+                dups.push(`${quoteForMessage(name)} (columns ${at + 1} and ${j + 1})`);
+        });
+        if (dups.length > 0) {
+            throw new InputError(`${this.where}: duplicated column name${dups.length === 1 ? '' : 's'} in the header: ${dups.slice(0, 5).join(', ')}${dups.length > 5 ? ', …' : ''}; rename them`);
+        }
+        this.columns = names;
+        this.data = names.map(() => []);
+        this.pools = names.map(() => new Map());
+    }
+}
+/** Builds the table from collected columns (shared with tests that parse strings). */
+function finish(sink, path) {
+    if (sink.columns === null)
+        throw emptyFileError(path);
+    if (sink.rows === 0) {
+        throw new InputError(`${path} has a header but no runs: expected one row per run below it`);
+    }
+    const cells = new Map();
+    sink.columns.forEach((name, j) => cells.set(name, sink.data[j]));
+    return {
+        source: path,
+        format: 'csv',
+        textual: true,
+        columns: sink.columns,
+        cells,
+        rowCount: sink.rows,
+        configKeys: [],
+        metricKeys: [],
+    };
+}
+/** Parses CSV text already in memory (small inputs, tests). `where` names it in messages. */
+function parseCsvText(text, where) {
+    const sink = new ColumnSink(where);
+    const parser = new CsvParser(sink.onRow, where);
+    parser.push(text);
+    parser.end();
+    return finish(sink, where);
+}
+/** Reads a CSV runs file, streaming. */
+async function readCsvFile(path) {
+    await checkFile(path);
+    const sink = new ColumnSink(path);
+    const parser = new CsvParser(sink.onRow, path);
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    let checked = false;
+    let head = null;
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            const buf = chunk;
+            if (!checked) {
+                // the first KB decides text or binary (a tiny first chunk is combined with the next)
+                head = head ? Buffer.concat([head, buf]) : buf;
+                if (head.length < SNIFF_BYTES)
+                    continue;
+                assertText(head, path);
+                checked = true;
+                parser.push(decoder.write(head));
+                head = null;
+                continue;
+            }
+            parser.push(decoder.write(buf));
+        }
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    if (!checked && head) {
+        assertText(head, path);
+        parser.push(decoder.write(head));
+    }
+    parser.push(decoder.end());
+    parser.end();
+    return finish(sink, path);
+}
+
+;// CONCATENATED MODULE: ./src/sources/lenient-json.ts
+/**
+ * JSON as W&B and Python's `json.dumps` write it: standard JSON plus the bare tokens `NaN`,
+ * `Infinity` and `-Infinity` (outside strings only). Errors say where: line and column.
+ *
+ * Fast path: `JSON.parse` (native, the common case). Only when it fails does the hand-written parser
+ * run, either to accept the lenient tokens or to locate the error precisely.
+ */
+
+/** Parses `text`; `where` names it in errors ("runs.json: invalid JSON at line 12, column 5: …"). */
+function parseJsonLenient(text, where) {
+    return parseJsonLenientAt(text, where, 1);
+}
+/**
+ * As `parseJsonLenient`, for a piece of a larger file that starts at line `firstLine`, column
+ * `firstColumn` (a JSONL line, an element of a streamed array), so errors name the file's place.
+ */
+function parseJsonLenientAt(text, where, firstLine, firstColumn = 1) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return new LenientParser(text, where ?? 'input', firstLine, firstColumn).parseDocument();
+    }
+}
+var C;
+(function (C) {
+    C[C["Tab"] = 9] = "Tab";
+    C[C["Lf"] = 10] = "Lf";
+    C[C["Cr"] = 13] = "Cr";
+    C[C["Space"] = 32] = "Space";
+    C[C["Quote"] = 34] = "Quote";
+    C[C["Plus"] = 43] = "Plus";
+    C[C["Comma"] = 44] = "Comma";
+    C[C["Minus"] = 45] = "Minus";
+    C[C["Dot"] = 46] = "Dot";
+    C[C["Zero"] = 48] = "Zero";
+    C[C["Nine"] = 57] = "Nine";
+    C[C["Colon"] = 58] = "Colon";
+    C[C["Upper_E"] = 69] = "Upper_E";
+    C[C["Upper_I"] = 73] = "Upper_I";
+    C[C["Upper_N"] = 78] = "Upper_N";
+    C[C["LBracket"] = 91] = "LBracket";
+    C[C["Backslash"] = 92] = "Backslash";
+    C[C["RBracket"] = 93] = "RBracket";
+    C[C["Lower_e"] = 101] = "Lower_e";
+    C[C["Lower_f"] = 102] = "Lower_f";
+    C[C["Lower_n"] = 110] = "Lower_n";
+    C[C["Lower_t"] = 116] = "Lower_t";
+    C[C["LBrace"] = 123] = "LBrace";
+    C[C["RBrace"] = 125] = "RBrace";
+})(C || (C = {}));
+const MAX_DEPTH = 2000;
+class LenientParser {
+    s;
+    where;
+    firstLine;
+    firstColumn;
+    i = 0;
+    depth = 0;
+    constructor(s, where, firstLine, firstColumn = 1) {
+        this.s = s;
+        this.where = where;
+        this.firstLine = firstLine;
+        this.firstColumn = firstColumn;
+    }
+    parseDocument() {
+        if (this.s.charCodeAt(0) === 0xfeff)
+            this.i = 1;
+        this.ws();
+        if (this.i >= this.s.length)
+            this.fail('the input is empty');
+        const v = this.value();
+        this.ws();
+        if (this.i < this.s.length)
+            this.fail(`unexpected ${this.describe()} after the end of the JSON value`);
+        return v;
+    }
+    fail(message, at = this.i) {
+        let line = this.firstLine;
+        let lineStart = 0;
+        const s = this.s;
+        for (let k = s.indexOf('\n'); k !== -1 && k < at; k = s.indexOf('\n', k + 1)) {
+            line++;
+            lineStart = k + 1;
+        }
+        const column = at - lineStart + (line === this.firstLine ? this.firstColumn : 1);
+        throw new InputError(`${this.where}: invalid JSON at line ${line}, column ${column}: ${message}`);
+    }
+    describe(at = this.i) {
+        if (at >= this.s.length)
+            return 'end of input';
+        const cp = this.s.codePointAt(at);
+        return `character ${JSON.stringify(String.fromCodePoint(cp))}`;
+    }
+    ws() {
+        const s = this.s;
+        let i = this.i;
+        for (; i < s.length; i++) {
+            const c = s.charCodeAt(i);
+            if (c !== C.Space && c !== C.Lf && c !== C.Cr && c !== C.Tab)
+                break;
+        }
+        this.i = i;
+    }
+    value() {
+        const c = this.s.charCodeAt(this.i);
+        switch (c) {
+            case C.LBrace:
+                return this.object();
+            case C.LBracket:
+                return this.array();
+            case C.Quote:
+                return this.string();
+            case C.Lower_t:
+                return this.word('true', true);
+            case C.Lower_f:
+                return this.word('false', false);
+            case C.Lower_n:
+                return this.word('null', null);
+            case C.Upper_N:
+                return this.word('NaN', Number.NaN);
+            case C.Upper_I:
+                return this.word('Infinity', Infinity);
+            case C.Minus:
+                if (this.s.charCodeAt(this.i + 1) === C.Upper_I) {
+                    this.i++;
+                    return this.word('Infinity', -Infinity, this.i - 1);
+                }
+                return this.number();
+            default:
+                if (c >= C.Zero && c <= C.Nine)
+                    return this.number();
+                return this.fail(`expected a value, found ${this.describe()}`);
+        }
+    }
+    word(w, v, from = this.i) {
+        if (this.s.startsWith(w, this.i)) {
+            this.i += w.length;
+            return v;
+        }
+        return this.fail(`expected a value, found ${this.describe(from)}`, from);
+    }
+    enter() {
+        if (++this.depth > MAX_DEPTH)
+            this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    }
+    object() {
+        this.enter();
+        const out = {};
+        this.i++;
+        this.ws();
+        if (this.s.charCodeAt(this.i) === C.RBrace) {
+            this.i++;
+            this.depth--;
+            return out;
+        }
+        for (;;) {
+            this.ws();
+            if (this.s.charCodeAt(this.i) !== C.Quote)
+                this.fail(`expected a key in double quotes, found ${this.describe()}`);
+            const key = this.string();
+            this.ws();
+            if (this.s.charCodeAt(this.i) !== C.Colon)
+                this.fail(`expected ':' after a key, found ${this.describe()}`);
+            this.i++;
+            this.ws();
+            const v = this.value();
+            // defineProperty semantics: a key "__proto__" is an own property, as JSON.parse makes it
+            Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+            this.ws();
+            const c = this.s.charCodeAt(this.i);
+            if (c === C.Comma) {
+                this.i++;
+                continue;
+            }
+            if (c === C.RBrace) {
+                this.i++;
+                this.depth--;
+                return out;
+            }
+            this.fail(`expected ',' or '}' in an object, found ${this.describe()}`);
+        }
+    }
+    array() {
+        this.enter();
+        const out = [];
+        this.i++;
+        this.ws();
+        if (this.s.charCodeAt(this.i) === C.RBracket) {
+            this.i++;
+            this.depth--;
+            return out;
+        }
+        for (;;) {
+            this.ws();
+            out.push(this.value());
+            this.ws();
+            const c = this.s.charCodeAt(this.i);
+            if (c === C.Comma) {
+                this.i++;
+                continue;
+            }
+            if (c === C.RBracket) {
+                this.i++;
+                this.depth--;
+                return out;
+            }
+            this.fail(`expected ',' or ']' in an array, found ${this.describe()}`);
+        }
+    }
+    string() {
+        const s = this.s;
+        const open = this.i;
+        let i = this.i + 1;
+        let start = i;
+        let out = '';
+        for (;;) {
+            if (i >= s.length)
+                this.fail('a string is never closed', open);
+            const c = s.charCodeAt(i);
+            if (c === C.Quote) {
+                this.i = i + 1;
+                return out + s.slice(start, i);
+            }
+            if (c === C.Backslash) {
+                out += s.slice(start, i);
+                // let the native parser decode the escape (all of \uXXXX, \n, \" …): exact and checked
+                const len = s.charCodeAt(i + 1) === 117 /* u */ ? 6 : 2;
+                const esc = s.slice(i, i + len);
+                try {
+                    out += JSON.parse(`"${esc}"`);
+                }
+                catch {
+                    this.i = i;
+                    this.fail(`invalid escape ${JSON.stringify(esc)} in a string`);
+                }
+                i += len;
+                start = i;
+                continue;
+            }
+            if (c < 0x20) {
+                this.i = i;
+                this.fail('a control character (such as a raw newline) inside a string; escape it');
+            }
+            i++;
+        }
+    }
+    number() {
+        const s = this.s;
+        const start = this.i;
+        let i = start;
+        if (s.charCodeAt(i) === C.Minus)
+            i++;
+        const digits = () => {
+            const from = i;
+            while (i < s.length && s.charCodeAt(i) >= C.Zero && s.charCodeAt(i) <= C.Nine)
+                i++;
+            return i - from;
+        };
+        const intFrom = i;
+        const intLen = digits();
+        if (intLen === 0) {
+            this.i = i;
+            this.fail(`expected a digit, found ${this.describe()}`);
+        }
+        if (intLen > 1 && s.charCodeAt(intFrom) === C.Zero) {
+            this.i = intFrom;
+            this.fail('a number with a leading zero');
+        }
+        if (s.charCodeAt(i) === C.Dot) {
+            i++;
+            if (digits() === 0) {
+                this.i = i;
+                this.fail(`expected a digit after '.', found ${this.describe()}`);
+            }
+        }
+        const e = s.charCodeAt(i);
+        if (e === C.Lower_e || e === C.Upper_E) {
+            i++;
+            const sign = s.charCodeAt(i);
+            if (sign === C.Plus || sign === C.Minus)
+                i++;
+            if (digits() === 0) {
+                this.i = i;
+                this.fail(`expected a digit in the exponent, found ${this.describe()}`);
+            }
+        }
+        this.i = i;
+        return Number(s.slice(start, i));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/records.ts
+/**
+ * Run objects (JSON, JSONL, W&B) → runs table.
+ *
+ * A run object is either flat (`{"lr": 0.1, "val_acc": 0.9}`; nested objects flattened with dots) or
+ * W&B-shaped: it has a `config` object, and usually `summary`, `name`, `id`, `state`. For W&B-shaped
+ * records:
+ * - config: a top-level value wrapped as `{"value": v}` (optionally with `desc`, ignored) is
+ *   unwrapped, as the W&B API returns it; nested objects are flattened (`optimizer.lr`); `_wandb` and
+ *   `wandb_version` are dropped. Config keys are `configKeys`: the default hyperparameters.
+ * - summary: flattened the same way; `_wandb` and media objects (objects with `_type`: images,
+ *   histograms, tables) are dropped; keys starting with `_` (`_step`, `_runtime`) stay columns but
+ *   are not offered as metrics. `metricKeys` = summary columns with at least one number.
+ * - A summary key equal to a config key: the config value keeps the name (it is the hyperparameter),
+ *   and the summary value becomes the column `summary.<key>` (and that is the metric key offered).
+ *   Logging a hyperparameter to the summary too is common (`wandb.log({"lr": …})`), and the config
+ *   value is the one that was set.
+ * - `name` and `state` become columns too (so `--where state=finished` works), unless a config or
+ *   summary key already has that name; `id`, `name`, `state` go to `runMeta`.
+ * Cells are JSON values: arrays become their `JSON.stringify` text (a categorical level, recipe.md
+ * §4); non-finite numbers stay numbers (typing treats them as missing). Within one record, a key that
+ * appears twice after flattening (`{"a.b": 1, "a": {"b": 2}}`) keeps the later value.
+ *
+ * Hostile records: nesting deeper than MAX_NESTING levels, or a key or string value longer than
+ * MAX_FIELD characters, is refused (exit 2) naming the run and the key path; keys are data, never
+ * properties (`__proto__`, `constructor` are keys like any other).
+ */
+
+
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function tooDeep(place, path) {
+    return new InputError(`${place.where}: run ${place.run} nests objects or arrays deeper than ${MAX_NESTING} levels at key ${quoteForMessage(path)}; flatten that value or leave it out of the runs file`);
+}
+function tooLong(place, path, what) {
+    return new InputError(`${place.where}: run ${place.run} has a ${what} of more than ${MAX_FIELD} characters at key ${quoteForMessage(path)}; no name or value can be that long`);
+}
+/** Arrays nested deeper than `limit` levels (checked without recursion: JSON.stringify would overflow). */
+function arrayTooDeep(v, limit) {
+    const stack = [[v, 1]];
+    while (stack.length > 0) {
+        const [x, depth] = stack.pop();
+        if (depth > limit)
+            return true;
+        const children = Array.isArray(x) ? x : isObject(x) ? Object.values(x) : null;
+        if (!children)
+            continue;
+        for (const c of children)
+            if (typeof c === 'object' && c !== null)
+                stack.push([c, depth + 1]);
+    }
+    return false;
+}
+function toCell(v, place, path, depth) {
+    if (v === null || v === undefined)
+        return null;
+    if (typeof v === 'string') {
+        if (v.length > MAX_FIELD)
+            throw tooLong(place, path, 'value');
+        return v;
+    }
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return v;
+    // arrays (and anything else JSON can hold that is not an object) are values as their JSON text
+    if (Array.isArray(v) && arrayTooDeep(v, MAX_NESTING - depth))
+        throw tooDeep(place, path);
+    const text = JSON.stringify(v) ?? null;
+    if (text !== null && text.length > MAX_FIELD)
+        throw tooLong(place, path, 'value');
+    return text;
+}
+/**
+ * Flattens `value` under `prefix` into `out` (dotted keys); media objects are skipped when asked.
+ * `depth` counts the objects above `value` in the run; more than MAX_NESTING is refused.
+ */
+function flatten(prefix, value, out, skipMedia, place, depth) {
+    if (isObject(value)) {
+        if (depth >= MAX_NESTING)
+            throw tooDeep(place, prefix);
+        if (skipMedia && Object.hasOwn(value, '_type'))
+            return;
+        for (const key of Object.keys(value)) {
+            const path = prefix === '' ? key : `${prefix}.${key}`;
+            if (path.length > MAX_FIELD)
+                throw tooLong(place, path, 'key');
+            flatten(path, value[key], out, skipMedia, place, depth + 1);
+        }
+        return;
+    }
+    if (prefix === '')
+        return;
+    out.set(prefix, toCell(value, place, prefix, depth));
+}
+/** W&B API config entries are `{"value": v, "desc": …}`; unwrap only that exact shape. */
+function unwrapConfig(v) {
+    if (!isObject(v) || !Object.hasOwn(v, 'value'))
+        return v;
+    for (const key of Object.keys(v))
+        if (key !== 'value' && key !== 'desc')
+            return v;
+    return v.value;
+}
+/** Growing column arrays: a key first seen at row r gets nulls for the rows before it. */
+class Columns {
+    order = [];
+    data = new Map();
+    set(key, row, value) {
+        let col = this.data.get(key);
+        if (!col) {
+            col = [];
+            this.data.set(key, col);
+            this.order.push(key);
+        }
+        while (col.length < row)
+            col.push(null);
+        if (col.length === row)
+            col.push(value);
+        else
+            col[row] = value;
+    }
+    padTo(rows) {
+        for (const col of this.data.values())
+            while (col.length < rows)
+                col.push(null);
+    }
+}
+/** An own property: a record without `config` never reads one from a prototype. */
+function own(obj, key) {
+    return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+function str(v) {
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+/**
+ * Builds a runs table one run object at a time, so a streaming reader can drop each parsed object
+ * once its cells are taken.
+ */
+class RecordsTableBuilder {
+    where;
+    flat = new Columns();
+    config = new Columns();
+    summary = new Columns();
+    metaCols = new Columns();
+    derivedMeta = [];
+    entries = new Map();
+    anyWandb = false;
+    row = 0;
+    /** `where` names the source in messages (a file, a sweep). */
+    constructor(where = 'the runs') {
+        this.where = where;
+    }
+    get rowCount() {
+        return this.row;
+    }
+    add(record) {
+        const row = this.row;
+        const entries = this.entries;
+        entries.clear();
+        const place = { where: this.where, run: row + 1 };
+        const config = own(record, 'config');
+        if (isObject(config)) {
+            this.anyWandb = true;
+            for (const key of Object.keys(config)) {
+                if (key === '_wandb' || key === 'wandb_version')
+                    continue;
+                if (key.length > MAX_FIELD)
+                    throw tooLong(place, key, 'key');
+                flatten(key, unwrapConfig(config[key]), entries, false, place, 1);
+            }
+            for (const [k, v] of entries)
+                this.config.set(k, row, v);
+            entries.clear();
+            const summary = own(record, 'summary');
+            if (isObject(summary)) {
+                for (const key of Object.keys(summary)) {
+                    if (key === '_wandb')
+                        continue;
+                    if (key.length > MAX_FIELD)
+                        throw tooLong(place, key, 'key');
+                    flatten(key, summary[key], entries, true, place, 1);
+                }
+            }
+            for (const [k, v] of entries)
+                this.summary.set(k, row, v);
+            const m = {};
+            const id = str(own(record, 'id'));
+            const name = str(own(record, 'name'));
+            const state = str(own(record, 'state'));
+            const url = own(record, 'url');
+            for (const [k, v] of [
+                ['id', id],
+                ['name', name],
+                ['state', state],
+                ['url', url],
+            ]) {
+                if (typeof v === 'string' && v.length > MAX_FIELD)
+                    throw tooLong(place, k, 'value');
+            }
+            if (id !== undefined)
+                m.id = id;
+            if (name !== undefined)
+                m.name = name;
+            if (state !== undefined)
+                m.state = state;
+            if (typeof url === 'string')
+                m.url = url;
+            this.derivedMeta.push(m);
+            if (name !== undefined)
+                this.metaCols.set('name', row, name);
+            if (state !== undefined)
+                this.metaCols.set('state', row, state);
+        }
+        else {
+            flatten('', record, entries, false, place, 0);
+            for (const [k, v] of entries)
+                this.flat.set(k, row, v);
+            this.derivedMeta.push({});
+        }
+        entries.clear();
+        this.row++;
+    }
+    finish(source, format, meta) {
+        const rows = this.row;
+        const { flat, config, summary, metaCols } = this;
+        for (const c of [flat, config, summary, metaCols])
+            c.padTo(rows);
+        // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
+        // columns only where free. Flat records' keys are plain columns (a flat key equal to a config
+        // key of another record shares its column: same name, same thing).
+        const columns = [];
+        const cells = new Map();
+        const add = (name, col) => {
+            if (cells.has(name))
+                return false;
+            cells.set(name, col);
+            columns.push(name);
+            return true;
+        };
+        const configKeys = [];
+        for (const key of config.order) {
+            add(key, config.data.get(key));
+            configKeys.push(key);
+        }
+        for (const key of flat.order) {
+            const col = flat.data.get(key);
+            const have = cells.get(key);
+            if (!have)
+                add(key, col);
+            else
+                for (let r = 0; r < rows; r++)
+                    if (have[r] === null && col[r] !== null)
+                        have[r] = col[r];
+        }
+        const metricKeys = [];
+        for (const key of summary.order) {
+            const col = summary.data.get(key);
+            const name = cells.has(key) ? `summary.${key}` : key;
+            if (!add(name, col))
+                continue;
+            if (!key.startsWith('_') && col.some((c) => typeof c === 'number'))
+                metricKeys.push(name);
+        }
+        for (const key of metaCols.order)
+            add(key, metaCols.data.get(key));
+        const runMeta = meta ?? (this.anyWandb ? this.derivedMeta : undefined);
+        return {
+            source,
+            format,
+            textual: false,
+            columns,
+            cells,
+            rowCount: rows,
+            configKeys,
+            metricKeys,
+            ...(runMeta ? { runMeta } : {}),
+        };
+    }
+}
+function tableFromRecords(records, source, format, meta) {
+    const builder = new RecordsTableBuilder(source);
+    for (const record of records)
+        builder.add(record);
+    return builder.finish(source, format, meta);
+}
+
+;// CONCATENATED MODULE: ./src/sources/json.ts
+/**
+ * A JSON runs file: an array of run objects, or `{"runs": [...]}`. Lenient tokens (NaN, Infinity)
+ * are accepted, as Python's json.dumps writes them.
+ *
+ * An array is streamed: a scanner finds each element's extent (strings and nesting tracked across
+ * chunks), the element alone is parsed and its cells taken, so neither the whole text nor all the
+ * parsed objects are ever held. `{"runs": [...]}` is read once and parsed whole.
+ */
+
+
+
+
+
+
+async function readJsonFile(path) {
+    const size = await checkFile(path);
+    if (size === 0)
+        throw emptyFileError(path);
+    const head = await readHead(path);
+    assertText(head, path);
+    const first = head
+        .toString('utf8')
+        .replace(/^\ufeff/, '')
+        .trimStart();
+    if (first === '' && size <= head.length)
+        throw emptyFileError(path);
+    if (first.startsWith('['))
+        return streamJsonArray(path);
+    let buf;
+    try {
+        buf = await external_node_fs_namespaceObject.promises.readFile(path);
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    let text;
+    try {
+        text = buf.toString('utf8');
+    }
+    catch {
+        // past the longest string the engine holds (about 512 MiB)
+        throw new InputError(`${path} is too big to read as one JSON document (${buf.length} bytes); write the runs as a JSON array ([{…}, …]) or as JSONL (one run per line), which are read run by run`);
+    }
+    return parseJsonRuns(text, path);
+}
+/** The runs of a JSON document (text in memory); `where` names it in messages. */
+function parseJsonRuns(text, where) {
+    if (text.replace(/^\ufeff/, '').trim() === '')
+        throw emptyFileError(where);
+    let doc;
+    try {
+        doc = parseJsonLenient(text, where);
+    }
+    catch (err) {
+        // a second value after the first, on a new line: most likely JSONL saved as .json
+        if (err instanceof InputError && /column 1: unexpected character "\{" after the end/.test(err.message)) {
+            throw new InputError(`${err.message}; one run object per line is JSONL: name the file .jsonl`);
+        }
+        throw err;
+    }
+    let runs;
+    if (Array.isArray(doc))
+        runs = doc;
+    else if (typeof doc === 'object' && doc !== null && Array.isArray(doc.runs)) {
+        runs = doc.runs;
+    }
+    else {
+        throw new InputError(`${where}: expected an array of run objects or {"runs": [...]}, found ${describeJson(doc)}; for one run object per line, name the file .jsonl`);
+    }
+    runs.forEach((run, i) => {
+        if (typeof run !== 'object' || run === null || Array.isArray(run)) {
+            throw new InputError(`${where}: run ${i + 1} is ${describeJson(run)}, not a run object ({"name": value, …})`);
+        }
+    });
+    if (runs.length === 0)
+        throw new InputError(`${where} holds no runs (an empty array)`);
+    return tableFromRecords(runs, where, 'json');
+}
+function describeJson(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    if (typeof v === 'object')
+        return 'an object without a "runs" array';
+    if (typeof v === 'string')
+        return 'a string';
+    return `a ${typeof v}`;
+}
+var Phase;
+(function (Phase) {
+    Phase[Phase["BeforeArray"] = 0] = "BeforeArray";
+    Phase[Phase["BeforeElement"] = 1] = "BeforeElement";
+    Phase[Phase["InElement"] = 2] = "InElement";
+    Phase[Phase["AfterElement"] = 3] = "AfterElement";
+    Phase[Phase["Done"] = 4] = "Done";
+})(Phase || (Phase = {}));
+const json_QUOTE = 34;
+const BACKSLASH = 92;
+const json_LF = 10;
+function isSpace(c) {
+    return c === 32 || c === 10 || c === 13 || c === 9;
+}
+/** Splits a JSON array of objects, fed in pieces, into its elements' texts. */
+class JsonArrayScanner {
+    where;
+    onElement;
+    phase = Phase.BeforeArray;
+    afterComma = false;
+    depth = 0;
+    inString = false;
+    escape = false;
+    pending = '';
+    /** Absolute position, line and the position where the line starts (for columns). */
+    pos = 0;
+    line = 1;
+    lineStart = 0;
+    elementLine = 1;
+    elementColumn = 1;
+    count = 0;
+    constructor(where, onElement) {
+        this.where = where;
+        this.onElement = onElement;
+    }
+    get elements() {
+        return this.count;
+    }
+    fail(message, at) {
+        throw new InputError(`${this.where}: invalid JSON at line ${this.line}, column ${at - this.lineStart + 1}: ${message}`);
+    }
+    found(s, i) {
+        const cp = s.codePointAt(i);
+        return `character ${JSON.stringify(String.fromCodePoint(cp))}`;
+    }
+    push(s) {
+        const n = s.length;
+        const base = this.pos;
+        let i = 0;
+        if (base === 0 && s.charCodeAt(0) === 0xfeff)
+            i = 1;
+        let segStart = this.phase === Phase.InElement ? 0 : -1;
+        for (; i < n; i++) {
+            const c = s.charCodeAt(i);
+            if (c === json_LF) {
+                this.line++;
+                this.lineStart = base + i + 1;
+            }
+            switch (this.phase) {
+                case Phase.InElement:
+                    if (this.inString) {
+                        if (this.escape)
+                            this.escape = false;
+                        else if (c === BACKSLASH)
+                            this.escape = true;
+                        else if (c === json_QUOTE)
+                            this.inString = false;
+                    }
+                    else if (c === json_QUOTE) {
+                        this.inString = true;
+                    }
+                    else if (c === 123 || c === 91) {
+                        this.depth++;
+                    }
+                    else if ((c === 125 || c === 93) && --this.depth === 0) {
+                        const text = this.pending + s.slice(segStart, i + 1);
+                        this.pending = '';
+                        segStart = -1;
+                        this.phase = Phase.AfterElement;
+                        this.element(text);
+                    }
+                    break;
+                case Phase.BeforeArray:
+                    if (isSpace(c))
+                        break;
+                    if (c !== 91)
+                        this.fail(`expected '[', found ${this.found(s, i)}`, base + i);
+                    this.phase = Phase.BeforeElement;
+                    break;
+                case Phase.BeforeElement:
+                    if (isSpace(c))
+                        break;
+                    if (c === 123) {
+                        this.phase = Phase.InElement;
+                        this.depth = 1;
+                        this.inString = false;
+                        this.escape = false;
+                        this.elementLine = this.line;
+                        this.elementColumn = base + i - this.lineStart + 1;
+                        segStart = i;
+                        break;
+                    }
+                    if (c === 93 && !this.afterComma) {
+                        this.phase = Phase.Done;
+                        break;
+                    }
+                    if (c === 93)
+                        this.fail(`expected a run object after ',', found ${this.found(s, i)}`, base + i);
+                    throw new InputError(`${this.where}: run ${this.count + 1} (line ${this.line}) is not a run object ({"name": value, …})`);
+                case Phase.AfterElement:
+                    if (isSpace(c))
+                        break;
+                    if (c === 44) {
+                        this.phase = Phase.BeforeElement;
+                        this.afterComma = true;
+                        break;
+                    }
+                    if (c === 93) {
+                        this.phase = Phase.Done;
+                        break;
+                    }
+                    this.fail(`expected ',' or ']' in an array, found ${this.found(s, i)}`, base + i);
+                    break;
+                case Phase.Done:
+                    if (!isSpace(c))
+                        this.fail(`unexpected ${this.found(s, i)} after the end of the JSON value`, base + i);
+                    break;
+            }
+        }
+        if (this.phase === Phase.InElement) {
+            this.pending += s.slice(segStart);
+            if (this.pending.length > MAX_RECORD) {
+                throw new InputError(`${this.where}: run ${this.count + 1} (line ${this.elementLine}) is longer than ${MAX_RECORD} characters; one run is never that big (an unclosed string or bracket?)`);
+            }
+        }
+        this.pos = base + n;
+    }
+    element(text) {
+        const value = parseJsonLenientAt(text, this.where, this.elementLine, this.elementColumn);
+        this.count++;
+        this.onElement(value);
+    }
+    end() {
+        if (this.phase === Phase.Done)
+            return;
+        if (this.phase === Phase.InElement) {
+            // let the parser say what is wrong with the unfinished element, at its place
+            parseJsonLenientAt(this.pending, this.where, this.elementLine, this.elementColumn);
+        }
+        const expected = this.phase === Phase.AfterElement ? "',' or ']' in an array" : 'a run object or ]';
+        this.fail(`expected ${expected}, found end of input`, this.pos);
+    }
+}
+async function streamJsonArray(path) {
+    const builder = new RecordsTableBuilder(path);
+    const scanner = new JsonArrayScanner(path, (run) => builder.add(run));
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            scanner.push(decoder.write(chunk));
+        }
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    scanner.push(decoder.end());
+    scanner.end();
+    if (scanner.elements === 0)
+        throw new InputError(`${path} holds no runs (an empty array)`);
+    return builder.finish(path, 'json');
+}
+
+;// CONCATENATED MODULE: ./src/sources/jsonl.ts
+/**
+ * A JSONL (NDJSON) runs file: one run object per line, blank lines skipped. Streamed line by line:
+ * only the current chunk is held, and each run's cells go to the table as soon as it is parsed.
+ */
+
+
+
+
+
+
+
+/** Collects run objects from lines. */
+class LineRuns {
+    where;
+    builder;
+    line = 0;
+    rest = '';
+    sawText = false;
+    constructor(where) {
+        this.where = where;
+        this.builder = new RecordsTableBuilder(where);
+    }
+    tooLong() {
+        return new InputError(`${this.where}: line ${this.line + 1} is longer than ${MAX_RECORD} characters; one run is never that big (a missing line break?)`);
+    }
+    push(text) {
+        let start = 0;
+        let nl = text.indexOf('\n');
+        if (nl === -1) {
+            this.rest += text;
+            if (this.rest.length > MAX_RECORD)
+                throw this.tooLong();
+            return;
+        }
+        if (this.rest.length + nl > MAX_RECORD)
+            throw this.tooLong();
+        this.take(this.rest + text.slice(0, nl));
+        this.rest = '';
+        start = nl + 1;
+        while ((nl = text.indexOf('\n', start)) !== -1) {
+            if (nl - start > MAX_RECORD)
+                throw this.tooLong();
+            this.take(text.slice(start, nl));
+            start = nl + 1;
+        }
+        this.rest = text.slice(start);
+        if (this.rest.length > MAX_RECORD)
+            throw this.tooLong();
+    }
+    end() {
+        if (this.rest !== '')
+            this.take(this.rest);
+        this.rest = '';
+    }
+    take(raw) {
+        this.line++;
+        let text = raw;
+        if (this.line === 1 && text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        if (text.trim() === '')
+            return;
+        if (!this.sawText && text.trimStart().startsWith('[')) {
+            throw new InputError(`${this.where}: line ${this.line} starts a JSON array, but a JSONL file holds one run object per line; name the file .json`);
+        }
+        this.sawText = true;
+        const v = parseJsonLenientAt(text, this.where, this.line);
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+            throw new InputError(`${this.where}: line ${this.line} is ${describeJson(v)}, not a run object; a JSONL file holds one {…} per line`);
+        }
+        this.builder.add(v);
+    }
+    finish() {
+        if (!this.sawText)
+            throw emptyFileError(this.where);
+        return this.builder.finish(this.where, 'jsonl');
+    }
+}
+/** Runs from JSONL text in memory; `where` names it in messages. */
+function parseJsonlRuns(text, where) {
+    const lines = new LineRuns(where);
+    lines.push(text);
+    lines.end();
+    return lines.finish();
+}
+async function readJsonlFile(path) {
+    await checkFile(path);
+    const lines = new LineRuns(path);
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    let head = null;
+    let checked = false;
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+            let buf = chunk;
+            if (!checked) {
+                head = head ? Buffer.concat([head, buf]) : buf;
+                if (head.length < SNIFF_BYTES)
+                    continue;
+                assertText(head, path);
+                checked = true;
+                buf = head;
+                head = null;
+            }
+            lines.push(decoder.write(buf));
+        }
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    if (!checked && head) {
+        assertText(head, path);
+        lines.push(decoder.write(head));
+    }
+    lines.push(decoder.end());
+    lines.end();
+    return lines.finish();
+}
+
+;// CONCATENATED MODULE: ./src/sources/read-runs.ts
+/**
+ * A runs file → runs table, the format chosen by the extension (.csv, .json, .jsonl/.ndjson), else
+ * sniffed from the first non-space character: `[` or `{` is JSON (JSONL when the first line is a
+ * whole object and another object follows), anything else CSV.
+ *
+ * `-` is standard input; a pipe, FIFO or character device (`/dev/stdin`, `<(...)`) is read as a
+ * stream to its end (its size says nothing: a pipe's is 0) and then parsed in memory.
+ */
+
+
+
+
+
+
+
+/** A stream is read into memory whole: beyond this, save it to a file (which is streamed). */
+const MAX_STREAM_BYTES = 512 * 1024 * 1024;
+async function readRunsFile(path, stdin = process.stdin) {
+    if (path === '-' || (await isStream(path)))
+        return readRunsStream(path, stdin);
+    const format = await detectFormat(path);
+    if (format === 'json')
+        return readJsonFile(path);
+    if (format === 'jsonl')
+        return readJsonlFile(path);
+    return readCsvFile(path);
+}
+/** A pipe, FIFO, socket or character device: read as a stream, not by size. */
+async function isStream(path) {
+    try {
+        const st = await external_node_fs_namespaceObject.promises.stat(path);
+        return !st.isFile() && !st.isDirectory();
+    }
+    catch {
+        return false; // missing, unreadable: the file readers say so
+    }
+}
+async function readRunsStream(path, stdin) {
+    const where = path === '-' ? 'standard input (--runs -)' : path;
+    if (path === '-' && stdin.isTTY) {
+        throw new InputError('--runs -: standard input is a terminal; pipe the runs in (e.g. cat runs.csv | sweep-insights analyze --runs - ...)');
+    }
+    const chunks = [];
+    let size = 0;
+    try {
+        const source = path === '-' ? stdin : (0,external_node_fs_namespaceObject.createReadStream)(path);
+        for await (const chunk of source) {
+            const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+            size += buf.length;
+            if (size > MAX_STREAM_BYTES) {
+                throw new InputError(`${where}: more than ${MAX_STREAM_BYTES / 1024 / 1024} MiB from a stream; save it to a file and pass that`);
+            }
+            chunks.push(buf);
+        }
+    }
+    catch (err) {
+        throw fileError(err, where);
+    }
+    const buf = Buffer.concat(chunks);
+    if (buf.length === 0)
+        throw emptyFileError(where);
+    assertText(buf, where);
+    const text = buf.toString('utf8');
+    const format = formatByExtension(path === '-' ? '' : path) ?? sniff(text.slice(0, 64 * 1024));
+    if (format === 'json')
+        return parseJsonRuns(text, where);
+    if (format === 'jsonl')
+        return parseJsonlRuns(text, where);
+    return parseCsvText(text, where);
+}
+function formatByExtension(path) {
+    const ext = (0,external_node_path_namespaceObject.extname)(path).toLowerCase();
+    if (ext === '.csv')
+        return 'csv';
+    if (ext === '.json')
+        return 'json';
+    if (ext === '.jsonl' || ext === '.ndjson')
+        return 'jsonl';
+    return null;
+}
+/** The format of a runs file: by extension, else by its first bytes. */
+async function detectFormat(path) {
+    const byExt = formatByExtension(path);
+    if (byExt !== null)
+        return byExt;
+    const size = await checkFile(path);
+    if (size === 0)
+        throw emptyFileError(path);
+    const head = await readHead(path, 64 * 1024);
+    assertText(head, path);
+    return sniff(head.toString('utf8'));
+}
+/** `[` → JSON; `{` → JSONL when the first line closes an object (`{…}` then a line break), else JSON. */
+function sniff(text) {
+    const t = text.replace(/^\ufeff/, '').trimStart();
+    if (t.startsWith('['))
+        return 'json';
+    if (t.startsWith('{')) {
+        const nl = t.indexOf('\n');
+        if (nl === -1)
+            return 'json';
+        const first = t.slice(0, nl).trim();
+        if (first.endsWith('}')) {
+            try {
+                JSON.parse(first);
+                return t.slice(nl + 1).trim() === '' ? 'json' : 'jsonl';
+            }
+            catch {
+                return 'json';
+            }
+        }
+        return 'json';
+    }
+    return 'csv';
 }
 
 ;// CONCATENATED MODULE: ./src/table/compare.ts
@@ -35038,6 +35415,10 @@ function compareNumbers(a, op, b) {
  * `String(n)`, a boolean as true/false, a missing cell as the empty text). < <= > >= need numbers: a
  * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
  * cell is an error naming the column and the run.
+ *
+ * Typos are answered, not guessed at: `budget=>100` (read naively as "equals '>100'") is refused with
+ * `budget>=100` suggested, `==` is taken as `=`, and a filter that leaves no run says which values
+ * (or which range) the column holds and which operator may have been meant.
  */
 
 
@@ -35054,9 +35435,25 @@ function parseWhere(expr) {
         throw new UsageError(`--where ${JSON.stringify(expr)}: '!' must be followed by '=' (use !=)`);
     }
     const column = expr.slice(0, at).trim();
-    const value = expr.slice(at + op.length).trim();
+    let value = expr.slice(at + op.length).trim();
     if (column === '')
         throw new UsageError(`--where ${JSON.stringify(expr)}: no column name before ${op}`);
+    if (op === '=' && value.startsWith('=') && !/^=[=<>!]/.test(value)) {
+        // `==`, as the fail-on rules write it: the same as `=`.
+        value = value.slice(1).trim();
+    }
+    else if ((op === '=' || op === '!=') && /^[<>]/.test(value)) {
+        // `=>`, `=<` (and `!=>`): an ordering written backwards, not a value that starts with `>`.
+        const meant = op === '=' ? `${value[0]}=` : null;
+        const rest = value.slice(1).trim();
+        throw new UsageError(`--where ${JSON.stringify(expr)}: "${op}${value[0]}" is not an operator` +
+            (meant ? `; did you mean ${column}${meant}${rest}?` : '; use one of = != < <= > >='));
+    }
+    if (/^[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
+        const twice = `${op}${value[0]}`;
+        const hint = twice === '<<' || twice === '>>' ? `; did you mean ${column}${op}=${value.slice(1).trim()}?` : '';
+        throw new UsageError(`--where ${JSON.stringify(expr)}: "${twice}" is not an operator; use one of = != < <= > >=${hint}`);
+    }
     if (/[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
         throw new UsageError(`--where ${JSON.stringify(expr)}: more than one operator; use one of = != < <= > >=`);
     }
@@ -35077,6 +35474,7 @@ function applyWhere(table, filters) {
         return { table, removed: 0 };
     const keep = new Uint8Array(table.rowCount).fill(1);
     for (const f of filters) {
+        const before = keep.slice();
         const cells = table.cells.get(f.column);
         if (!cells) {
             const guess = nearest(f.column, table.columns);
@@ -35110,6 +35508,9 @@ function applyWhere(table, filters) {
             if (!pass)
                 keep[r] = 0;
         }
+        if (keep.some((k) => k === 1) || !before.some((k) => k === 1))
+            continue;
+        throw new InputError(noneLeft(f, cells, before, table.textual, filters.length > 1));
     }
     let kept = 0;
     for (let r = 0; r < keep.length; r++)
@@ -35125,6 +35526,73 @@ function applyWhere(table, filters) {
         table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
         removed,
     };
+}
+/** Values listed when a filter leaves no run; more distinct values than this are summed up as a range. */
+const LIST_VALUES = 12;
+/**
+ * Why `f` left no run: the values its column holds among the runs it saw (or their range), and an
+ * operator that may have been meant.
+ */
+function noneLeft(f, cells, before, textual, afterOthers) {
+    const texts = new Map();
+    const numbers = [];
+    let missing = 0;
+    for (let r = 0; r < cells.length; r++) {
+        if (!before[r])
+            continue;
+        const cell = cells[r];
+        if (isMissing(cell, textual)) {
+            missing++;
+            continue;
+        }
+        const v = cellNumber(cell, textual);
+        if (v !== null && Number.isFinite(v))
+            numbers.push(v);
+        const t = cellText(cell);
+        texts.set(t, (texts.get(t) ?? 0) + 1);
+    }
+    const seen = afterOthers ? 'the runs the other filters kept' : 'its runs';
+    const head = `--where ${f.text} leaves no run: column ${JSON.stringify(f.column)}`;
+    const gap = missing > 0 ? ` (missing in ${missing})` : '';
+    if (texts.size === 0)
+        return `${head} is missing in all of ${seen}`;
+    const allNumbers = numbers.length === [...texts.values()].reduce((a, b) => a + b, 0);
+    const show = (t) => JSON.stringify(t.length > 40 ? `${t.slice(0, 39)}…` : t);
+    let holds;
+    if (texts.size <= LIST_VALUES) {
+        const keys = [...texts.keys()];
+        if (allNumbers)
+            keys.sort((a, b) => Number(a) - Number(b));
+        else
+            keys.sort();
+        holds = `holds ${keys.map((k) => (allNumbers ? k : show(k))).join(', ')} in ${seen}${gap}`;
+    }
+    else if (allNumbers) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const x of numbers) {
+            if (x < lo)
+                lo = x;
+            if (x > hi)
+                hi = x;
+        }
+        holds = `ranges from ${lo} to ${hi} (${texts.size} distinct values) in ${seen}${gap}`;
+    }
+    else {
+        const some = [...texts.keys()].sort().slice(0, 5).map(show).join(', ');
+        holds = `holds ${texts.size} distinct values in ${seen}${gap}, e.g. ${some}`;
+    }
+    let hint = '';
+    const wanted = csvNumber(f.value);
+    if (f.op === '=' && allNumbers && wanted !== null) {
+        hint = `; to compare, use ${f.column}>=${f.value} or ${f.column}<=${f.value} (also <, >)`;
+    }
+    else if (f.op === '=' && !allNumbers) {
+        const lower = f.value.toLowerCase();
+        const near = [...texts.keys()].find((t) => t.toLowerCase() === lower || t.trim() === f.value);
+        hint = near !== undefined ? `; values are compared exactly: did you mean ${f.column}=${near}?` : '';
+    }
+    return `${head} ${holds}${hint}`;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/wandb/sweep-ref.ts
@@ -35192,6 +35660,35 @@ var undici = __nccwpck_require__(6752);
 /** The engine's name and version, as reported in results, the User-Agent and the report footer. */
 const ENGINE_NAME = 'sweep-insights';
 const ENGINE_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/http/clip.ts
+/**
+ * Text a server sent, made safe to put in an error line: one line (line breaks and other control
+ * characters become spaces, runs of white space collapse), at most `max` characters with an ellipsis
+ * and the full length when cut. A hostile or broken server can send a 50 MB message or terminal
+ * escape sequences; neither reaches the user's terminal whole.
+ */
+const SERVER_TEXT_MAX = 300;
+/* eslint-disable no-control-regex -- removing control characters is the point */
+function clipServerText(text, max = SERVER_TEXT_MAX) {
+    // Only the head matters: cleaning 50 MB to keep 300 characters would waste the time.
+    const head = text.length > max * 4 + 64 ? text.slice(0, max * 4 + 64) : text;
+    const clean = head
+        // Terminal escape sequences whole (CSI such as ESC[31m, and OSC such as ESC]...BEL), then any control left.
+        .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, ' ')
+        // C0 and C1 controls (ESC, BEL, CR, LF, TAB, ...), DEL, and the bidi overrides that reorder a line.
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (clean.length <= max && head.length === text.length)
+        return clean;
+    let cut = clean.slice(0, max);
+    // Never end on half of a surrogate pair.
+    if (/[\ud800-\udbff]$/.test(cut))
+        cut = cut.slice(0, -1);
+    return `${cut.trimEnd()}… (${text.length} characters)`;
+}
+/* eslint-enable no-control-regex */
 
 ;// CONCATENATED MODULE: ./src/http/request-with-retry.ts
 /**
@@ -35330,6 +35827,7 @@ function networkReason(err, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/sources/wandb/client.ts
 
 
+
 class WandbClient {
     opts;
     /** HTTP requests sent so far, retries included. */
@@ -35339,6 +35837,7 @@ class WandbClient {
     secrets;
     constructor(opts) {
         this.opts = opts;
+        checkApiKey(opts.apiKey);
         this.endpoint = `${opts.baseUrl}/graphql`;
         this.auth = Buffer.from(`api:${opts.apiKey}`).toString('base64');
         this.secrets = [opts.apiKey, this.auth, encodeURIComponent(opts.apiKey)];
@@ -35347,7 +35846,7 @@ class WandbClient {
     scrub(text) {
         let out = text;
         for (const s of this.secrets)
-            if (s.length >= 4)
+            if (s !== '')
                 out = out.split(s).join('***');
         return out;
     }
@@ -35385,14 +35884,20 @@ class WandbClient {
         }
         catch (err) {
             const detail = err instanceof HttpNetworkError ? err.message : err instanceof Error ? err.message : String(err);
-            throw new RemoteError(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`));
+            throw new RemoteError(clipServerText(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`), 500));
         }
         const { response } = result;
         const status = response.status;
         // Scrubbed before parsing: a key echoed anywhere (an error, a run's config) goes no further.
-        const parsed = parseBody(this.scrub(response.text));
-        const { errors, codes } = errorsOf(parsed);
-        const said = errors.length > 0 ? `: ${errors.join('; ')}` : '';
+        const scrubbed = this.scrub(response.text);
+        const parsed = parseBody(scrubbed);
+        const read = errorsOf(parsed);
+        // Scrubbed before clipping: a cut must never leave half of the key behind.
+        const errors = read.errors.slice(0, MAX_MESSAGES).map((e) => clipServerText(this.scrub(e)));
+        if (read.errors.length > MAX_MESSAGES)
+            errors.push(`and ${read.errors.length - MAX_MESSAGES} more`);
+        const codes = read.codes;
+        const said = errors.length > 0 ? `: ${clipServerText(errors.join('; '))}` : '';
         if (status === 401) {
             throw new RemoteError(this.scrub(`W&B at ${host} refused the API key (HTTP 401${said}): check WANDB_API_KEY (https://wandb.ai/authorize)`), 401);
         }
@@ -35404,11 +35909,25 @@ class WandbClient {
             throw new RemoteError(this.scrub(`W&B at ${host} failed ${what}: HTTP ${status}${said} (gave up after ${tries})`), status);
         }
         if (parsed === undefined) {
-            const head = this.scrub(response.text).slice(0, 120).replace(/\s+/g, ' ');
+            const head = clipServerText(scrubbed, 120);
             throw new RemoteError(this.scrub(`W&B at ${host} answered ${what} with HTTP ${status} and a body that is not JSON: ${head}`), status);
         }
         const data = client_isObject(parsed) && 'data' in parsed ? (parsed.data ?? null) : null;
-        return { status, data, errors: errors.map((e) => this.scrub(e)), codes };
+        return { status, data, errors, codes };
+    }
+}
+/** Server messages kept per answer; the rest are counted. */
+const MAX_MESSAGES = 5;
+/**
+ * A W&B API key looks like one: 16 or more visible ASCII characters, no spaces (keys from
+ * https://wandb.ai/authorize are 40 or more; self-hosted ones `local-` and 40 more). Anything else is
+ * refused before a request, without printing it: a 1-character "key" could not be scrubbed from
+ * messages without mangling them, and is a mistake anyway (a truncated variable, a placeholder).
+ */
+function checkApiKey(key) {
+    if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+        throw new UsageError(`WANDB_API_KEY does not look like a W&B API key (${key.length} characters${/^[\x21-\x7e]*$/.test(key) ? '' : ', with spaces or other characters'}): ` +
+            'copy the whole key from https://wandb.ai/authorize (40 or more characters)');
     }
 }
 function parseBody(text) {
@@ -35609,12 +36128,14 @@ const RUN_STATES = [
 const TERMINAL_SWEEP_STATES = new Set(['FINISHED', 'CANCELED']);
 const MIN_PAGE_SIZE = 10;
 const MAX_PAGE_HALVINGS = 3;
+const DEFAULT_MAX_PAGES = 10_000;
 const load_sweep_defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function loadSweep(ref, opts) {
     const apiKey = opts.apiKey?.trim();
     if (!apiKey) {
         throw new UsageError('reading a W&B sweep needs an API key in WANDB_API_KEY (find yours at https://wandb.ai/authorize)');
     }
+    checkApiKey(apiKey);
     const givenBase = opts.baseUrl?.trim() || process.env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL;
     const baseUrl = normalizeBaseUrl(givenBase, 'the W&B server (--wandb-base-url or WANDB_BASE_URL)');
     const app = appUrlFor(baseUrl, opts.appUrl ?? process.env.WANDB_APP_URL);
@@ -35658,7 +36179,7 @@ async function loadSweep(ref, opts) {
                 name,
             });
         }
-        const nodes = await reader.runs(pageSize, progress);
+        const nodes = await reader.runs(pageSize, progress, opts.maxPages ?? DEFAULT_MAX_PAGES);
         const config = parseSweepConfig(meta.config);
         if (meta.config && meta.config.trim() !== '' && config === null) {
             progress(`the config of sweep ${name} is not a YAML mapping; no metric or parameters taken from it`);
@@ -35771,13 +36292,22 @@ class SweepReader {
         }
         return project.sweep;
     }
-    async runs(firstPageSize, progress) {
+    /**
+     * Every run, page by page. A server that pages without end (`hasNextPage` always true, the cursor
+     * moving) is stopped by the count it gives (`runCount`: more runs than it plus some slack for runs
+     * started meanwhile) and, whatever it counts, by `maxPages`.
+     */
+    async runs(firstPageSize, progress, maxPages) {
         const filters = JSON.stringify({ $and: [{ sweep: this.ref.id }] });
         const nodes = [];
         let pageSize = firstPageSize;
         let halvings = 0;
         let cursor = null;
-        for (;;) {
+        let counted = null;
+        for (let pages = 0;;) {
+            if (pages >= maxPages) {
+                throw new RemoteError(`W&B still had more runs of sweep ${this.name} after ${maxPages} pages (${nodes.length} runs${counted === null ? '' : `; it counts ${counted}`}): stopped (a server paging without end?)`);
+            }
             const vars = {
                 entity: this.ref.entity,
                 project: this.ref.project,
@@ -35794,16 +36324,26 @@ class SweepReader {
                 progress(`W&B refused a page of runs (${answer.errors.join('; ')}); asking for ${pageSize} at a time`);
                 continue;
             }
+            pages += 1;
             this.failOn(answer, `the runs of sweep ${this.name}`);
             const project = answer.data?.project;
             if (!project)
                 throw this.missingProject();
             const runs = project.runs;
-            if (!runs)
+            if (!runs || !Array.isArray(runs.edges) || !runs.pageInfo) {
                 throw new RemoteError(`W&B answered the runs query of sweep ${this.name} without runs`);
+            }
             for (const edge of runs.edges)
                 nodes.push(edge.node);
             const total = project.runCount;
+            if (typeof total === 'number' && Number.isFinite(total)) {
+                counted = Math.max(counted ?? 0, total);
+                // Runs started while we read may add a few; a page or 10% more than counted is no longer that.
+                const slack = Math.max(pageSize, Math.ceil(counted * 0.1));
+                if (nodes.length > counted + slack) {
+                    throw new RemoteError(`W&B sent ${nodes.length} runs of sweep ${this.name} but counts ${counted}: stopped (a server paging without end?)`);
+                }
+            }
             progress(`fetched ${nodes.length}${typeof total === 'number' ? ` of ${total}` : ''} runs of sweep ${this.name}`);
             if (!runs.pageInfo.hasNextPage)
                 return nodes;
@@ -35827,6 +36367,12 @@ class SweepReader {
         }
         if (answer.status < 200 || answer.status >= 300) {
             throw new RemoteError(`W&B answered ${what} with HTTP ${answer.status}`, answer.status);
+        }
+        // `{"data": null}` (or no `project` field) without an error is not "no such project": the server
+        // did not answer the query at all. A missing project is `{"data": {"project": null}}`.
+        const data = answer.data;
+        if (data === null || typeof data !== 'object' || Array.isArray(data) || !('project' in data)) {
+            throw new RemoteError(`W&B answered ${what} with no data and no error (HTTP ${answer.status}): not a W&B GraphQL answer; check the server (--wandb-base-url or WANDB_BASE_URL)`, answer.status);
         }
     }
     missingProject() {
@@ -35896,7 +36442,12 @@ function jsonObject(text, where) {
 ;// CONCATENATED MODULE: ./src/gates/rules.ts
 
 
-/** Metrics that take a hyperparameter or design column, and what each reads. */
+/**
+ * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their
+ * aliases `effect`/`effect_pvalue`) read the regression with an intercept that the report's table
+ * shows (standardized OLS); `notebook_coef`/`notebook_pvalue` read the notebook's OLS without one,
+ * where every column soaks up the mean: reachable, never to be gated on.
+ */
 const WITH_NAME = new Set([
     'importance',
     'permutation',
@@ -35905,22 +36456,22 @@ const WITH_NAME = new Set([
     'pvalue',
     'effect',
     'effect_pvalue',
+    'notebook_coef',
+    'notebook_pvalue',
 ]);
 const WITHOUT_NAME = new Set(['best', 'runs']);
-/** Metrics read from the forest: meaningless when the model explains nothing. */
-const IMPORTANCE_TYPE = new Set(['importance', 'permutation']);
-/** Metrics read from one design column of the notebook's correlation/OLS or of the standardized OLS. */
-const COLUMN_METRICS = new Set([
-    'correlation',
-    'coef',
-    'pvalue',
-    'effect',
-    'effect_pvalue',
-]);
-const STANDARDIZED = new Set(['effect', 'effect_pvalue']);
+/** Metrics read from the forest: meaningless when its cross-validated R² says it explains nothing. */
+const FOREST = new Set(['importance', 'permutation']);
+/** Metrics read from the regression with an intercept: meaningless when its F-test finds nothing. */
+const REGRESSION = new Set(['coef', 'pvalue', 'effect', 'effect_pvalue']);
+const NOTEBOOK_OLS = new Set(['notebook_coef', 'notebook_pvalue']);
+/** Metrics read from one design column of the correlations or of either OLS. */
+const COLUMN_METRICS = new Set(['correlation', ...REGRESSION, ...NOTEBOOK_OLS]);
+/** The regression's F-test p-value at or above which it "explains nothing". */
+const REGRESSION_F_LEVEL = 0.05;
 const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'];
-const METRIC_LIST = 'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, best or runs';
-const EXAMPLES = 'e.g. importance(learning_rate) >= 0.1, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
+const METRIC_LIST = 'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, best or runs';
+const EXAMPLES = 'e.g. permutation(learning_rate) > 0.02, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** One rule, e.g. `importance("optimizer:type") >= 0.1`. Throws a UsageError quoting the rule. */
 function parseRule(text) {
@@ -35988,7 +36539,13 @@ function parseRule(text) {
     }
     const op = COMPARATORS.find((c) => src.startsWith(c, pos));
     if (!op) {
-        const hint = src[pos] === '=' ? ' ("=" alone is not one: use "==")' : '';
+        const hint = src.startsWith('=>', pos)
+            ? ' ("=>" is not one: did you mean ">="?)'
+            : src.startsWith('=<', pos)
+                ? ' ("=<" is not one: did you mean "<="?)'
+                : src[pos] === '='
+                    ? ' ("=" alone is not one: use "==")'
+                    : '';
         fail(`expected a comparison (<, <=, >, >=, ==, !=) after "${src.slice(0, pos).trim()}"${hint}`);
     }
     pos += op.length;
@@ -36050,7 +36607,7 @@ function checkRuleNames(rules, design) {
                 : `${quoted}: unknown hyperparameter "${name}"${suggest(name, [...params.keys()])}; hyperparameters: ${names([...params.keys()])}`);
         }
         if (COLUMN_METRICS.has(rule.metric)) {
-            const standardized = STANDARDIZED.has(rule.metric);
+            const standardized = REGRESSION.has(rule.metric);
             if (features.has(name)) {
                 if (standardized) {
                     const owner = design.parameters.find((p) => p.kind === 'categorical' && p.columns.length > 0 && design.features[p.columns[0]] === name);
@@ -36072,12 +36629,28 @@ function checkRuleNames(rules, design) {
     }
 }
 function evaluateRules(rules, ctx) {
-    const explainsNothing = ctx.insights?.quality.explainsNothing === true;
     return rules.map((rule) => {
         const value = measure(rule, ctx);
         const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
-        return { rule, value, passed, unreliable: IMPORTANCE_TYPE.has(rule.metric) && explainsNothing };
+        const caveat = caveatOf(rule.metric, ctx);
+        return { rule, value, passed, unreliable: caveat !== null, caveat };
     });
+}
+/** Why a metric's value is not to be trusted here, or null. */
+function caveatOf(metric, ctx) {
+    const forestNothing = ctx.insights?.quality.explainsNothing === true;
+    if (FOREST.has(metric) && forestNothing)
+        return 'the forest predicts nothing on held-out runs';
+    if (NOTEBOOK_OLS.has(metric))
+        return 'the notebook’s OLS has no intercept: do not gate on it';
+    if (REGRESSION.has(metric)) {
+        const f = ctx.result.ols_standardized?.f_pvalue;
+        if (typeof f === 'number' && !(f < REGRESSION_F_LEVEL))
+            return 'the regression explains nothing (F-test)';
+        if (forestNothing)
+            return 'the hyperparameters predict nothing on held-out runs';
+    }
+    return null;
 }
 function measure(rule, ctx) {
     const { result } = ctx;
@@ -36103,13 +36676,15 @@ function measure(rule, ctx) {
         case 'correlation':
             return pick(result.correlations);
         case 'coef':
-            return pick(result.ols?.params);
-        case 'pvalue':
-            return pick(result.ols?.pvalues);
         case 'effect':
             return pick(result.ols_standardized?.params);
+        case 'pvalue':
         case 'effect_pvalue':
             return pick(result.ols_standardized?.pvalues);
+        case 'notebook_coef':
+            return pick(result.ols?.params);
+        case 'notebook_pvalue':
+            return pick(result.ols?.pvalues);
         case 'best':
             return Number.isFinite(ctx.best) ? ctx.best : null;
         case 'runs':
@@ -36123,7 +36698,7 @@ function compare(value, op, threshold) {
 function describeOutcome(outcome) {
     const mark = outcome.passed ? '✅' : '❌';
     const measured = outcome.value === null ? 'not measurable (n/a)' : `measured ${formatValue(outcome.value)}`;
-    const caveat = outcome.unreliable ? ' (unreliable: the model explains nothing)' : '';
+    const caveat = outcome.caveat ? ` (unreliable: ${outcome.caveat})` : '';
     return `${mark} ${outcome.rule.text}: ${measured}, threshold ${outcome.rule.op} ${outcome.rule.threshold}${caveat}`;
 }
 /** The failed rules as JSON-ready objects (the action's `failed-rules` output). */
@@ -38180,6 +38755,14 @@ function interactions_formatValue(v) {
 function sweep_spec_isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+/** `obj[key]` when it is the object's own property: a name like `__proto__` or `toString` is data here. */
+function ownValue(obj, key) {
+    return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+/** `obj[key] = value` as an own property, even for `__proto__`. */
+function setOwn(obj, key, value) {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
 /**
  * The spec of `name` and its path of keys: a flat key first (`a.b` as written), else the dotted path
  * through nested `{parameters: {...}}` blocks, as sweepParameters flattens them.
@@ -38188,7 +38771,7 @@ function findSpec(config, name) {
     const search = (block, rest, path) => {
         if (!sweep_spec_isObject(block))
             return null;
-        const own = block[rest];
+        const own = ownValue(block, rest);
         if (sweep_spec_isObject(own) && !sweep_spec_isObject(own.parameters))
             return { spec: own, path: [...path, rest] };
         for (const [key, entry] of Object.entries(block)) {
@@ -38253,18 +38836,50 @@ const NEVER_EXPECTED = 2;
 function bestCountFor(n) {
     return Math.min(n, Math.max(BEST_MIN, Math.ceil(n * BEST_SHARE)));
 }
-/** Indices of the `count` best runs, best first; ties keep design order. */
+/**
+ * Indices of the `count` best runs, best first, and every run tied with the last of them: a tie is
+ * never cut by row order, so the set can hold more than `count` runs. Ties keep design order.
+ */
 function bestRuns(y, goal, count) {
     const idx = Array.from({ length: y.length }, (_, i) => i);
     const sign = goal === 'maximize' ? -1 : 1;
     idx.sort((a, b) => sign * (y[a] - y[b]) || a - b);
-    return Int32Array.from(idx.slice(0, count));
+    let end = Math.min(count, idx.length);
+    while (end > 0 && end < idx.length && y[idx[end]] === y[idx[end - 1]])
+        end++;
+    return Int32Array.from(idx.slice(0, end));
+}
+/** Runs sharing the best value (1 when the best run is alone). */
+function tiesAtBest(y, goal) {
+    let best = NaN;
+    for (const v of y)
+        if (Number.isNaN(best) || (goal === 'maximize' ? v > best : v < best))
+            best = v;
+    let ties = 0;
+    for (const v of y)
+        if (v === best)
+            ties++;
+    return ties;
 }
 function adviseParameters(design, ctx) {
     const out = [];
+    // ties at the cut make the "best" set bigger; past half of the runs it no longer sets any apart
+    // (a small sweep's top BEST_MIN alone can be more than half of it: that is no tie)
+    const inseparable = ctx.best.length > bestCountFor(design.n) && ctx.best.length > design.n / 2;
     for (const p of design.parameters) {
         if (p.kind === 'empty')
             continue;
+        if (inseparable) {
+            out.push({
+                parameter: p.name,
+                kind: p.kind === 'categorical' || p.kind === 'boolean' ? p.kind : 'numeric',
+                matters: ctx.matters.has(p.name),
+                advice: [
+                    `${ctx.best.length} of ${design.n} runs tie among the best: they cannot be told apart, so there is no advice`,
+                ],
+            });
+            continue;
+        }
         out.push(p.kind === 'categorical' || p.kind === 'boolean' ? adviseLevels(p, ctx) : adviseNumeric(p, ctx));
     }
     return out;
@@ -38379,9 +38994,14 @@ function adviseNumeric(p, ctx) {
         `the best ${ctx.best.length} runs lie in ${interactions_formatValue(bMin)}–${interactions_formatValue(bMax)} (median ${interactions_formatValue(bMed)}) of the searched ${interactions_formatValue(lo)}–${interactions_formatValue(hi)}`,
     ];
     const gained = (from, to) => Math.abs(t(to) - t(from)) > 0.01 * span;
-    const narrowed = () => t(max) - t(min) < 0.95 * span
-        ? `narrow to ${interactions_formatValue(min)}–${interactions_formatValue(max)}`
-        : 'the best runs spread over the searched range: keep it';
+    // "keep it" keeps the searched range: the next sweep reads `suggested` and must say the same
+    let keep = false;
+    const narrowed = () => {
+        if (t(max) - t(min) < 0.95 * span)
+            return `narrow to ${interactions_formatValue(min)}–${interactions_formatValue(max)}`;
+        keep = true;
+        return 'the best runs spread over the searched range: keep it';
+    };
     if (edge === 'high' && max > hi && gained(hi, max)) {
         advice.push(`the best runs sit at the upper edge: extend above ${interactions_formatValue(hi)}`);
     }
@@ -38400,7 +39020,7 @@ function adviseNumeric(p, ctx) {
     else {
         advice.push(narrowed());
     }
-    return { ...base, best, advice, edge, suggested: { min, max } };
+    return { ...base, best, advice, edge, ...(keep ? {} : { suggested: { min, max } }) };
 }
 function adviseLevels(p, ctx) {
     const matters = ctx.matters.has(p.name);
@@ -39241,8 +39861,15 @@ function buildStandardizedDesign(design) {
     for (const p of design.parameters) {
         if (p.kind !== 'categorical' || !p.codes)
             continue;
-        if (p.levels.length > 0)
-            referenceLevels[p.name] = p.levels[0];
+        if (p.levels.length > 0) {
+            // defineProperty: a parameter named `__proto__` is a key like any other
+            Object.defineProperty(referenceLevels, p.name, {
+                value: p.levels[0],
+                writable: true,
+                enumerable: true,
+                configurable: true,
+            });
+        }
         for (let level = 1; level < p.levels.length; level++) {
             const col = new Float64Array(n);
             for (let i = 0; i < n; i++)
@@ -39309,15 +39936,149 @@ function isLogScaled(values) {
     return logScaledRule(values.filter((v) => Number.isFinite(v)));
 }
 
-;// CONCATENATED MODULE: ./src/insights/next-sweep.ts
+;// CONCATENATED MODULE: ./src/insights/sweep-yaml.ts
 /**
- * The next sweep as a W&B sweep config: every hyperparameter of the analysis (and the original
- * sweep's other parameters, unchanged), narrowed or extended
- * where it matters (advice.ts), unchanged where it does not (nothing is narrowed on the account of a
- * parameter without a reliable effect). Log-scaled parameters are written as `log_uniform_values`
- * (raw bounds; `log_uniform` would take natural-log bounds). `method` and `metric` come from the
- * original sweep; for a runs file: bayes, the target and goal, ranges from the data.
+ * YAML for a W&B sweep config that every reader takes back as written: W&B's agent reads it with
+ * PyYAML (YAML 1.1), other tools with YAML 1.2 readers, and the two disagree on plain scalars (`yes`,
+ * `on`, `1_000`, `0b101`, `1:30`, `2001-12-14` are booleans, numbers or dates in 1.1, and PyYAML reads
+ * `1e-05` as a string). So, written here rather than by a general-purpose emitter:
+ * - every string value is double-quoted, with everything outside printable ASCII escaped (no raw line
+ *   break of any kind, no control character, no BOM), so data can never start a line of its own;
+ * - a key is plain only when it is an identifier (letters, digits, `_`, `.`, `-`, not starting with a
+ *   digit) and not a YAML 1.1 boolean or null word; otherwise it is double-quoted too;
+ * - numbers are written so both versions read a float as a float (`1.0e-7`, `.inf`, `.nan`);
+ * - comments are made one safe line each (`yamlComment`).
  */
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** YAML 1.1 booleans and nulls that an identifier-like key could be (any case, to be safe). */
+const WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+function isPlainKey(key) {
+    return PLAIN_KEY.test(key) && !WORDS.has(key.toLowerCase());
+}
+function hex(code, width) {
+    return code.toString(16).toUpperCase().padStart(width, '0');
+}
+/** A double-quoted scalar read back as exactly `s` by YAML 1.1 and 1.2 readers. */
+function quoteYaml(s) {
+    let out = '"';
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x20 && c <= 0x7e) {
+            out += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : s[i];
+        }
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+                // a whole astral character as one escape (PyYAML's \u would read two lone surrogates)
+                out += '\\U' + hex(s.codePointAt(i), 8);
+                i++;
+            }
+            else {
+                out += '\\u' + hex(c, 4);
+            }
+        }
+        else if (c === 0x0a) {
+            out += '\\n';
+        }
+        else if (c === 0x09) {
+            out += '\\t';
+        }
+        else {
+            out += '\\u' + hex(c, 4);
+        }
+    }
+    return out + '"';
+}
+/** A number as both YAML versions read it (PyYAML needs a dot in a float with an exponent). */
+function yamlNumber(v) {
+    if (Number.isNaN(v))
+        return '.nan';
+    if (v === Infinity)
+        return '.inf';
+    if (v === -Infinity)
+        return '-.inf';
+    const s = String(v);
+    const e = s.indexOf('e');
+    if (e === -1)
+        return s;
+    const mantissa = s.slice(0, e);
+    return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}${s.slice(e)}`;
+}
+function scalar(v) {
+    if (v === null || v === undefined)
+        return 'null';
+    if (typeof v === 'boolean')
+        return v ? 'true' : 'false';
+    if (typeof v === 'number')
+        return yamlNumber(v);
+    if (typeof v === 'bigint')
+        return String(v);
+    return quoteYaml(String(v));
+}
+function key(k) {
+    return isPlainKey(k) ? k : quoteYaml(k);
+}
+function isMap(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** Flow style, for collections inside a sequence (rare in a sweep config: `command` items are strings). */
+function flow(v) {
+    if (Array.isArray(v))
+        return `[${v.map(flow).join(', ')}]`;
+    if (isMap(v))
+        return `{${Object.keys(v)
+            .map((k) => `${key(k)}: ${flow(v[k])}`)
+            .join(', ')}}`;
+    return scalar(v);
+}
+function block(v, indent, out) {
+    for (const k of Object.keys(v)) {
+        const value = v[k];
+        if (value === undefined)
+            continue;
+        const head = `${indent}${key(k)}:`;
+        if (isMap(value) && Object.keys(value).length > 0) {
+            out.push(head);
+            block(value, indent + '  ', out);
+        }
+        else if (Array.isArray(value) && value.length > 0) {
+            out.push(head);
+            for (const item of value)
+                out.push(`${indent}  - ${flow(item)}`);
+        }
+        else {
+            out.push(`${head} ${flow(value)}`);
+        }
+    }
+}
+/** A mapping (a sweep config) as block YAML, ending with a line break. */
+function stringifySweepConfig(config) {
+    const out = [];
+    block(config, '', out);
+    return out.length > 0 ? out.join('\n') + '\n' : '{}\n';
+}
+/** Longest piece of data in a comment line. */
+const COMMENT_ITEM_MAX = 72;
+/**
+ * Data for a comment: one line (every line break and control character, in any YAML version's sense,
+ * becomes a space), at most `max` characters (head and tail kept around an ellipsis).
+ */
+function commentText(text, max = COMMENT_ITEM_MAX) {
+    // eslint-disable-next-line no-control-regex
+    const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]+/gu, ' ');
+    const points = Array.from(line);
+    if (points.length <= max)
+        return line;
+    const head = Math.ceil((max - 1) * 0.4);
+    return points.slice(0, head).join('') + '…' + points.slice(points.length - (max - 1 - head)).join('');
+}
+/** A comma-separated list of data items for a comment, at most `max` shown. */
+function commentList(items, max = 20) {
+    const shown = items.slice(0, max).map((s) => commentText(s));
+    return items.length > max ? `${shown.join(', ')}, … (${items.length - max} more)` : shown.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/insights/next-sweep.ts
 
 
 
@@ -39334,9 +40095,9 @@ function nextSweepConfig(design, advice, opts) {
     const metric = sweep_spec_isObject(original?.metric) && typeof original.metric.name === 'string'
         ? { ...original.metric }
         : { name: design.target, goal: opts.goal };
-    const byName = new Map(advice.map((a) => [a.parameter, a]));
     // the original's parameters outside the analysis stay as they were, so the suggestion still runs
     const parameters = sweep_spec_isObject(original?.parameters) ? structuredClone(original.parameters) : {};
+    const byName = new Map(advice.map((a) => [a.parameter, a]));
     const skipped = [];
     const changed = [];
     for (const p of design.parameters) {
@@ -39365,38 +40126,51 @@ function nextSweepConfig(design, advice, opts) {
     if (Object.keys(parameters).length === 0)
         return null;
     const config = {};
-    for (const key of CARRIED)
-        if (original && original[key] !== undefined)
-            config[key] = original[key];
+    for (const key of CARRIED) {
+        const v = original ? ownValue(original, key) : undefined;
+        if (v !== undefined)
+            config[key] = v;
+    }
     config.method = method;
     config.metric = metric;
     config.parameters = parameters;
+    // every piece of data in a comment is one line, and short: a name cannot start a line of its own
     const header = [
-        `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${design.target} (${opts.goal}).`,
+        `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`,
         changed.length > 0
-            ? `# Changed where the best runs point: ${changed.join(', ')}; every other parameter as searched.`
+            ? `# Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
             : '# No parameter reliably matters: every range is kept as searched.',
     ];
     if (skipped.length > 0)
-        header.push(`# Left out (not valid W&B parameter names): ${skipped.join(', ')}`);
-    return { yaml: `${header.join('\n')}\n${(0,dist/* stringify */.As)(config, { lineWidth: 0 })}`, config };
+        header.push(`# Left out (not valid W&B parameter names): ${commentList(skipped)}`);
+    return { yaml: `${header.join('\n')}\n${stringifySweepConfig(config)}`, config };
 }
 function numericSpec(p, a, original) {
     const searched = a.searched;
     if (!searched)
         return original ? { ...original } : null;
     const integer = isIntegerParam(p, original);
+    // a runs file's integer parameter searched in powers of two stays in powers of two
+    const powers = !original && integer && isPowersOfTwo(p.raw);
     if (!isChanged(a)) {
         if (original)
             return { ...original };
         if (searched.min === searched.max)
             return { value: searched.min };
+        if (powers)
+            return { values: powersOfTwo(searched.min, searched.max) };
         // the data's extremes, rounded outward: a runs file does not say the bounds that were searched
         const min = integer ? searched.min : roundDown(searched.min);
         const max = integer ? searched.max : roundUp(searched.max);
         return rangeSpec(min > 0 || !(searched.min > 0) ? min : searched.min, max, a.logScale === true, integer, null);
     }
     const { min, max } = a.suggested;
+    if (powers) {
+        // past a searched bound: to the next power beyond; within: the powers inside the suggestion
+        const lo = min < searched.min ? floorPower(min) : ceilPower(min);
+        const hi = max > searched.max ? ceilPower(max) : floorPower(max);
+        return { values: powersOfTwo(Math.max(1, lo), hi) };
+    }
     const values = original ? specValues(original) : null;
     if (values) {
         const kept = values.filter((v) => typeof v !== 'number' || (v >= min && v <= max));
@@ -39404,16 +40178,20 @@ function numericSpec(p, a, original) {
     }
     if (original && typeof original.distribution === 'string') {
         const d = original.distribution;
+        // a whole-number step keeps whole-number bounds
+        const whole = original.q === undefined || (typeof original.q === 'number' && Number.isInteger(original.q));
+        const lo = whole ? Math.floor(min) : min;
+        const hi = whole ? Math.ceil(max) : max;
         if (d === 'q_log_uniform_values' || d === 'q_log_uniform') {
             return {
                 distribution: 'q_log_uniform_values',
-                min,
-                max,
+                min: lo > 0 ? lo : min,
+                max: hi,
                 ...(original.q !== undefined ? { q: original.q } : {}),
             };
         }
         if (d === 'q_uniform')
-            return { ...original, min, max };
+            return { ...original, min: lo, max: hi };
         if (![
             'uniform',
             'int_uniform',
@@ -39427,18 +40205,42 @@ function numericSpec(p, a, original) {
     }
     return rangeSpec(min, max, a.logScale === true, integer, original);
 }
-/** Does the advice move this parameter's range or levels (beyond rounding)? */
+/**
+ * Does the advice move this parameter's range or levels? The advice decides (advice.ts): it gives a
+ * `suggested` range only when it says to narrow or extend, and `dropLevels` only when it says to drop;
+ * "keep" comes without them. Nothing is re-decided here, so the YAML says what the advice says.
+ */
 function isChanged(a) {
     if (!a.matters)
         return false;
     if (a.dropLevels && a.dropLevels.length > 0)
         return true;
-    if (!a.suggested || !a.searched)
-        return false;
-    const { min, max } = a.searched;
-    const t = (v) => (a.logScale && v > 0 ? Math.log10(v) : v);
-    const tol = 0.01 * (t(max) - t(min));
-    return Math.abs(t(a.suggested.min) - t(min)) > tol || Math.abs(t(a.suggested.max) - t(max)) > tol;
+    return a.suggested !== undefined && a.searched !== undefined;
+}
+/** Every present value a whole power of two (1, 2, 4, …), at least three distinct ones. */
+function isPowersOfTwo(raw) {
+    const seen = new Set();
+    for (const v of raw) {
+        if (Number.isNaN(v))
+            continue;
+        if (!(v >= 1) || !Number.isInteger(Math.log2(v)))
+            return false;
+        seen.add(v);
+    }
+    return seen.size >= 3;
+}
+function floorPower(v) {
+    return 2 ** Math.floor(Math.log2(v));
+}
+function ceilPower(v) {
+    return 2 ** Math.ceil(Math.log2(v));
+}
+/** The powers of two in [min, max] (at least one: the nearest to min). */
+function powersOfTwo(min, max) {
+    const out = [];
+    for (let v = ceilPower(Math.max(1, min)); v <= max; v *= 2)
+        out.push(v);
+    return out.length > 0 ? out : [ceilPower(Math.max(1, min))];
 }
 /**
  * A value list whose best runs crowd an edge gets the next value past it, when the list is a
@@ -39466,8 +40268,18 @@ function extendList(values, edge) {
     return edge === 'high' ? [...values, next] : [next, ...values];
 }
 function rangeSpec(min, max, log, integer, original) {
-    if (log && min > 0)
+    if (log && min > 0) {
+        // log_uniform_values draws fractions: an integer is drawn on the log scale and rounded to whole numbers
+        if (integer) {
+            return {
+                distribution: 'q_log_uniform_values',
+                min: Math.max(1, Math.floor(min)),
+                max: Math.ceil(max),
+                q: 1,
+            };
+        }
         return { distribution: 'log_uniform_values', min, max };
+    }
     if (integer)
         return { distribution: 'int_uniform', min: Math.floor(min), max: Math.ceil(max) };
     const d = original?.distribution;
@@ -39518,13 +40330,16 @@ function levelText(v) {
 }
 /** A grid needs value lists: a range becomes GRID_POINTS values across it (log-spaced when log). */
 function asGrid(spec) {
-    if (specValues(spec) || 'value' in spec)
+    if (specValues(spec) || Object.hasOwn(spec, 'value'))
         return spec;
     const { min, max, distribution } = spec;
     if (typeof min !== 'number' || typeof max !== 'number')
         return spec;
     const log = typeof distribution === 'string' && distribution.includes('log') && min > 0;
-    const integer = distribution === 'int_uniform';
+    const integer = distribution === 'int_uniform' ||
+        (typeof distribution === 'string' &&
+            distribution.startsWith('q_') &&
+            (spec.q === undefined || (typeof spec.q === 'number' && Number.isInteger(spec.q))));
     const values = [];
     for (let i = 0; i < GRID_POINTS; i++) {
         const f = i / (GRID_POINTS - 1);
@@ -39535,25 +40350,47 @@ function asGrid(spec) {
     }
     return { values };
 }
+/** Sets `spec` at `path` through nested `{parameters: …}` blocks; own properties only (`__proto__` is a name). */
 function setPath(root, path, spec) {
     let block = root;
     for (let i = 0; i < path.length - 1; i++) {
         const key = path[i];
-        if (!sweep_spec_isObject(block[key]))
-            block[key] = { parameters: {} };
-        const entry = block[key];
-        if (!sweep_spec_isObject(entry.parameters))
-            entry.parameters = {};
-        block = entry.parameters;
+        const found = ownValue(block, key);
+        const entry = sweep_spec_isObject(found) ? found : {};
+        if (entry !== found)
+            setOwn(block, key, entry);
+        const params = ownValue(entry, 'parameters');
+        const inner = sweep_spec_isObject(params) ? params : {};
+        if (inner !== params)
+            setOwn(entry, 'parameters', inner);
+        block = inner;
     }
-    block[path[path.length - 1]] = spec;
+    setOwn(block, path[path.length - 1], spec);
 }
 
 ;// CONCATENATED MODULE: ./src/insights/outliers.ts
 const OUTLIER_LIMIT = 5;
+/** Tukey's far-out fences: k · IQR beyond the quartiles. */
+const IQR_FENCE = 3;
+/** A rule that would flag more than this share of the runs (and more than one run) is not used. */
+const MAX_OUTLIER_SHARE = 0.05;
 const MAD_TO_SD = 1.4826;
+/** IQR of a normal sample / σ = 2 · Φ⁻¹(0.75). */
+const IQR_TO_SD = 1.3489795003921634;
 /** E|X − μ| = σ·√(2/π) for a normal X: the mean absolute deviation's factor to σ. */
 const MEAN_AD_TO_SD = Math.sqrt(Math.PI / 2);
+function outlierRuleText(rule) {
+    switch (rule) {
+        case 'mad':
+            return `robust z (MAD) beyond ${OUTLIER_LIMIT}`;
+        case 'iqr':
+            return `beyond ${IQR_FENCE} IQR from the quartiles`;
+        case 'mean_abs_dev':
+            return `beyond ${OUTLIER_LIMIT} sd from the median (sd from the mean absolute deviation)`;
+        case 'none':
+            return `none flagged (no rule flags at most ${Math.round(MAX_OUTLIER_SHARE * 100)}% of the runs)`;
+    }
+}
 function median(values) {
     const s = Float64Array.from(values).sort();
     const m = s.length;
@@ -39561,10 +40398,16 @@ function median(values) {
         return Number.NaN;
     return m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
 }
+/** numpy's default percentile (linear interpolation) of ascending values, q in [0, 1]. */
+function quantileSorted(s, q) {
+    const h = (s.length - 1) * q;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
 /**
- * Median and robust standard deviation of y. When more than half of the runs share the median
- * (MAD = 0, e.g. accuracies on a coarse grid) the MAD says nothing; the mean absolute deviation
- * takes its place, so that only genuinely far runs are flagged, not every run off the median.
+ * Median and robust standard deviation of y: 1.4826 · MAD, or when more than half of the runs share
+ * the median (MAD = 0) √(π/2) · the mean absolute deviation.
  */
 function robustScale(y) {
     const med = median(y);
@@ -39572,26 +40415,59 @@ function robustScale(y) {
     const mad = median(dev);
     if (mad > 0)
         return { median: med, scale: MAD_TO_SD * mad };
+    return { median: med, scale: meanAbsScale(dev) };
+}
+function meanAbsScale(dev) {
     let sum = 0;
     for (const d of dev)
         sum += d;
-    return { median: med, scale: y.length > 0 ? (MEAN_AD_TO_SD * sum) / y.length : 0 };
+    return dev.length > 0 ? (MEAN_AD_TO_SD * sum) / dev.length : 0;
 }
 /**
- * The runs whose |target − median| exceeds `limit` robust standard deviations, in design order.
- * A constant target has no outliers.
+ * The runs far from the rest, by the first rule that flags at most max(1, ⌊5% · n⌋) of them (see the
+ * file comment). `robustZ` of a flagged run is (value − median) / the rule's σ estimate:
+ * 1.4826 · MAD, IQR / 1.349 or √(π/2) · mean |y − median|. A constant target has no outliers.
  */
 function findOutliers(y, rows, limit = OUTLIER_LIMIT) {
-    const { median: med, scale } = robustScale(y);
-    if (!(scale > 0))
-        return [];
-    const out = [];
-    for (let i = 0; i < y.length; i++) {
-        const z = (y[i] - med) / scale;
-        if (Math.abs(z) > limit)
-            out.push({ index: i, row: rows[i], value: y[i], robustZ: z });
+    const n = y.length;
+    const maxFlagged = Math.max(1, Math.floor(MAX_OUTLIER_SHARE * n));
+    const med = median(y);
+    const dev = y.map((v) => Math.abs(v - med));
+    const sorted = Float64Array.from(y).sort();
+    const q1 = n > 0 ? quantileSorted(sorted, 0.25) : Number.NaN;
+    const q3 = n > 0 ? quantileSorted(sorted, 0.75) : Number.NaN;
+    const iqr = q3 - q1;
+    const mad = median(dev);
+    const meanAd = meanAbsScale(dev);
+    const rules = [
+        { rule: 'mad', scale: MAD_TO_SD * mad, far: (v) => Math.abs(v - med) > limit * MAD_TO_SD * mad },
+        {
+            rule: 'iqr',
+            scale: iqr / IQR_TO_SD,
+            far: (v) => v < q1 - IQR_FENCE * iqr || v > q3 + IQR_FENCE * iqr,
+        },
+        { rule: 'mean_abs_dev', scale: meanAd, far: (v) => Math.abs(v - med) > limit * meanAd },
+    ];
+    const rejected = [];
+    for (const { rule, scale, far } of rules) {
+        if (!(scale > 0)) {
+            rejected.push({ rule, flagged: null });
+            continue;
+        }
+        const runs = [];
+        for (let i = 0; i < n; i++) {
+            if (far(y[i]))
+                runs.push({ index: i, row: rows[i], value: y[i], robustZ: (y[i] - med) / scale });
+        }
+        if (runs.length <= maxFlagged) {
+            return { runs, rule, ruleText: outlierRuleText(rule), maxFlagged, rejected };
+        }
+        rejected.push({ rule, flagged: runs.length });
     }
-    return out;
+    const ruleText = rejected.every((r) => r.flagged === null)
+        ? 'none flagged (the target does not vary)'
+        : outlierRuleText('none');
+    return { runs: [], rule: 'none', ruleText, maxFlagged, rejected };
 }
 
 ;// CONCATENATED MODULE: ./src/insights/quality.ts
@@ -39640,7 +40516,8 @@ async function computeInsightsAsync(design, opts) {
 function planInsights(design, opts) {
     const progress = opts.onProgress ?? (() => { });
     const { n } = design;
-    const outliers = findOutliers(design.y, design.rows);
+    const found = findOutliers(design.y, design.rows);
+    const outliers = found.runs;
     let keep = null;
     if (outliers.length > 0) {
         const flagged = new Set(outliers.map((o) => o.index));
@@ -39650,6 +40527,7 @@ function planInsights(design, opts) {
     return {
         features: toFeatureMatrix(design.X, n, design.k),
         outliers,
+        outlierRule: found,
         keep,
         fullForest: { trees: opts.trees, seed: opts.seed, threads },
         // the outlier-free folds feed the verdict and the permutations: PERMUTATION_TREES trees suffice
@@ -39703,8 +40581,8 @@ function finishInsights(design, opts, plan, full, clean) {
         ? findInteractions(design, permuter, singles, mattering.map((p) => p.parameter))
         : [];
     // 4. where the best runs are, and the next sweep
-    const bestCount = bestCountFor(n);
-    const best = bestRuns(y, opts.goal, bestCount);
+    const best = bestRuns(y, opts.goal, bestCountFor(n));
+    const bestCount = best.length;
     const logScaled = new Set(opts.logScaled ??
         used.filter((p) => p.kind === 'numeric' && p.raw && isLogScaled(p.raw)).map((p) => p.name));
     const advice = adviseParameters(design, {
@@ -39721,7 +40599,359 @@ function finishInsights(design, opts, plan, full, clean) {
         sweepConfig: opts.sweepConfig ?? null,
         runs: n,
     });
-    return { quality, outliers, permutation, bestCount, advice, interactions, nextSweep };
+    const outlierRule = plan.outlierRule.rule;
+    const outlierRuleText = plan.outlierRule.ruleText;
+    return {
+        quality,
+        outliers,
+        outlierRule,
+        outlierRuleText,
+        permutation,
+        bestCount,
+        advice,
+        interactions,
+        nextSweep,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/insights/fidelity.ts
+
+
+
+
+
+
+/** The highest fidelity is read only with at least this many runs at it. */
+const FIDELITY_MIN_RUNS = 20;
+/** Spearman's correlation between two budgets needs at least this many configurations at both. */
+const RANK_AGREEMENT_MIN = 3;
+/** Names of a budget column (case-insensitive; the whole name or its last dotted segment). */
+const FIDELITY_NAMES = [
+    'budget',
+    'epochs',
+    'epoch',
+    'n_epochs',
+    'num_epochs',
+    'max_epochs',
+    'training_iteration',
+    'iterations',
+    'n_iterations',
+    'fidelity',
+    'steps',
+    'max_steps',
+    'num_steps',
+];
+/**
+ * The budget column of a multi-fidelity sweep. `flag` names it (UsageError, exit 2, when it is not a
+ * numeric hyperparameter of the design; 'none' turns detection off); else the first numeric
+ * hyperparameter with at least 2 distinct values whose name (or last dotted segment) is one of
+ * FIDELITY_NAMES, in that list's order. With a W&B `early_terminate` block the column is reported
+ * as recognised through it; without such a column, only a note says the runs stopped at different
+ * lengths.
+ */
+function detectFidelity(design, opts = {}) {
+    const flag = opts.flag?.trim() ?? '';
+    if (flag.toLowerCase() === 'none')
+        return { column: null, how: null, note: null };
+    const numeric = design.parameters.filter((p) => p.kind === 'numeric');
+    if (flag !== '') {
+        const p = design.parameters.find((q) => q.name === flag);
+        if (!p || p.kind !== 'numeric') {
+            const why = !p
+                ? 'is not one of the hyperparameters analysed'
+                : p.kind === 'empty'
+                    ? 'has no values'
+                    : `is ${p.kind}, not numeric`;
+            const names = numeric.map((q) => q.name);
+            throw new UsageError(`--fidelity ${flag} ${why}: name a numeric hyperparameter (${names.length > 0 ? names.slice(0, 20).join(', ') : 'there is none'}) or none`);
+        }
+        return { column: p.name, how: 'flag', note: null };
+    }
+    const early = earlyTermination(opts.sweepConfig ?? null);
+    const rank = (name) => {
+        const lower = name.toLowerCase();
+        const last = lower.slice(lower.lastIndexOf('.') + 1);
+        const i = FIDELITY_NAMES.indexOf(lower);
+        return i >= 0 ? i : FIDELITY_NAMES.indexOf(last);
+    };
+    let best = null;
+    for (const p of numeric) {
+        if (p.distinct < 2 || rank(p.name) < 0)
+            continue;
+        if (best === null || rank(p.name) < rank(best.name))
+            best = p;
+    }
+    if (best)
+        return { column: best.name, how: early ? 'early_terminate' : 'name', note: null };
+    if (early) {
+        return {
+            column: null,
+            how: null,
+            note: `the sweep stopped runs early (early_terminate: ${early}), so runs were trained for different lengths; ` +
+                'no hyperparameter records the budget, so the effects are read across mixed fidelities',
+        };
+    }
+    return { column: null, how: null, note: null };
+}
+/** The early_terminate type of a W&B sweep config ('hyperband'), or null. */
+function earlyTermination(config) {
+    const et = config?.early_terminate;
+    if (!et || typeof et !== 'object')
+        return null;
+    const type = et.type;
+    return typeof type === 'string' && type !== '' ? type : 'on';
+}
+/**
+ * The design restricted to `rows` (indices 0..n-1 into it, ascending), without `dropParameter`. The
+ * columns keep the full design's values (a missing value stays filled with the full design's mean);
+ * a parameter with no value among the rows becomes empty and is dropped, as buildDesign would.
+ */
+function subDesign(design, rows, dropParameter) {
+    const n = rows.length;
+    const parameters = [];
+    const dropped = [];
+    const features = [];
+    const sourceColumns = [];
+    for (const p of design.parameters) {
+        if (p.name === dropParameter)
+            continue;
+        const raw = p.raw ? Float64Array.from(rows, (i) => p.raw[i]) : null;
+        const codes = p.codes ? Int32Array.from(rows, (i) => p.codes[i]) : null;
+        const values = new Set();
+        if (raw)
+            for (const v of raw)
+                if (!Number.isNaN(v))
+                    values.add(v);
+        if (codes)
+            for (const c of codes)
+                if (c >= 0)
+                    values.add(c);
+        let present = 0;
+        if (raw)
+            for (const v of raw)
+                present += Number.isNaN(v) ? 0 : 1;
+        if (codes)
+            for (const c of codes)
+                present += c >= 0 ? 1 : 0;
+        if (p.kind === 'empty' || present === 0) {
+            parameters.push({ ...p, kind: 'empty', columns: [], present: 0, distinct: 0, raw, codes });
+            dropped.push(p.name);
+            continue;
+        }
+        const columns = [];
+        for (const c of p.columns) {
+            columns.push(features.length);
+            features.push(design.features[c]);
+            sourceColumns.push(c);
+        }
+        parameters.push({ ...p, columns, present, distinct: values.size, raw, codes });
+    }
+    const k = features.length;
+    const X = new Float64Array(n * k);
+    sourceColumns.forEach((c, j) => {
+        for (let r = 0; r < n; r++)
+            X[j * n + r] = design.X[c * design.n + rows[r]];
+    });
+    return {
+        target: design.target,
+        n,
+        k,
+        features,
+        X,
+        y: Float64Array.from(rows, (i) => design.y[i]),
+        parameters,
+        dropped,
+        rows: Int32Array.from(rows, (i) => design.rows[i]),
+        runs: { total: n, used: n, droppedNoTarget: 0 },
+    };
+}
+/**
+ * Reads the sweep at its highest fidelity with enough runs: cross-validated R² (as the insights:
+ * the verdict without the outliers when some are flagged), permutation importance of the other
+ * hyperparameters, and the rank agreement between adjacent budgets. `column` must be a numeric
+ * hyperparameter of the design (detectFidelity's).
+ */
+async function analyseFidelity(design, column, opts) {
+    const p = design.parameters.find((q) => q.name === column);
+    if (!p || p.kind !== 'numeric' || !p.raw) {
+        throw new UsageError(`--fidelity ${column} is not a numeric hyperparameter of the analysis`);
+    }
+    const raw = p.raw;
+    const byLevel = new Map();
+    for (let i = 0; i < design.n; i++) {
+        const v = raw[i];
+        if (Number.isNaN(v))
+            continue;
+        const list = byLevel.get(v);
+        if (list)
+            list.push(i);
+        else
+            byLevel.set(v, [i]);
+    }
+    const values = [...byLevel.keys()].sort((a, b) => a - b);
+    const levels = values.map((value) => ({ value, runs: byLevel.get(value).length }));
+    let highest = null;
+    for (const l of levels)
+        if (l.runs >= FIDELITY_MIN_RUNS)
+            highest = l;
+    let quality = null;
+    const ranking = [];
+    if (highest && opts.read !== false) {
+        const sub = subDesign(design, Int32Array.from(byLevel.get(highest.value)), column);
+        const read = await readAtFidelity(sub, opts, `${column} = ${highest.value}`);
+        quality = read.quality;
+        ranking.push(...read.ranking);
+    }
+    const rank_agreement = [];
+    const others = design.parameters.filter((q) => q.name !== column && q.kind !== 'empty');
+    const keyOf = (i) => others.map((q) => (q.raw ? String(q.raw[i]) : String(q.codes[i]))).join('\u0000');
+    const meansAt = (value) => {
+        const sums = new Map();
+        for (const i of byLevel.get(value)) {
+            const key = keyOf(i);
+            const e = sums.get(key) ?? { s: 0, c: 0 };
+            e.s += design.y[i];
+            e.c++;
+            sums.set(key, e);
+        }
+        return new Map([...sums].map(([key, e]) => [key, e.s / e.c]));
+    };
+    let lower = values.length > 0 ? meansAt(values[0]) : new Map();
+    for (let l = 1; l < values.length; l++) {
+        const higher = meansAt(values[l]);
+        const a = [];
+        const b = [];
+        for (const [key, v] of lower) {
+            const w = higher.get(key);
+            if (w !== undefined) {
+                a.push(v);
+                b.push(w);
+            }
+        }
+        rank_agreement.push({
+            lower: values[l - 1],
+            higher: values[l],
+            configurations: a.length,
+            spearman: a.length >= RANK_AGREEMENT_MIN ? spearman(a, b) : null,
+        });
+        lower = higher;
+    }
+    return {
+        column,
+        detected_by: opts.detectedBy ?? null,
+        note: opts.note ?? null,
+        levels,
+        min_runs: FIDELITY_MIN_RUNS,
+        highest,
+        quality,
+        ranking,
+        rank_agreement,
+    };
+}
+/**
+ * detectFidelity then analyseFidelity: null when no budget column was recognised and there is
+ * nothing to say; `{ column: null, note }` when the sweep stopped runs early without recording how long.
+ */
+async function computeFidelity(design, opts) {
+    const found = detectFidelity(design, opts);
+    if (found.column === null)
+        return found.note ? { column: null, note: found.note } : null;
+    return analyseFidelity(design, found.column, { ...opts, detectedBy: found.how, note: found.note });
+}
+/** The insights' reading (quality with and without outliers, out-of-fold permutation) on one budget. */
+async function readAtFidelity(design, opts, label) {
+    const progress = opts.onProgress ?? (() => { });
+    const threads = opts.threads ?? 1;
+    const features = toFeatureMatrix(design.X, design.n, design.k);
+    const y = design.y;
+    const found = findOutliers(y, design.rows);
+    const flagged = new Set(found.runs.map((o) => o.index));
+    const keep = flagged.size > 0
+        ? Int32Array.from({ length: design.n }, (_, i) => i).filter((i) => !flagged.has(i))
+        : null;
+    progress(`fidelity: cross-validation at ${label} (${design.n} runs)`);
+    const full = await fitFoldsAsync(features, y, { trees: opts.trees, seed: opts.seed, threads });
+    const clean = full && keep
+        ? await fitFoldsAsync(features, y, { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads }, keep)
+        : null;
+    const cv = full ? cvFromFolds(full) : null;
+    const q = assessQuality({
+        cvR2: cv?.mean ?? null,
+        cvR2WithoutOutliers: clean ? cvFromFolds(clean).mean : null,
+        cvR2Folds: cv?.folds ?? null,
+        threshold: opts.threshold ?? DEFAULT_QUALITY_THRESHOLD,
+        constantTarget: y.every((v) => v === y[0]),
+    });
+    const ranking = [];
+    const verdictFolds = clean ?? full;
+    if (verdictFolds) {
+        progress(`fidelity: permutation importance at ${label}`);
+        const permuter = new FoldPermuter(features, y, verdictFolds, {
+            repeats: PERMUTATION_REPEATS,
+            trees: PERMUTATION_TREES,
+            seed: opts.seed,
+        });
+        for (const p of design.parameters) {
+            if (p.kind === 'empty')
+                continue;
+            const s = summarizePermutation(p.name, permuter.permute(p.columns).drops, !q.explainsNothing);
+            ranking.push({
+                parameter: s.parameter,
+                mean: s.mean,
+                sd: s.sd,
+                low: s.low,
+                high: s.high,
+                matters: s.matters,
+            });
+        }
+        ranking.sort((a, b) => b.mean - a.mean || a.parameter.localeCompare(b.parameter));
+    }
+    return {
+        quality: {
+            cv_r2: q.cvR2,
+            cv_r2_folds: q.cvR2Folds ?? null,
+            cv_r2_without_outliers: q.cvR2WithoutOutliers,
+            effective_r2: q.effectiveR2,
+            threshold: q.threshold,
+            explains_nothing: q.explainsNothing,
+            outliers: found.runs.length,
+            outlier_rule: found.rule,
+        },
+        ranking,
+    };
+}
+/** Average ranks (ties share their mean rank), 1-based. */
+function ranks(v) {
+    const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
+    const r = new Array(v.length);
+    for (let s = 0; s < order.length;) {
+        let e = s;
+        while (e + 1 < order.length && v[order[e + 1]] === v[order[s]])
+            e++;
+        for (let t = s; t <= e; t++)
+            r[order[t]] = (s + e) / 2 + 1;
+        s = e + 1;
+    }
+    return r;
+}
+/** Spearman's ρ (Pearson's r of the average ranks, as scipy.stats.spearmanr); null when a side is constant. */
+function spearman(a, b) {
+    const ra = ranks(a);
+    const rb = ranks(b);
+    const m = ra.length;
+    const ma = ra.reduce((s, x) => s + x, 0) / m;
+    const mb = rb.reduce((s, x) => s + x, 0) / m;
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let i = 0; i < m; i++) {
+        sab += (ra[i] - ma) * (rb[i] - mb);
+        saa += (ra[i] - ma) ** 2;
+        sbb += (rb[i] - mb) ** 2;
+    }
+    if (saa === 0 || sbb === 0)
+        return null;
+    return Math.max(-1, Math.min(1, sab / Math.sqrt(saa * sbb)));
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/goal.ts
@@ -39756,6 +40986,380 @@ function decideGoal(target, explicit, sweepMetric) {
 /** true when `a` is better than `b` under the goal. */
 function better(goal, a, b) {
     return goal === 'maximize' ? a > b : a < b;
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Number formatting shared by the report model and the renderers: a number reads the same everywhere. */
+const DASH = '–';
+/** Rounds to `sig` significant digits (the value charts carry and tables show). */
+function roundSig(x, sig = 4) {
+    if (!Number.isFinite(x) || x === 0)
+        return x;
+    return Number(x.toPrecision(sig));
+}
+/**
+ * A number with `sig` significant digits, plain decimal between 1e-4 and 1e6, exponent outside;
+ * trailing zeros dropped. null/NaN → "–".
+ */
+function fmt(x, sig = 4) {
+    if (x === null || x === undefined || Number.isNaN(x))
+        return DASH;
+    if (!Number.isFinite(x))
+        return x > 0 ? '∞' : '−∞';
+    if (x === 0)
+        return '0';
+    const r = roundSig(x, sig);
+    const abs = Math.abs(r);
+    let s;
+    if (abs >= 1e-4 && abs < 1e6) {
+        s = String(r);
+        if (s.includes('e'))
+            s = r.toFixed(Math.min(20, sig + Math.ceil(-Math.log10(abs))));
+    }
+    else {
+        s = r.toExponential(sig - 1).replace(/\.?0+e/, 'e');
+    }
+    return s.startsWith('-') ? '−' + s.slice(1) : s;
+}
+/** A number always written as a plain decimal (no exponent), for mermaid data where `1e-5` is invalid. */
+function plainDecimal(x, sig = 4) {
+    if (!Number.isFinite(x))
+        return '0';
+    if (x === 0)
+        return '0';
+    const r = roundSig(x, sig);
+    const s = String(r);
+    if (!s.includes('e'))
+        return s;
+    const digits = Math.max(0, Math.min(100, sig - 1 - Math.floor(Math.log10(Math.abs(r)))));
+    return r
+        .toFixed(digits)
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, '');
+}
+/** A signed value: "+0.36", "−0.25". */
+function fmtSigned(x, sig = 3) {
+    if (x === null || x === undefined || !Number.isFinite(x))
+        return fmt(x, sig);
+    const s = fmt(x, sig);
+    return x > 0 ? '+' + s : s;
+}
+/** A fixed number of decimals (importances, R²), "–" for null. */
+function fmtFixed(x, decimals = 3) {
+    if (x === null || x === undefined || Number.isNaN(x))
+        return DASH;
+    if (!Number.isFinite(x))
+        return x > 0 ? '∞' : '−∞';
+    const s = x.toFixed(decimals);
+    const neg = s.startsWith('-');
+    const body = neg ? s.slice(1) : s;
+    // −0.000 reads as a sign where there is none
+    if (neg && Number(body) !== 0)
+        return '−' + body;
+    return body;
+}
+/** A p-value: "<0.001", "0.024". */
+function fmtP(p) {
+    if (p === null || p === undefined || !Number.isFinite(p))
+        return DASH;
+    if (p < 0.001)
+        return '<0.001';
+    return p.toFixed(3);
+}
+/** Eighths of a cell, growing rightwards (U+258F…U+2589). */
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+/**
+ * A bar from 0 for a positive value: value/scale·width cells in eighths (█ and ▏…▉), at least one
+ * eighth, at most `width` cells (the value is clipped to `scale`); '' for 0, a negative value, NaN or
+ * a scale that is not positive. The report's tables (8 cells) and the charts' Unicode bars both draw it.
+ */
+function unicodeBar(value, scale, width) {
+    if (!(value > 0) || !(scale > 0) || !(width > 0))
+        return '';
+    const eighths = Math.max(1, Math.round((Math.min(value, scale) / scale) * width * 8));
+    if (Number.isNaN(eighths))
+        return ''; // ∞/∞
+    return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+function plural(n, one, many = one + 's') {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+
+;// CONCATENATED MODULE: ./src/report/names.ts
+/** Long names (nested configs give 100-character keys; users give worse) shortened for display. */
+/** Longest name shown in full; longer ones keep their head and tail around an ellipsis. */
+const MAX_NAME_LENGTH = 72;
+const ELLIPSIS = '…';
+/**
+ * Shortens a name to at most `max` code points, keeping the start and the end (names from nested
+ * configs share long prefixes: `data_preprocessor:feature_type:…:n_quantiles` stays recognisable).
+ */
+function truncateName(name, max = MAX_NAME_LENGTH) {
+    const points = Array.from(name);
+    if (points.length <= max)
+        return name;
+    if (max <= 1)
+        return ELLIPSIS;
+    // The tail is the most specific part of a nested key (`…:quantile_transformer:n_quantiles`).
+    const head = Math.ceil((max - 1) * 0.4);
+    const tail = max - 1 - head;
+    return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
+}
+
+;// CONCATENATED MODULE: ./src/analysis/summary.ts
+
+
+/** Share of runs without a target above which the report says so up top. */
+const DROPPED_WARN_SHARE = 0.03;
+/** Names listed in a verdict line before "and N more". */
+const LISTED = 5;
+function summarize(analysis) {
+    const ranking = rankParameters(analysis);
+    return {
+        warnings: warnings(analysis),
+        verdict: [predictability(analysis), mattering(analysis, ranking), tryNext(analysis, ranking.top)].filter((l) => l !== null),
+        rankedBy: ranking.rankedBy,
+        top: ranking.top,
+        disagreement: disagreement(analysis, ranking),
+    };
+}
+function varyingParameters(analysis) {
+    const constant = new Set(analysis.constantParameters);
+    return analysis.design.parameters
+        .filter((p) => p.kind !== 'empty' && !constant.has(p.name))
+        .map((p) => p.name);
+}
+/** Parameters by the notebook's impurity importance (ties: parameter order). */
+function impurityOrder(analysis, names) {
+    const imp = analysis.result.parameter_importances;
+    const at = (n) => (Number.isFinite(imp[n]) ? imp[n] : 0);
+    const index = new Map(names.map((n, i) => [n, i]));
+    return [...names].sort((a, b) => at(b) - at(a) || index.get(a) - index.get(b));
+}
+/** Parameters by the held-out permutation importance (ties: parameter order). */
+function permutationOrder(permutation, names) {
+    const mean = new Map(permutation.map((p) => [p.parameter, p.mean]));
+    const index = new Map(names.map((n, i) => [n, i]));
+    const at = (n) => {
+        const m = mean.get(n);
+        return m !== undefined && Number.isFinite(m) ? m : -Infinity;
+    };
+    return [...names].sort((a, b) => at(b) - at(a) || index.get(a) - index.get(b));
+}
+function rankParameters(analysis) {
+    const names = varyingParameters(analysis);
+    const insights = analysis.insights;
+    if (!insights) {
+        const order = impurityOrder(analysis, names);
+        const imp = analysis.result.parameter_importances;
+        return { rankedBy: 'importance', top: order.filter((n) => imp[n] > 0).slice(0, 3), order };
+    }
+    if (insights.quality.explainsNothing || insights.permutation.length === 0) {
+        return { rankedBy: 'none', top: [], order: [] };
+    }
+    const order = permutationOrder(insights.permutation, names);
+    const matters = new Set(insights.permutation.filter((p) => p.matters).map((p) => p.parameter));
+    return { rankedBy: 'permutation', top: order.filter((n) => matters.has(n)), order };
+}
+// ---------------------------------------------------------------------------------------------------
+// the three lines
+function summary_pct(x) {
+    return `${Math.round(Math.max(0, Math.min(1, x)) * 100)}%`;
+}
+function summary_plural(n, one, many = `${one}s`) {
+    return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+function predictability(analysis) {
+    const target = truncateName(analysis.request.target);
+    const n = analysis.design.n;
+    if (summary_isConstant(analysis.design.y)) {
+        return `${target} has the same value in every run used: there is nothing to predict.`;
+    }
+    const q = analysis.insights?.quality ?? null;
+    if (!analysis.insights) {
+        return ('Not cross-validated (--no-insights): whether the hyperparameters predict ' +
+            `${target} is not measured, and the notebook's importances below sum to 1 either way.`);
+    }
+    if (!q || q.cvR2 === null) {
+        return `Only ${summary_plural(n, 'run')} with a value of ${target}: too few to cross-validate, so nothing can be said to matter.`;
+    }
+    const cv = q.cvR2;
+    const without = q.cvR2WithoutOutliers;
+    const outliers = analysis.insights.outliers.length;
+    const threshold = fmtFixed(q.threshold, 2);
+    if (without === null) {
+        return q.explainsNothing
+            ? `The hyperparameters do not predict ${target}: cross-validated R² ${fmtFixed(cv, 2)} on held-out runs (above ${threshold} is needed).`
+            : `The hyperparameters predict about ${summary_pct(cv)} of the variation of ${target} on held-out runs (cross-validated R² ${fmtFixed(cv, 2)}).`;
+    }
+    const set = `the ${summary_plural(outliers, 'outlier run')}`;
+    const allRuns = cv > q.threshold;
+    if (allRuns === !q.explainsNothing) {
+        // both readings agree: the runs as given lead, the outlier-free number beside it
+        return q.explainsNothing
+            ? `The hyperparameters do not predict ${target}: cross-validated R² ${fmtFixed(cv, 2)} on held-out runs ` +
+                `(${fmtFixed(without, 2)} without ${set}; above ${threshold} is needed).`
+            : `The hyperparameters predict about ${summary_pct(cv)} of the variation of ${target} on held-out runs ` +
+                `(cross-validated R² ${fmtFixed(cv, 2)}; ${fmtFixed(without, 2)} without ${set}).`;
+    }
+    // the outliers change the reading: both numbers, with what each means
+    if (q.explainsNothing) {
+        return (`The hyperparameters do not predict ${target}: cross-validated R² ${fmtFixed(without, 2)} without ` +
+            `${set}; the ${fmtFixed(cv, 2)} with them comes from a few extreme runs, not from the hyperparameters.`);
+    }
+    return (`Once ${set} ${outliers === 1 ? 'is' : 'are'} set aside, the hyperparameters predict about ${summary_pct(without)} of the ` +
+        `variation of ${target} on held-out runs (cross-validated R² ${fmtFixed(without, 2)}); with them it is ` +
+        `${fmtFixed(cv, 2)}: the outliers themselves are not predicted.`);
+}
+function nameList(names) {
+    const shown = names.slice(0, LISTED).map((n) => truncateName(n, 40));
+    return shown.join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+}
+function mattering(analysis, ranking) {
+    if (summary_isConstant(analysis.design.y))
+        return null;
+    switch (ranking.rankedBy) {
+        case 'importance':
+            return ranking.top.length > 0
+                ? `Largest notebook importances (impurity, not tested on held-out runs): ${nameList(ranking.top)}.`
+                : null;
+        case 'none':
+            return analysis.insights?.quality.cvR2 === null
+                ? null
+                : 'No hyperparameter can be said to matter: read the importances below as noise, not as effects.';
+        case 'permutation':
+            return ranking.top.length > 0
+                ? `What matters (held-out permutation importance, 95% interval above 0): ${nameList(ranking.top)}.`
+                : 'No hyperparameter’s held-out permutation importance lies clearly above 0: none can be said to matter on its own.';
+    }
+}
+/** One action per parameter that matters, from the advice's decisions (never re-decided here). */
+function adviceAction(a) {
+    const name = truncateName(a.parameter, 40);
+    if (a.suggested && a.searched) {
+        if (a.edge === 'high' && a.suggested.max > a.searched.max)
+            return `extend ${name} above ${fmt(a.searched.max, 3)}`;
+        if (a.edge === 'low' && a.suggested.min < a.searched.min)
+            return `extend ${name} below ${fmt(a.searched.min, 3)}`;
+        return `narrow ${name} to ${fmt(a.suggested.min, 3)}–${fmt(a.suggested.max, 3)}`;
+    }
+    if (a.dropLevels && a.dropLevels.length > 0) {
+        const levels = a.dropLevels.slice(0, 3).map((l) => truncateName(l, 24));
+        return `drop ${name} = ${levels.join(', ')}${a.dropLevels.length > 3 ? ` (+${a.dropLevels.length - 3})` : ''}`;
+    }
+    return null;
+}
+function tryNext(analysis, top) {
+    const insights = analysis.insights;
+    if (!insights || top.length === 0)
+        return null;
+    const byName = new Map(insights.advice.map((a) => [a.parameter, a]));
+    const actions = top
+        .map((n) => byName.get(n))
+        .filter((a) => a !== undefined)
+        .map(adviceAction)
+        .filter((x) => x !== null);
+    if (actions.length === 0) {
+        return 'Try next: the best runs spread over what was searched; keep the ranges and fix what does not matter.';
+    }
+    const shown = actions.slice(0, 3);
+    return `Try next: ${shown.join('; ')}${actions.length > 3 ? `; ${actions.length - 3} more below` : ''}.`;
+}
+/**
+ * One line when the notebook's impurity ranking tells another story than the held-out one: another
+ * parameter first, or a parameter among its top three that does not matter held-out.
+ */
+function disagreement(analysis, ranking) {
+    if (ranking.rankedBy !== 'permutation' || ranking.top.length === 0)
+        return null;
+    const impurity = impurityOrder(analysis, ranking.order).slice(0, Math.min(3, ranking.order.length));
+    const matters = new Set(ranking.top);
+    const notMattering = impurity.filter((n) => !matters.has(n));
+    if (impurity[0] === ranking.order[0] && notMattering.length === 0)
+        return null;
+    const names = impurity.map((n) => truncateName(n, 40)).join(', ');
+    const why = notMattering.length > 0
+        ? `, though ${notMattering.map((n) => truncateName(n, 40)).join(', ')} do${notMattering.length === 1 ? 'es' : ''} not matter held-out`
+        : '';
+    return (`The notebook’s impurity importance ranks ${names} first${why}: it is measured on the runs the trees ` +
+        'were grown on and favours parameters with many distinct values, so this report ranks by held-out importance.');
+}
+// ---------------------------------------------------------------------------------------------------
+// warnings: when the data cannot answer, say so first
+function summary_isConstant(y) {
+    for (let i = 1; i < y.length; i++)
+        if (y[i] !== y[0])
+            return false;
+    return y.length >= 2;
+}
+function warnings(analysis) {
+    const { result } = analysis;
+    const target = truncateName(analysis.request.target);
+    const out = [];
+    const dropped = result.runs.dropped_no_target;
+    const total = result.runs.total;
+    if (dropped > 0 && dropped > DROPPED_WARN_SHARE * total) {
+        const states = droppedStates(analysis);
+        out.push(`${dropped.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs (${summary_pct(dropped / total)}) have no ` +
+            `finite value of ${target} and were left out${states ? ` (${states})` : ''}: the analysis covers only the runs that finished with one.`);
+    }
+    const fidelity = fidelityWarning(analysis);
+    if (fidelity)
+        out.push(fidelity);
+    if (result.runs.used >= 2 && result.runs.used < 10 && !summary_isConstant(analysis.design.y)) {
+        out.push(`Only ${result.runs.used} runs were used: read every number here as anecdotal.`);
+    }
+    for (const name of analysis.idLikeParameters) {
+        out.push(`${truncateName(name)} has a different value in most runs: it looks like an id or a path, not a ` +
+            'hyperparameter (leave it out with --params).');
+    }
+    return out;
+}
+/** Mixed fidelities: the budget "matters" trivially, and the other effects are read across budgets. */
+function fidelityWarning(analysis) {
+    const f = analysis.fidelity;
+    if (!f)
+        return null;
+    if (f.column === null)
+        return f.note;
+    if (f.levels.length < 2)
+        return null;
+    const name = truncateName(f.column, 40);
+    const first = f.levels[0].value;
+    const last = f.levels[f.levels.length - 1].value;
+    const at = f.highest
+        ? ` The “Fidelity” section reads the ${f.highest.runs} runs at ${name} = ${fmt(f.highest.value, 6)} alone; ` +
+            `the filter ${name}=${fmt(f.highest.value, 6)} (--where, or the action’s where input) analyses that budget by itself.`
+        : ` No budget has ${f.min_runs} runs to be read alone; the filter ${name}=VALUE (--where, or the action’s where ` +
+            'input) analyses one budget by itself.';
+    return (`Mixed fidelities: runs were trained at ${f.levels.length} values of ${name} (${fmt(first, 6)} to ` +
+        `${fmt(last, 6)}), so ${name} matters trivially and every other effect here is read across budgets.${at}`);
+}
+/** "crashed 500, running 117" for the runs without a target, when the source gives states. */
+function droppedStates(analysis) {
+    const { table, design } = analysis;
+    const used = new Uint8Array(table.rowCount);
+    for (const r of design.rows)
+        used[r] = 1;
+    const stateColumn = table.cells.get('state') ?? null;
+    const counts = new Map();
+    for (let r = 0; r < table.rowCount; r++) {
+        if (used[r])
+            continue;
+        const state = table.runMeta?.[r]?.state ?? (stateColumn ? stateColumn[r] : null);
+        if (state === null || state === undefined || state === '')
+            continue;
+        const key = truncateName(String(state).toLowerCase(), 20);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    if (counts.size === 0)
+        return null;
+    return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 4)
+        .map(([s, c]) => `${s} ${c.toLocaleString('en-US')}`)
+        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/stats/correlation.ts
@@ -39827,7 +41431,7 @@ function averageRanks(x) {
     return ranks;
 }
 /** Spearman rank correlation (average ranks for ties) = Pearson of the ranks; NaN pairs are skipped. */
-function spearman(x, y) {
+function correlation_spearman(x, y) {
     const xs = [];
     const ys = [];
     for (let i = 0; i < x.length; i++) {
@@ -39839,11 +41443,11 @@ function spearman(x, y) {
     return pearson(averageRanks(xs), averageRanks(ys));
 }
 function perColumn(design, corr) {
-    const out = {};
-    design.features.forEach((f, j) => {
-        out[f] = num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y));
-    });
-    return out;
+    // fromEntries, not `out[f] = v`: a column named `__proto__` is a key like any other
+    return Object.fromEntries(design.features.map((f, j) => [
+        f,
+        num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y)),
+    ]));
 }
 /** `X.corrwith(y)`: Pearson correlation of every design column with the target (null when undefined). */
 function correlations(design) {
@@ -39851,7 +41455,7 @@ function correlations(design) {
 }
 /** `X.corrwith(y, method="spearman")` for every design column (null when undefined). */
 function spearmanCorrelations(design) {
-    return perColumn(design, spearman);
+    return perColumn(design, correlation_spearman);
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/compute-result.ts
@@ -39868,17 +41472,16 @@ async function computeResult(design, opts, features = toFeatureMatrix(design.X, 
         threads: opts.threads ?? 1,
     });
     const imp = forest.featureImportances();
-    const importances = {};
-    design.features.forEach((f, j) => (importances[f] = imp[j]));
-    const parameterImportances = {};
-    for (const p of design.parameters) {
-        if (p.kind === 'empty')
-            continue;
+    // fromEntries, not `obj[name] = v`: a name like `__proto__` is a key like any other
+    const importances = Object.fromEntries(design.features.map((f, j) => [f, imp[j]]));
+    const parameterImportances = Object.fromEntries(design.parameters
+        .filter((p) => p.kind !== 'empty')
+        .map((p) => {
         let sum = 0;
         for (const j of p.columns)
             sum += imp[j];
-        parameterImportances[p.name] = sum;
-    }
+        return [p.name, sum];
+    }));
     const olsFit = constantTarget ? null : fitOls(design.X, design.n, design.k, design.y, design.features);
     const result = {
         target: design.target,
@@ -39913,19 +41516,62 @@ function compute_result_isConstant(y) {
 
 ;// CONCATENATED MODULE: ./src/analysis/run-facts.ts
 
+/**
+ * The best run by the goal (ties: the first in row order), named by its row and, where the source has
+ * them, its name and id; `ties` counts the runs sharing its value and `nameShared` the runs sharing
+ * its name (a name such as "run_1" may not identify a run).
+ */
 function findBestRun(table, design, goal) {
     let index = 0;
     for (let i = 1; i < design.n; i++)
         if (better(goal, design.y[i], design.y[index]))
             index = i;
     const row = design.rows[index];
-    const params = {};
-    for (const p of design.parameters)
-        params[p.name] = cellValue(table.cells.get(p.name)?.[row] ?? null);
+    const value = design.y[index];
+    let ties = 0;
+    for (let i = 0; i < design.n; i++)
+        if (design.y[i] === value)
+            ties++;
+    const params = Object.create(null);
+    for (const p of design.parameters) {
+        // defineProperty, not `params[name] = v`: a parameter named `__proto__` is a key like any other
+        const value = cellValue(table.cells.get(p.name)?.[row] ?? null);
+        Object.defineProperty(params, p.name, { value, writable: true, enumerable: true, configurable: true });
+    }
     const meta = table.runMeta?.[row];
-    const nameColumn = table.cells.get('name') ?? table.cells.get('run') ?? table.cells.get('run_id');
-    const name = meta?.name ?? meta?.id ?? (nameColumn ? String(nameColumn[row] ?? '') || null : null);
-    return { index, row, value: design.y[index], name, url: meta?.url ?? null, params };
+    const name = runName(table, row, 'name');
+    const id = meta?.id ?? runName(table, row, 'id');
+    let nameShared = 0;
+    if (name !== null)
+        for (let r = 0; r < table.rowCount; r++)
+            if (runName(table, r, 'name') === name)
+                nameShared++;
+    return {
+        index,
+        row,
+        value,
+        ties: design.n > 0 ? ties : 0,
+        name,
+        id: id !== name ? id : null,
+        nameShared,
+        url: meta?.url ?? null,
+        params,
+    };
+}
+const NAME_COLUMNS = ['name', 'run_name', 'run'];
+const ID_COLUMNS = ['id', 'run_id', 'trial_id', 'number'];
+/** A run's name (or id) from the source's metadata, else from a column so named; null when none. */
+function runName(table, row, what) {
+    const meta = table.runMeta?.[row];
+    const fromMeta = what === 'name' ? meta?.name : meta?.id;
+    if (fromMeta)
+        return fromMeta;
+    for (const key of what === 'name' ? NAME_COLUMNS : ID_COLUMNS) {
+        const cell = table.cells.get(key)?.[row];
+        if (cell !== null && cell !== undefined && String(cell) !== '')
+            return String(cell);
+    }
+    return null;
 }
 function cellValue(cell) {
     return cell;
@@ -39964,6 +41610,9 @@ function varyingConfigKeys(table) {
  * compute the recipe's statistics and the insights, evaluate the gates. No rendering, no writing:
  * the CLI and the action render and publish what this returns.
  */
+
+
+
 
 
 
@@ -40068,6 +41717,17 @@ async function runAnalysis(input) {
         cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
     }
     const result = withCvR2(base, cv);
+    // a multi-fidelity sweep: found even without the insights (the warning), read at its top budget with them
+    const fidelity = await computeFidelity(design, {
+        flag: input.fidelity,
+        sweepConfig: sweep?.config ?? null,
+        read: input.insights,
+        trees: input.trees,
+        seed: input.seed,
+        threads: input.threads,
+        threshold: input.qualityThreshold,
+        onProgress: progress,
+    });
     const best = findBestRun(table, design, goal.goal);
     const gates = evaluateRules(input.rules, {
         result,
@@ -40076,7 +41736,7 @@ async function runAnalysis(input) {
         goal: goal.goal,
         used: design.n,
     });
-    return {
+    const facts = {
         request,
         source,
         table,
@@ -40088,9 +41748,12 @@ async function runAnalysis(input) {
         constantParameters: constantParameters(design),
         idLikeParameters: idLikeParameters(design),
         insights,
+        fidelity,
+        bestRuns: bestRuns(design.y, goal.goal, bestCountFor(design.n)),
         gates,
         sweep,
     };
+    return { ...facts, summary: summarize(facts) };
 }
 /** recipe.md §1: --params wins; a sweep's `parameters` block; W&B-shaped records' config keys; else ask. */
 function chooseParams(table, given, sweep, target) {
@@ -40115,14 +41778,34 @@ function run_analysis_listNames(names, max = 30) {
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/results-json.ts
+/** Bumped when a key changes meaning or goes away (added keys keep the version). */
+const RESULTS_VERSION = 2;
 function resultsJson(analysis) {
-    const { result, request, best, insights, gates, sweep } = analysis;
+    const { result, request, best, insights, gates, sweep, summary } = analysis;
     const doc = {
         ...result,
+        results_version: RESULTS_VERSION,
+        summary: {
+            verdict: summary.verdict.join('\n'),
+            ranked_by: summary.rankedBy,
+            top: summary.top,
+            warnings: summary.warnings,
+            disagreement: summary.disagreement,
+        },
         goal: { direction: request.goal, assumed: request.goalAssumed, reason: request.goalReason },
         source: analysis.source,
         filters: analysis.filters,
-        best_run: best,
+        best_run: {
+            row: best.row,
+            index: best.index,
+            value: best.value,
+            ties: best.ties,
+            name: best.name,
+            name_shared_by: best.nameShared,
+            id: best.id,
+            url: best.url,
+            params: best.params,
+        },
         constant_parameters: analysis.constantParameters,
         id_like_parameters: analysis.idLikeParameters,
         sweep: sweep && {
@@ -40135,25 +41818,83 @@ function resultsJson(analysis) {
             metric: sweep.metric,
             states: sweep.states,
         },
-        insights,
+        insights: insights && insightsJson(insights),
+        fidelity: analysis.fidelity,
         gates: gates.map((g) => ({
             rule: g.rule.text,
             value: g.value,
             passed: g.passed,
             unreliable: g.unreliable,
+            caveat: g.caveat,
         })),
     };
     // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
     return JSON.stringify(doc, null, 1) + '\n';
 }
+/** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */
+function insightsJson(i) {
+    const q = i.quality;
+    return {
+        quality: {
+            cv_r2: q.cvR2,
+            cv_r2_folds: q.cvR2Folds ?? null,
+            cv_r2_without_outliers: q.cvR2WithoutOutliers,
+            effective_r2: q.effectiveR2,
+            threshold: q.threshold,
+            explains_nothing: q.explainsNothing,
+        },
+        outliers: i.outliers.map((o) => ({ index: o.index, row: o.row, value: o.value, robust_z: o.robustZ })),
+        permutation: i.permutation.map((p) => ({
+            parameter: p.parameter,
+            mean: p.mean,
+            sd: p.sd,
+            low: p.low,
+            high: p.high,
+            matters: p.matters,
+        })),
+        best_count: i.bestCount,
+        advice: i.advice.map((a) => ({
+            parameter: a.parameter,
+            kind: a.kind,
+            matters: a.matters,
+            searched: a.searched ?? null,
+            best: a.best ?? null,
+            log_scale: a.logScale ?? false,
+            levels: (a.levels ?? []).map((l) => ({
+                level: l.level,
+                share_best: l.shareBest,
+                share_all: l.shareAll,
+            })),
+            edge: a.edge ?? null,
+            suggested: a.suggested ?? null,
+            drop_levels: a.dropLevels ?? [],
+            advice: a.advice,
+        })),
+        outlier_rule: i.outlierRule ?? null,
+        outlier_rule_text: i.outlierRuleText ?? null,
+        interactions: i.interactions.map((x) => ({ a: x.a, b: x.b, strength: x.strength, sentence: x.sentence })),
+        next_sweep: i.nextSweep && { yaml: i.nextSweep.yaml, config: i.nextSweep.config },
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/render/ols-summary.ts
+
+/**
+ * Longest name (a column, the dependent variable) shown in full: statsmodels pads every row of a
+ * table to its longest cell, so one 100 KB name would make every line 100 KB wide. Longer names keep
+ * their head and tail around an ellipsis; line breaks and control characters become spaces.
+ */
+const OLS_NAME_MAX = 120;
+function shownName(name, max = OLS_NAME_MAX) {
+    // eslint-disable-next-line no-control-regex
+    return truncateName(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' '), max);
+}
 /** Renders `results.summary()` as statsmodels 0.13/0.14 prints it (nonrobust covariance, alpha 0.05). */
 function renderOlsSummary(ols, depName, opts = {}) {
     const kConst = ols.kConstant;
     const rType = kConst ? '' : ' (uncentered)';
     const left = [
-        ['Dep. Variable:', depName],
+        ['Dep. Variable:', shownName(depName, opts.nameMax)],
         ['Model:', 'OLS'],
         ['Method:', 'Least Squares'],
     ];
@@ -40188,7 +41929,7 @@ function renderOlsSummary(ols, depName, opts = {}) {
     ];
     const tables = [
         twoColumnTable(left, right, opts.title ?? 'OLS Regression Results'),
-        paramsTable(ols),
+        paramsTable(ols, opts.nameMax),
         twoColumnTable(diagLeft, diagRight, ''),
     ];
     // statsmodels drops the closing rule of every table but the last (the next one opens with its own)
@@ -40236,14 +41977,14 @@ function twoColumnTable(left, right, title) {
     return out;
 }
 /** statsmodels `summary_params`: coef, std err, t, P>|t| and the 95% interval; columns at least 10 wide. */
-function paramsTable(ols) {
+function paramsTable(ols, nameMax) {
     const bse = ols.bse;
     const t = ols.tvalues;
     const p = ols.pvalues;
     const ci = ols.confInt(0.05);
     const header = ['', 'coef', 'std err', 't', 'P>|t|', '[0.025', '0.975]'];
     const rows = ols.names.map((name, j) => [
-        name,
+        shownName(name, nameMax),
         forg(ols.params[j], 4),
         forg(bse[j], 3),
         printf('%8s', forg(t[j], 3)),
@@ -40459,115 +42200,14 @@ function formatFinite(ax, conv, prec, alt) {
     return s;
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Number formatting shared by the report model and the renderers: a number reads the same everywhere. */
-const DASH = '–';
-/** Rounds to `sig` significant digits (the value charts carry and tables show). */
-function roundSig(x, sig = 4) {
-    if (!Number.isFinite(x) || x === 0)
-        return x;
-    return Number(x.toPrecision(sig));
-}
-/**
- * A number with `sig` significant digits, plain decimal between 1e-4 and 1e6, exponent outside;
- * trailing zeros dropped. null/NaN → "–".
- */
-function fmt(x, sig = 4) {
-    if (x === null || x === undefined || Number.isNaN(x))
-        return DASH;
-    if (!Number.isFinite(x))
-        return x > 0 ? '∞' : '−∞';
-    if (x === 0)
-        return '0';
-    const r = roundSig(x, sig);
-    const abs = Math.abs(r);
-    let s;
-    if (abs >= 1e-4 && abs < 1e6) {
-        s = String(r);
-        if (s.includes('e'))
-            s = r.toFixed(Math.min(20, sig + Math.ceil(-Math.log10(abs))));
-    }
-    else {
-        s = r.toExponential(sig - 1).replace(/\.?0+e/, 'e');
-    }
-    return s.startsWith('-') ? '−' + s.slice(1) : s;
-}
-/** A number always written as a plain decimal (no exponent), for mermaid data where `1e-5` is invalid. */
-function plainDecimal(x, sig = 4) {
-    if (!Number.isFinite(x))
-        return '0';
-    if (x === 0)
-        return '0';
-    const r = roundSig(x, sig);
-    const s = String(r);
-    if (!s.includes('e'))
-        return s;
-    const digits = Math.max(0, Math.min(100, sig - 1 - Math.floor(Math.log10(Math.abs(r)))));
-    return r
-        .toFixed(digits)
-        .replace(/(\.\d*?)0+$/, '$1')
-        .replace(/\.$/, '');
-}
-/** A signed value: "+0.36", "−0.25". */
-function fmtSigned(x, sig = 3) {
-    if (x === null || x === undefined || !Number.isFinite(x))
-        return fmt(x, sig);
-    const s = fmt(x, sig);
-    return x > 0 ? '+' + s : s;
-}
-/** A fixed number of decimals (importances, R²), "–" for null. */
-function fmtFixed(x, decimals = 3) {
-    if (x === null || x === undefined || Number.isNaN(x))
-        return DASH;
-    if (!Number.isFinite(x))
-        return x > 0 ? '∞' : '−∞';
-    const s = x.toFixed(decimals);
-    const neg = s.startsWith('-');
-    const body = neg ? s.slice(1) : s;
-    // −0.000 reads as a sign where there is none
-    if (neg && Number(body) !== 0)
-        return '−' + body;
-    return body;
-}
-/** A p-value: "<0.001", "0.024". */
-function fmtP(p) {
-    if (p === null || p === undefined || !Number.isFinite(p))
-        return DASH;
-    if (p < 0.001)
-        return '<0.001';
-    return p.toFixed(3);
-}
-function plural(n, one, many = one + 's') {
-    return `${n} ${n === 1 ? one : many}`;
-}
-
-
-;// CONCATENATED MODULE: ./src/report/names.ts
-/** Long names (nested configs give 100-character keys; users give worse) shortened for display. */
-/** Longest name shown in full; longer ones keep their head and tail around an ellipsis. */
-const MAX_NAME_LENGTH = 72;
-const ELLIPSIS = '…';
-/**
- * Shortens a name to at most `max` code points, keeping the start and the end (names from nested
- * configs share long prefixes: `data_preprocessor:feature_type:…:n_quantiles` stays recognisable).
- */
-function truncateName(name, max = MAX_NAME_LENGTH) {
-    const points = Array.from(name);
-    if (points.length <= max)
-        return name;
-    if (max <= 1)
-        return ELLIPSIS;
-    // The tail is the most specific part of a nested key (`…:quantile_transformer:n_quantiles`).
-    const head = Math.ceil((max - 1) * 0.4);
-    const tail = max - 1 - head;
-    return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
-}
-
 ;// CONCATENATED MODULE: ./src/report/model.ts
 
 
 
 
+
+/** Longest name in a table cell. */
+const CELL_NAME_LENGTH = 40;
 /**
  * statsmodels' `summary()` of the notebook's OLS, from the analysis' fit (refitted from the design when
  * an Analysis was built without it). null when there is no OLS (constant target).
@@ -40577,12 +42217,14 @@ function notebookOlsSummary(analysis) {
         return null;
     const { X, n, k, y, features } = analysis.design;
     const fit = analysis.olsFit ?? fitOls(X, n, k, y, features);
-    return renderOlsSummary(fit, analysis.request.target);
+    // names cut to 28 characters keep the summary within a PR comment's column (about 100 characters)
+    return renderOlsSummary(fit, analysis.request.target, { nameMax: 28 });
 }
 /** Section priorities: higher survives longer when the Markdown must shrink. */
 const PRIORITY = {
     gates: 100,
     parameters: 90,
+    fidelity: 85,
     quality: 80,
     best: 70,
     runs: 60,
@@ -40592,6 +42234,10 @@ const PRIORITY = {
     'next-sweep': 30,
     'ols-summary': 10,
 };
+/** Rows of the hyperparameter table shown before the fold. */
+const UNFOLDED_PARAMETERS = 15;
+/** Width of an inline bar, in character cells. */
+const BAR_CELLS = 8;
 function buildReportModel(analysis, options = {}) {
     const { request, result } = analysis;
     const parameters = parametersSection(analysis);
@@ -40599,6 +42245,9 @@ function buildReportModel(analysis, options = {}) {
     if (analysis.gates.length > 0)
         sections.push(gatesSection(analysis));
     sections.push(parameters);
+    const fidelity = fidelitySection(analysis);
+    if (fidelity)
+        sections.push(fidelity);
     const charts = chartsSection(analysis, parameters);
     if (charts)
         sections.push(charts);
@@ -40611,14 +42260,17 @@ function buildReportModel(analysis, options = {}) {
         sections.push(advice);
     const interactions = analysis.insights?.interactions ?? [];
     if (interactions.length > 0) {
+        const rows = [...interactions].sort((a, b) => b.strength - a.strength || a.a.localeCompare(b.a) || a.b.localeCompare(b.b));
         sections.push({
             kind: 'interactions',
             id: 'interactions',
             heading: 'Interactions',
             priority: PRIORITY.interactions,
-            rows: [...interactions]
-                .sort((a, b) => b.strength - a.strength || a.a.localeCompare(b.a) || a.b.localeCompare(b.b))
-                .map((i) => ({ a: i.a, b: i.b, strength: i.strength, sentence: i.sentence })),
+            table: {
+                header: ['parameter', 'with', 'strength', 'reading'],
+                align: ['l', 'l', 'r', 'l'],
+                rows: rows.map((i) => [cellName(i.a), cellName(i.b), fmtFixed(i.strength, 2), i.sentence]),
+            },
         });
     }
     sections.push(runsSection(analysis));
@@ -40638,7 +42290,7 @@ function buildReportModel(analysis, options = {}) {
         sections.push({
             kind: 'ols-summary',
             id: 'ols-summary',
-            heading: 'OLS summary (the notebook’s regression)',
+            heading: 'OLS summary (the notebook’s regression, no intercept)',
             priority: PRIORITY['ols-summary'],
             text: summary,
         });
@@ -40661,7 +42313,7 @@ function buildReportModel(analysis, options = {}) {
                 }
                 : null,
         },
-        headline: headline(analysis, parameters),
+        headline: headline(analysis),
         sections,
         footer: {
             engine: result.engine.name,
@@ -40673,79 +42325,55 @@ function buildReportModel(analysis, options = {}) {
 }
 // ---------------------------------------------------------------------------------------------------
 // headline
-function headline(analysis, parameters) {
-    const { result, insights, request } = analysis;
-    const target = truncateName(request.target);
-    const warnings = [];
-    const quality = insights?.quality ?? null;
-    if (quality?.explainsNothing) {
-        const r2 = quality.cvR2 === null ? 'not measurable' : fmtFixed(quality.cvR2, 2);
-        const without = quality.cvR2WithoutOutliers !== null
-            ? `, ${fmtFixed(quality.cvR2WithoutOutliers, 2)} without the outliers`
-            : '';
-        warnings.push(`The hyperparameters explain no predictable part of ${target} (cross-validated R² ${r2}${without}, ` +
-            `threshold ${fmtFixed(quality.threshold, 2)}): the importances below must not be read as effects.`);
-    }
-    if (isConstantTarget(analysis)) {
-        warnings.push(`${target} has the same value in every run used: there is nothing to explain (no correlations, ` +
-            `no OLS, importances all 0).`);
-    }
-    if (result.runs.used < 10) {
-        warnings.push(`Only ${result.runs.used} runs were used: too few to cross-validate; read every number here as anecdotal.`);
-    }
-    for (const name of analysis.idLikeParameters) {
-        warnings.push(`${truncateName(name)} has a different value in most runs: it looks like an id or a path, not a ` +
-            `hyperparameter (leave it out with --params).`);
-    }
+function headline(analysis) {
+    const { summary, insights } = analysis;
     const failed = analysis.gates.filter((g) => !g.passed).length;
-    const varying = parameters.rows.filter((r) => !r.constant);
+    const q = insights?.quality ?? null;
+    const tone = !q || (q.cvR2 === null && !q.explainsNothing) ? 'unmeasured' : q.explainsNothing ? 'nothing' : 'predicts';
     return {
-        warnings,
-        top: varying
-            .filter((r) => r.importance > 0)
-            .slice(0, 3)
-            .map((r) => ({
-            name: r.name,
-            importance: r.importance,
-            matters: r.permutation ? r.permutation.matters : null,
-        })),
+        warnings: summary.warnings,
+        verdict: summary.verdict,
+        tone,
+        disagreement: summary.disagreement,
         best: Number.isFinite(analysis.best.value)
-            ? { value: analysis.best.value, name: analysis.best.name }
+            ? { value: analysis.best.value, who: bestWho(analysis), ties: tiesSentence(analysis) }
             : null,
         gates: analysis.gates.length > 0 ? { passed: analysis.gates.length - failed, failed } : null,
-        quality: qualitySentence(analysis),
     };
 }
-function isConstantTarget(analysis) {
-    const y = analysis.design.y;
-    if (y.length < 2)
-        return false;
-    for (let i = 1; i < y.length; i++)
-        if (y[i] !== y[0])
-            return false;
-    return true;
+/** "at row 53 (run_1, a name 1,000 runs share; id abc)". */
+function bestWho(analysis) {
+    const b = analysis.best;
+    const parts = [];
+    if (b.name !== null) {
+        parts.push(b.nameShared > 1
+            ? `${truncateName(b.name, CELL_NAME_LENGTH)}, a name ${b.nameShared.toLocaleString('en-US')} runs share`
+            : truncateName(b.name, CELL_NAME_LENGTH));
+    }
+    if (b.id !== null)
+        parts.push(`id ${truncateName(b.id, CELL_NAME_LENGTH)}`);
+    return `at row ${(b.row + 1).toLocaleString('en-US')}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
 }
-function qualitySentence(analysis) {
-    const q = analysis.insights?.quality;
-    const target = truncateName(analysis.request.target);
-    const cv = q ? q.cvR2 : (analysis.result.cv_r2?.mean ?? null);
-    if (cv === null)
+function tiesSentence(analysis) {
+    const ties = analysis.best.ties;
+    if (ties < 2)
         return null;
-    const effective = q ? q.effectiveR2 : cv;
-    const threshold = q?.threshold ?? null;
-    const without = q && q.cvR2WithoutOutliers !== null ? ` (${fmtFixed(q.cvR2WithoutOutliers, 2)} without outliers)` : '';
-    if (threshold !== null && effective !== null && effective <= threshold) {
-        return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: the hyperparameters do not predict ${target}.`;
-    }
-    if (effective !== null && effective > 0) {
-        return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: the hyperparameters predict about ${Math.round(Math.max(0, Math.min(1, effective)) * 100)}% of the variation of ${target} on held-out runs.`;
-    }
-    return `Cross-validated R² ${fmtFixed(cv, 2)}${without}: no better than predicting the mean.`;
+    const bound = analysis.request.goal === 'maximize' ? 'ceiling' : 'floor';
+    const ceiling = ties >= 3 ? ` (the metric’s ${bound}?)` : '';
+    return (`${ties.toLocaleString('en-US')} runs tie at this value${ceiling}: the first in row order is shown, ` +
+        'and the advice counts every tied run among the best.');
 }
 // ---------------------------------------------------------------------------------------------------
 // parameters
+function cellName(name) {
+    return truncateName(name, CELL_NAME_LENGTH);
+}
+/** A bar of `BAR_CELLS` cells for x in [0, max], in eighths; '' for x ≤ 0. */
+function bar(x, max) {
+    return unicodeBar(x, max, BAR_CELLS);
+}
 function parametersSection(analysis) {
-    const { result, design, insights } = analysis;
+    const { result, design, insights, summary } = analysis;
     const std = result.ols_standardized;
     const ols = result.ols;
     const coefficientSource = std
@@ -40754,26 +42382,33 @@ function parametersSection(analysis) {
             ? 'notebook'
             : 'none';
     const logScaled = new Set(std?.log_scaled ?? []);
-    const constant = new Set(analysis.constantParameters);
+    const constantNames = new Set(analysis.constantParameters);
     const idLike = new Set(analysis.idLikeParameters);
     const permutation = new Map((insights?.permutation ?? []).map((p) => [p.parameter, p]));
+    const measure = insights && permutation.size > 0 ? 'permutation' : 'importance';
     const kept = design.parameters.filter((p) => p.kind !== 'empty');
+    const varying = kept.filter((p) => !constantNames.has(p.name));
     const order = new Map(kept.map((p, i) => [p.name, i]));
-    const sorted = [...kept].sort((a, b) => {
-        const d = importanceOf(result.parameter_importances, b.name) - importanceOf(result.parameter_importances, a.name);
-        return d !== 0 ? d : order.get(a.name) - order.get(b.name);
-    });
+    const measureOf = (name) => {
+        const v = measure === 'permutation' ? permutation.get(name)?.mean : result.parameter_importances[name];
+        return typeof v === 'number' && Number.isFinite(v) ? v : measure === 'permutation' ? -Infinity : 0;
+    };
+    const sorted = [...varying].sort((a, b) => measureOf(b.name) - measureOf(a.name) || order.get(a.name) - order.get(b.name));
+    const matters = new Set(summary.rankedBy === 'permutation' ? summary.top : []);
     const rows = sorted.map((p, i) => {
         const perm = permutation.get(p.name);
         const base = {
             name: p.name,
             rank: i + 1,
+            measure: Number.isFinite(measureOf(p.name)) ? measureOf(p.name) : 0,
             importance: importanceOf(result.parameter_importances, p.name),
-            permutation: perm ? { mean: perm.mean, low: perm.low, high: perm.high, matters: perm.matters } : null,
+            permutation: perm
+                ? { mean: perm.mean, low: perm.low, high: perm.high, matters: matters.has(p.name) }
+                : null,
             present: p.present,
             distinct: p.distinct,
             logScaled: logScaled.has(p.name),
-            constant: constant.has(p.name),
+            constant: false,
             idLike: idLike.has(p.name),
         };
         if (p.kind === 'categorical') {
@@ -40811,45 +42446,175 @@ function parametersSection(analysis) {
     });
     const used = design.n;
     const conditional = kept.filter((p) => p.present < used).map((p) => p.name);
-    const notes = [];
-    notes.push('Importance: the notebook’s extra-trees importance (sums to 1 over the parameters; a categorical’s is the ' +
-        'sum over its levels).');
-    if (insights) {
-        notes.push('Permutation: the drop in held-out R² when the parameter is shuffled, with its 95% interval; an interval ' +
-            'above 0 means the parameter matters.');
-    }
-    notes.push('r: Pearson correlation with the target; for a categorical, the level with the largest |r| ' +
-        '(every level is listed below the table).');
-    if (coefficientSource === 'standardized') {
-        notes.push('Coefficient: change in the target per one standard deviation of the parameter (OLS with a constant, ' +
-            'z-scored columns, log10 where marked “log”); for a categorical level, the change against its ' +
-            'reference level.');
-    }
-    else if (coefficientSource === 'notebook') {
-        notes.push('Coefficient: the notebook’s OLS coefficient (raw units, no constant).');
-    }
-    if (conditional.length > 0) {
-        notes.push(`${conditional.length} parameter${conditional.length === 1 ? ' is' : 's are'} set in only some runs ` +
-            '(conditional): as in the notebook, a missing numeric value was filled with the mean of the runs ' +
-            'that set it, and a missing categorical became all-zero dummies.');
-    }
+    const constant = kept
+        .filter((p) => constantNames.has(p.name))
+        .map((p) => ({ name: p.name, value: constantValue(analysis, p) }));
     return {
         kind: 'parameters',
         id: 'parameters',
         heading: 'Hyperparameters',
         priority: PRIORITY.parameters,
+        measure,
         coefficientSource,
-        hasPermutation: insights !== null,
+        hasPermutation: insights !== null && permutation.size > 0,
         used,
         rows,
+        main: mainTable(rows, measure),
+        unfolded: UNFOLDED_PARAMETERS,
+        stats: statsTable(rows, coefficientSource, measure, used),
+        levels: levelsTable(rows, coefficientSource),
         conditional,
-        constant: analysis.constantParameters.filter((n) => order.has(n)),
+        constant,
         idLike: analysis.idLikeParameters,
         dropped: [...result.dropped_parameters],
-        notes,
+        notes: parameterNotes(analysis, measure, coefficientSource, conditional.length),
     };
 }
+function rCell(r) {
+    return r.kind === 'categorical' && r.strongestLevel !== null
+        ? `${fmtSigned(r.correlation, 2)} (${truncateName(r.strongestLevel, 12)})`
+        : fmtSigned(r.correlation, 2);
+}
+function intervalCell(p) {
+    return p ? `${fmtFixed(p.low, 3)} … ${fmtFixed(p.high, 3)}` : DASH;
+}
+/** "0.743 ± 0.029": the permutation interval is symmetric (mean ± t·sd/√m). */
+function plusMinus(p) {
+    return `${fmtFixed(p.mean, 3)} ± ${fmtFixed((p.high - p.low) / 2, 3)}`;
+}
+/** The compact table: rank, name, the ranking measure (± its interval) with a bar, r, a mark. */
+function mainTable(rows, measure) {
+    const max = Math.max(0, ...rows.map((r) => r.measure));
+    if (measure === 'permutation') {
+        return {
+            header: ['#', 'parameter', 'held-out importance', 'r', 'matters'],
+            align: ['r', 'l', 'l', 'r', 'c'],
+            rows: rows.map((r) => [
+                String(r.rank),
+                cellName(r.name),
+                r.permutation ? `${plusMinus(r.permutation)} ${bar(r.measure, max)}`.trimEnd() : DASH,
+                rCell(r),
+                r.permutation?.matters ? '✓' : '',
+            ]),
+        };
+    }
+    return {
+        header: ['#', 'parameter', 'notebook importance', 'r', 'kind'],
+        align: ['r', 'l', 'l', 'r', 'l'],
+        rows: rows.map((r) => [
+            String(r.rank),
+            cellName(r.name),
+            `${fmtFixed(r.measure, 3)} ${bar(r.measure, max)}`.trimEnd(),
+            rCell(r),
+            kindCell(r),
+        ]),
+    };
+}
+function kindCell(r) {
+    const parts = [r.kind === 'categorical' ? `categorical (${r.levels.length})` : r.kind];
+    if (r.logScaled)
+        parts.push('log');
+    if (r.idLike)
+        parts.push('id-like');
+    return parts.join(', ');
+}
+/** Every statistic per parameter, in the main table's order. */
+function statsTable(rows, coefficientSource, measure, used) {
+    const header = ['parameter', 'kind', 'notebook importance'];
+    const align = ['l', 'l', 'r'];
+    if (measure === 'permutation') {
+        header.push('held-out [95%]');
+        align.push('r');
+    }
+    if (coefficientSource !== 'none') {
+        header.push(coefficientSource === 'standardized' ? 'coef. per SD' : 'coef. (notebook)', 'p');
+        align.push('r', 'r');
+    }
+    header.push('set in');
+    align.push('r');
+    return {
+        header,
+        align,
+        rows: rows.map((r) => {
+            const cells = [cellName(r.name), kindCell(r), fmtFixed(r.importance, 3)];
+            if (measure === 'permutation') {
+                cells.push(r.permutation ? `${fmtFixed(r.permutation.mean, 3)} [${intervalCell(r.permutation)}]` : DASH);
+            }
+            if (coefficientSource !== 'none') {
+                if (r.kind === 'categorical') {
+                    cells.push(r.reference !== null ? `per level (vs ${truncateName(r.reference, 16)})` : 'per level', DASH);
+                }
+                else {
+                    cells.push(fmtSigned(r.coefficient, 3), fmtP(r.pValue));
+                }
+            }
+            cells.push(`${r.present}/${used}`);
+            return cells;
+        }),
+    };
+}
+function levelsTable(rows, coefficientSource) {
+    const header = ['parameter', 'level', 'runs', 'r'];
+    const align = ['l', 'l', 'r', 'r'];
+    if (coefficientSource !== 'none') {
+        header.push(coefficientSource === 'standardized' ? 'coef. vs reference' : 'coef. (notebook)', 'p');
+        align.push('r', 'r');
+    }
+    const out = [];
+    for (const r of rows) {
+        for (const l of r.levels) {
+            const cells = [cellName(r.name), cellName(l.level), String(l.runs), fmtSigned(l.correlation, 2)];
+            if (coefficientSource !== 'none') {
+                cells.push(l.isReference ? 'reference' : fmtSigned(l.coefficient, 3), l.isReference ? DASH : fmtP(l.pValue));
+            }
+            out.push(cells);
+        }
+    }
+    return { header, align, rows: out };
+}
+function parameterNotes(analysis, measure, coefficientSource, conditional) {
+    const notes = [];
+    if (measure === 'permutation') {
+        notes.push('Held-out importance: how much the cross-validated R² drops when the parameter is shuffled in the ' +
+            'held-out runs, ± half its 95% interval; ✓ when the interval lies above 0 and the hyperparameters ' +
+            'predict the target at all. The table is ranked by it.');
+    }
+    notes.push('Notebook importance: the reference notebook’s extra-trees (impurity) importance, measured on the runs ' +
+        'the trees were grown on; it sums to 1 whether or not anything predicts the target.');
+    notes.push('r: Pearson correlation with the target; for a categorical, its level with the largest |r| (every level ' +
+        'is listed under “Levels”).');
+    if (coefficientSource === 'standardized') {
+        notes.push('Coefficient: change in the target per standard deviation of the parameter (OLS with an intercept, ' +
+            'z-scored columns, log10 where marked “log”), with its p-value; for a categorical, per level against ' +
+            'its reference level. The `pvalue(x)` and `coef(x)` gates read these.');
+    }
+    else if (coefficientSource === 'notebook') {
+        notes.push('Coefficient: the notebook’s OLS coefficient (raw units, no intercept).');
+    }
+    if (conditional > 0) {
+        notes.push(`${conditional} parameter${conditional === 1 ? ' is' : 's are'} set in only some runs (conditional): ` +
+            'as in the notebook, a missing numeric value was filled with the mean of the runs that set it, and a ' +
+            'missing categorical became all-zero dummies.');
+    }
+    if (analysis.constantParameters.length > 0) {
+        notes.push('Constant parameters have one value in every run: nothing can be learned about them, so they are not ranked.');
+    }
+    return notes;
+}
+function constantValue(analysis, p) {
+    const cells = analysis.table.cells.get(p.name);
+    if (cells) {
+        for (const r of analysis.design.rows) {
+            const c = cells[r];
+            if (c !== null && c !== undefined && c !== '')
+                return truncateName(String(c), 24);
+        }
+    }
+    return DASH;
+}
 function importanceOf(map, name) {
+    if (!Object.prototype.hasOwnProperty.call(map, name))
+        return 0;
     const v = map[name];
     return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
@@ -40875,27 +42640,41 @@ function levelRows(analysis, p, std, ols) {
     });
 }
 function coefficientOf(column, std, ols) {
+    const own = (r) => Object.prototype.hasOwnProperty.call(r, column);
     if (std)
-        return { value: std.params[column] ?? null, p: std.pvalues[column] ?? null };
+        return {
+            value: own(std.params) ? std.params[column] : null,
+            p: own(std.pvalues) ? std.pvalues[column] : null,
+        };
     if (ols)
-        return { value: ols.params[column] ?? null, p: ols.pvalues[column] ?? null };
+        return {
+            value: own(ols.params) ? ols.params[column] : null,
+            p: own(ols.pvalues) ? ols.pvalues[column] : null,
+        };
     return { value: null, p: null };
 }
 // ---------------------------------------------------------------------------------------------------
-// charts data: the target against the top parameters
+// charts data: the target against the top parameters (only when something predicts it)
+/** Target charts drawn unfolded. */
+const TARGET_CHARTS = 3;
 function chartsSection(analysis, parameters) {
-    const { design, request } = analysis;
-    if (design.n < 2)
+    const { design, request, summary } = analysis;
+    if (design.n < 2 || summary.rankedBy === 'none')
         return null;
-    const bestCount = bestCountOf(analysis);
-    const best = bestMask(design.y, request.goal, bestCount);
+    const best = new Uint8Array(design.n);
+    for (const i of analysis.bestRuns)
+        best[i] = 1;
     const byName = new Map(design.parameters.map((p) => [p.name, p]));
     const advice = new Map((analysis.insights?.advice ?? []).map((a) => [a.parameter, a]));
+    // the parameters that matter (held-out), else the notebook's top ones when nothing was tested
+    const chosen = summary.rankedBy === 'permutation'
+        ? parameters.rows.filter((r) => r.permutation?.matters)
+        : parameters.rows.filter((r) => r.measure > 0);
     const series = [];
-    for (const row of parameters.rows) {
-        if (series.length === 3)
+    for (const row of chosen) {
+        if (series.length === TARGET_CHARTS)
             break;
-        if (row.constant || row.idLike)
+        if (row.idLike)
             continue;
         const p = byName.get(row.name);
         const x = [];
@@ -40940,7 +42719,7 @@ function chartsSection(analysis, parameters) {
             });
         }
     }
-    if (series.length === 0)
+    if (parameters.rows.length === 0)
         return null;
     return {
         kind: 'charts',
@@ -40949,24 +42728,9 @@ function chartsSection(analysis, parameters) {
         priority: PRIORITY.charts,
         target: request.target,
         goal: request.goal,
-        bestCount,
+        bestCount: analysis.bestRuns.length,
         series,
     };
-}
-/** The insights' count of "best" runs, or the same rule (top 10%, at least 5) without them. */
-function bestCountOf(analysis) {
-    const n = analysis.design.n;
-    const count = analysis.insights?.bestCount ?? Math.max(5, Math.ceil(n * 0.1));
-    return Math.max(1, Math.min(n, count));
-}
-/** 1 for the `count` best runs by the goal (ties: earlier run first), else 0. */
-function bestMask(y, goal, count) {
-    const idx = Array.from(y.keys());
-    idx.sort((a, b) => (goal === 'maximize' ? y[b] - y[a] : y[a] - y[b]) || a - b);
-    const mask = new Uint8Array(y.length);
-    for (let k = 0; k < count && k < idx.length; k++)
-        mask[idx[k]] = 1;
-    return mask;
 }
 // ---------------------------------------------------------------------------------------------------
 // other sections
@@ -40985,21 +42749,25 @@ function gatesSection(analysis) {
             value: g.value,
             passed: g.passed,
             unreliable: g.unreliable,
+            caveat: g.caveat,
         })),
     };
 }
 function bestSection(analysis) {
     const best = analysis.best;
-    const params = [];
+    const rows = [];
     const unset = [];
     for (const p of analysis.design.parameters) {
         if (p.kind === 'empty')
             continue;
-        const v = best.params[p.name];
-        if (v === null || v === undefined || (typeof v === 'string' && v === ''))
+        const v = Object.prototype.hasOwnProperty.call(best.params, p.name) ? best.params[p.name] : null;
+        if (v === null || v === undefined || (typeof v === 'string' && v === '')) {
             unset.push(p.name);
-        else
-            params.push({ name: p.name, value: v });
+            continue;
+        }
+        // numbers as the design read them (a CSV cell is text), rounded like every other number here
+        const raw = p.kind === 'numeric' && p.raw ? p.raw[best.index] : NaN;
+        rows.push([cellName(p.name), Number.isFinite(raw) ? fmt(raw, 6) : truncateName(String(v), 60)]);
     }
     return {
         kind: 'best',
@@ -41007,66 +42775,68 @@ function bestSection(analysis) {
         heading: 'Best run',
         priority: PRIORITY.best,
         value: best.value,
-        name: best.name,
+        who: bestWho(analysis),
+        ties: tiesSentence(analysis),
         url: best.url,
-        row: best.row,
-        params,
+        params: { header: ['parameter', 'value'], align: ['l', 'l'], rows },
         unset,
     };
-}
-function runName(analysis, row) {
-    const meta = analysis.table.runMeta?.[row];
-    if (meta?.name)
-        return meta.name;
-    if (meta?.id)
-        return meta.id;
-    for (const key of ['name', 'run', 'run_id']) {
-        const cells = analysis.table.cells.get(key);
-        if (cells && cells[row] !== null && cells[row] !== undefined && String(cells[row]) !== '') {
-            return String(cells[row]);
-        }
-    }
-    return null;
 }
 function qualitySection(analysis) {
     const { result, insights } = analysis;
     const q = insights?.quality ?? null;
     if (!q && !result.cv_r2 && !result.ols_standardized)
         return null;
-    const outliers = (insights?.outliers ?? []).map((o) => ({
-        row: o.row,
-        name: runName(analysis, o.row),
-        value: o.value,
-        robustZ: o.robustZ,
-    }));
-    const sentences = [];
-    const s = qualitySentence(analysis);
-    if (s)
-        sentences.push(s);
-    if (!q && !result.cv_r2)
-        sentences.push('Cross-validation needs at least 10 runs.');
-    if (outliers.length > 0) {
-        sentences.push(`${outliers.length} run${outliers.length === 1 ? ' is an outlier' : 's are outliers'} of the target ` +
-            '(robust z beyond the usual range); the verdict is read without them.');
+    const facts = [];
+    const cv = q ? q.cvR2 : (result.cv_r2?.mean ?? null);
+    const folds = result.cv_r2?.folds ?? q?.cvR2Folds ?? null;
+    if (cv !== null) {
+        facts.push(`Cross-validated R² (5 folds): ${fmtFixed(cv, 3)}` +
+            (folds ? ` (folds ${folds.map((f) => fmtFixed(f, 2)).join(', ')})` : ''));
+    }
+    if (q && q.cvR2WithoutOutliers !== null) {
+        facts.push(`Without the ${insights.outliers.length} outlier runs: ${fmtFixed(q.cvR2WithoutOutliers, 3)}`);
+    }
+    if (q && cv !== null) {
+        facts.push(`Verdict: ${q.explainsNothing ? 'predicts nothing' : 'predicts part of the target'} (held-out R² above ${fmtFixed(q.threshold, 2)} is needed)`);
     }
     const r2 = result.ols_standardized?.rsquared ?? null;
-    if (r2 !== null) {
-        sentences.push(`A linear fit (standardized OLS with a constant) explains R² ${fmtFixed(r2, 2)} of the variation, in sample.`);
+    if (r2 !== null)
+        facts.push(`Linear fit (OLS with an intercept) R², in sample: ${fmtFixed(r2, 3)}`);
+    const sentences = [];
+    if (!q && !result.cv_r2)
+        sentences.push('Cross-validation needs at least 10 runs (and the insights).');
+    const outliers = [...(insights?.outliers ?? [])].sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ) || a.row - b.row);
+    if (outliers.length > 0) {
+        sentences.push(`${outliers.length} run${outliers.length === 1 ? ' is an outlier' : 's are outliers'} of the target ` +
+            `(${insights?.outlierRuleText ?? 'robust z beyond 5'}); the verdict is read without them.`);
+    }
+    else if (insights?.outlierRule === 'none' && insights.outlierRuleText) {
+        sentences.push(`Outliers: ${insights.outlierRuleText}.`);
     }
     return {
         kind: 'quality',
         id: 'quality',
         heading: 'Model quality',
         priority: PRIORITY.quality,
-        cvR2: q ? q.cvR2 : (result.cv_r2?.mean ?? null),
-        cvR2Folds: result.cv_r2 ? [...result.cv_r2.folds] : q?.cvR2Folds ? [...q.cvR2Folds] : null,
-        cvR2WithoutOutliers: q?.cvR2WithoutOutliers ?? null,
-        threshold: q?.threshold ?? null,
-        explainsNothing: q ? q.explainsNothing : null,
-        olsR2: r2,
-        outliers,
+        facts,
         sentences,
+        outliers: {
+            header: ['row', 'run', 'value', 'robust z'],
+            align: ['r', 'l', 'r', 'r'],
+            rows: outliers.map((o) => {
+                const name = runName(analysis.table, o.row, 'name') ?? runName(analysis.table, o.row, 'id');
+                return [String(o.row + 1), name ? cellName(name) : DASH, fmt(o.value, 6), fmtSigned(o.robustZ, 3)];
+            }),
+        },
     };
+}
+function levelShares(levels) {
+    const shown = [...levels]
+        .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
+        .slice(0, 6)
+        .map((l) => `${truncateName(l.level, 24)} ${Math.round(l.shareBest * 100)}% vs ${Math.round(l.shareAll * 100)}%`);
+    return `share among the best vs all runs: ${shown.join(', ')}${levels.length > 6 ? ', …' : ''}`;
 }
 function adviceSection(analysis, parameters) {
     const insights = analysis.insights;
@@ -41077,16 +42847,17 @@ function adviceSection(analysis, parameters) {
         .sort((a, b) => Number(b.matters) - Number(a.matters) ||
         (rank.get(a.parameter) ?? Infinity) - (rank.get(b.parameter) ?? Infinity) ||
         a.parameter.localeCompare(b.parameter))
-        .map((a) => ({
-        parameter: a.parameter,
-        kind: a.kind,
-        matters: a.matters,
-        searched: a.searched ?? null,
-        best: a.best ?? null,
-        logScale: a.logScale ?? false,
-        levels: a.levels ? [...a.levels] : [],
-        advice: [...a.advice],
-    }));
+        .map((a) => {
+        const parts = [...a.advice];
+        if (a.advice.length === 0 && a.searched) {
+            parts.push(`searched ${fmt(a.searched.min, 3)}–${fmt(a.searched.max, 3)}${a.logScale ? ' (log)' : ''}`);
+        }
+        // the shares, unless the advice already quotes them
+        if (a.levels && a.levels.length > 0 && a.matters && !a.advice.some((x) => x.includes('%'))) {
+            parts.push(levelShares(a.levels));
+        }
+        return { parameter: a.parameter, matters: a.matters, text: parts.join('; ') || 'no advice' };
+    });
     return {
         kind: 'advice',
         id: 'advice',
@@ -41094,6 +42865,60 @@ function adviceSection(analysis, parameters) {
         priority: PRIORITY.advice,
         bestCount: insights.bestCount,
         rows,
+    };
+}
+function fidelitySection(analysis) {
+    const f = analysis.fidelity;
+    if (!f || f.column === null || f.levels.length < 2)
+        return null;
+    const name = truncateName(f.column, CELL_NAME_LENGTH);
+    const sentences = [
+        `${name}: ${f.levels.map((l) => `${fmt(l.value, 6)} (${l.runs.toLocaleString('en-US')} runs)`).join(', ')}.`,
+    ];
+    if (!f.highest) {
+        sentences.push(`No value of ${name} has ${f.min_runs} runs: the sweep cannot be read at one budget alone.`);
+    }
+    else if (!f.quality) {
+        sentences.push(`At ${name} = ${fmt(f.highest.value, 6)} (${f.highest.runs} runs): not read (the insights were not computed).`);
+    }
+    else {
+        const q = f.quality;
+        const r2 = q.effective_r2;
+        const outliers = q.outliers > 0 ? ` without ${q.outliers} outlier run${q.outliers === 1 ? '' : 's'}` : '';
+        sentences.push(`At ${name} = ${fmt(f.highest.value, 6)} (${f.highest.runs} runs, the highest budget with at least ` +
+            `${f.min_runs}): ` +
+            (q.explains_nothing
+                ? `the other hyperparameters do not predict the target (cross-validated R² ${fmtFixed(r2, 2)}${outliers}).`
+                : `the other hyperparameters predict about ${Math.round(Math.max(0, Math.min(1, r2 ?? 0)) * 100)}% of ` +
+                    `its variation on held-out runs (cross-validated R² ${fmtFixed(r2, 2)}${outliers}).`));
+    }
+    const max = Math.max(0, ...f.ranking.map((r) => r.mean));
+    const predicts = f.quality !== null && !f.quality.explains_nothing;
+    return {
+        kind: 'fidelity',
+        id: 'fidelity',
+        heading: `Fidelity: the sweep at its highest ${name}`,
+        priority: PRIORITY.fidelity,
+        sentences,
+        ranking: {
+            header: ['#', 'parameter', 'held-out importance', 'matters'],
+            align: ['r', 'l', 'l', 'c'],
+            rows: f.ranking.map((r, i) => [
+                String(i + 1),
+                cellName(r.parameter),
+                `${fmtFixed(r.mean, 3)} ± ${fmtFixed((r.high - r.low) / 2, 3)} ${bar(r.mean, max)}`.trimEnd(),
+                predicts && r.matters ? '✓' : '',
+            ]),
+        },
+        agreement: {
+            header: [`${name} from → to`, 'configurations at both', 'rank agreement (Spearman ρ)'],
+            align: ['l', 'r', 'r'],
+            rows: f.rank_agreement.map((a) => [
+                `${fmt(a.lower, 6)} → ${fmt(a.higher, 6)}`,
+                a.configurations.toLocaleString('en-US'),
+                a.spearman === null ? DASH : fmtSigned(a.spearman, 2),
+            ]),
+        },
     };
 }
 function runsSection(analysis) {
@@ -41107,23 +42932,14 @@ function runsSection(analysis) {
         sentences.push(`${result.runs.dropped_no_target} skipped: no finite value of ${truncateName(analysis.request.target)}.`);
     }
     sentences.push(`${result.runs.used} used.`);
-    const states = sweep
-        ? Object.keys(sweep.states)
+    if (sweep) {
+        const states = Object.keys(sweep.states)
             .sort()
-            .map((state) => ({ state, count: sweep.states[state] }))
-        : null;
-    return {
-        kind: 'runs',
-        id: 'runs',
-        heading: 'Runs',
-        priority: PRIORITY.runs,
-        read,
-        filters: { text: [...filters.text], removed: filters.removed },
-        droppedNoTarget: result.runs.dropped_no_target,
-        used: result.runs.used,
-        states,
-        sentences,
-    };
+            .map((state) => `${state} ${sweep.states[state]}`);
+        if (states.length > 0)
+            sentences.push(`W&B run states: ${states.join(', ')}.`);
+    }
+    return { kind: 'runs', id: 'runs', heading: 'Runs', priority: PRIORITY.runs, sentences };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/markdown-table/index.js
@@ -41565,34 +43381,38 @@ function axisLabel(name, max = LABEL_LENGTH) {
 const CHART_DIGITS = 4;
 /** Longest axis label. */
 const LABEL_LENGTH = 40;
+/**
+ * The charts of the report: none when nothing predicts the target (the model has no charts section
+ * then); the importance chart draws the table's ranking measure, in its order.
+ */
 function buildCharts(model, options = {}) {
     const params = model.sections.find((s) => s.kind === 'parameters') ?? null;
     const charts = model.sections.find((s) => s.kind === 'charts') ?? null;
+    if (!charts)
+        return { importance: null, targets: [] };
     return {
         importance: params ? importanceChart(params, options.maxBars ?? 15) : null,
-        targets: charts ? charts.series.map((s) => targetChart(charts, s, options.maxBins ?? 8)) : [],
+        targets: charts.series.map((s) => targetChart(charts, s, options.maxBins ?? 8)),
     };
 }
 function importanceChart(section, maxBars) {
-    const rows = section.rows.filter((r) => !r.constant);
+    const rows = section.rows;
     if (rows.length === 0)
         return null;
     const shown = rows.slice(0, maxBars);
-    const anyCategorical = shown.some((r) => r.kind === 'categorical');
+    const measure = section.measure === 'permutation' ? 'held-out importance' : 'notebook importance';
     return {
         kind: 'importance',
-        title: 'Importance and correlation per hyperparameter',
+        title: section.measure === 'permutation'
+            ? 'Held-out importance per hyperparameter'
+            : 'Notebook importance per hyperparameter',
         bars: shown.map((r) => ({
             parameter: r.name,
             label: axisLabel(r.name, LABEL_LENGTH),
-            importance: roundSig(r.importance, CHART_DIGITS),
-            correlation: r.correlation === null ? null : roundSig(r.correlation, CHART_DIGITS),
-            level: r.strongestLevel,
+            importance: roundSig(r.measure, CHART_DIGITS),
         })),
         omitted: rows.length - shown.length,
-        note: 'Importance: extra-trees importance; r: Pearson correlation with the target' +
-            (anyCategorical ? ' (for a categorical, its level with the largest |r|)' : '') +
-            '.',
+        measure,
     };
 }
 function targetChart(section, s, maxBins) {
@@ -41604,9 +43424,9 @@ function targetChart(section, s, maxBins) {
     }));
     const label = axisLabel(s.parameter, LABEL_LENGTH);
     const logScale = s.logScale && s.x.every((x) => x > 0);
-    const { bins, omitted } = s.kind === 'categorical'
-        ? levelBins(s, maximize)
-        : { bins: numericBins(s, maxBins, logScale, maximize), omitted: 0 };
+    const { bins, omitted, binning } = s.kind === 'categorical'
+        ? { ...levelBins(s, maximize), binning: 'levels' }
+        : { ...numericBins(s, maxBins, logScale, maximize), omitted: 0 };
     return {
         kind: 'target',
         title: `${axisLabel(section.target, LABEL_LENGTH)} against ${label}`,
@@ -41615,6 +43435,7 @@ function targetChart(section, s, maxBins) {
         target: section.target,
         goal: section.goal,
         paramKind: s.kind,
+        binning,
         logScale,
         points,
         bins,
@@ -41642,6 +43463,7 @@ function levelBins(s, maximize) {
             return;
         bins.push({
             label: axisLabel(s.levels[k], LABEL_LENGTH),
+            short: axisLabel(s.levels[k], LABEL_LENGTH),
             low: null,
             high: null,
             center: null,
@@ -41655,15 +43477,16 @@ function levelBins(s, maximize) {
 function numericBins(s, maxBins, logScale, maximize) {
     const distinct = [...new Set(s.x)].sort((a, b) => a - b);
     if (distinct.length === 0)
-        return [];
+        return { bins: [], binning: 'levels' };
     if (distinct.length <= maxBins) {
-        // One bin per value: the axis reads as the values themselves.
+        // One bin per value (ordered levels): the axis reads as the values themselves.
         const index = new Map(distinct.map((v, k) => [v, k]));
         const accs = distinct.map(() => ({ count: 0, sum: 0, best: NaN }));
         for (let i = 0; i < s.x.length; i++)
             accumulate(accs[index.get(s.x[i])], s.y[i], maximize);
-        return distinct.map((v, k) => ({
+        const bins = distinct.map((v, k) => ({
             label: fmt(v, CHART_DIGITS),
+            short: fmt(v, CHART_DIGITS),
             low: roundSig(v, CHART_DIGITS),
             high: roundSig(v, CHART_DIGITS),
             center: roundSig(v, CHART_DIGITS),
@@ -41671,55 +43494,148 @@ function numericBins(s, maxBins, logScale, maximize) {
             mean: roundSig(accs[k].sum / accs[k].count, CHART_DIGITS),
             best: roundSig(accs[k].best, CHART_DIGITS),
         }));
+        return { bins, binning: 'levels' };
     }
-    const t = (v) => (logScale ? Math.log10(v) : v);
-    const inv = (v) => (logScale ? 10 ** v : v);
-    const lo = t(distinct[0]);
-    const hi = t(distinct[distinct.length - 1]);
-    const width = (hi - lo) / maxBins;
-    const accs = Array.from({ length: maxBins }, () => ({ count: 0, sum: 0, best: NaN }));
+    const lo = distinct[0];
+    const hi = distinct[distinct.length - 1];
+    const logEdges = logScale ? niceLogEdges(lo, hi, maxBins) : null;
+    const edges = logEdges ?? niceLinearEdges(lo, hi, maxBins);
+    const n = edges.length - 1;
+    const accs = Array.from({ length: n }, () => ({ count: 0, sum: 0, best: NaN }));
     for (let i = 0; i < s.x.length; i++) {
-        const k = Math.min(maxBins - 1, Math.floor((t(s.x[i]) - lo) / width));
+        // Bins are [low, high), the last one closed.
+        let k = 0;
+        while (k < n - 1 && s.x[i] >= edges[k + 1])
+            k++;
         accumulate(accs[k], s.y[i], maximize);
     }
+    const centers = edges
+        .slice(0, -1)
+        .map((e, k) => (logEdges ? Math.sqrt(e * edges[k + 1]) : (e + edges[k + 1]) / 2));
+    const shorts = distinctLabels(centers);
     const bins = [];
-    for (let k = 0; k < maxBins; k++) {
+    for (let k = 0; k < n; k++) {
         const a = accs[k];
         if (a.count === 0)
             continue;
-        const low = roundSig(inv(lo + k * width), 3);
-        const high = roundSig(inv(lo + (k + 1) * width), 3);
         bins.push({
-            label: `${fmt(low, 3)}–${fmt(high, 3)}`,
-            low,
-            high,
-            center: roundSig(inv(lo + (k + 0.5) * width), CHART_DIGITS),
+            label: `${shortNumber(edges[k], 3)}–${shortNumber(edges[k + 1], 3)}`,
+            short: shorts[k],
+            low: edges[k],
+            high: edges[k + 1],
+            center: roundSig(centers[k], CHART_DIGITS),
             count: a.count,
             mean: roundSig(a.sum / a.count, CHART_DIGITS),
             best: roundSig(a.best, CHART_DIGITS),
         });
     }
-    return bins;
+    return { bins, binning: logEdges ? 'log' : 'linear' };
+}
+/** Fewest digits (2 to 4) at which the labels of all the numbers differ. */
+function distinctLabels(values) {
+    for (let sig = 2;; sig++) {
+        const labels = values.map((v) => shortNumber(v, sig));
+        if (sig >= 4 || new Set(labels).size === labels.length)
+            return labels;
+    }
+}
+/**
+ * A short axis label: `sig` significant digits, exponent form below 0.01 and from 1e5 up (`1e-3`,
+ * `2.5e-4`, `1.2e5`), plain decimal between (`0.01`, `0.15`, `128`); minus as "−".
+ */
+function shortNumber(x, sig = 2) {
+    if (!Number.isFinite(x))
+        return fmt(x);
+    if (x === 0)
+        return '0';
+    const r = roundSig(x, sig);
+    const abs = Math.abs(r);
+    let s;
+    if (abs >= 0.01 && abs < 1e5) {
+        s = String(r);
+    }
+    else {
+        const [m, e] = r.toExponential(sig - 1).split('e');
+        s = `${m.replace(/\.?0+$/, '')}e${Number(e)}`;
+    }
+    return s.startsWith('-') ? '−' + s.slice(1) : s;
+}
+/** A round number: `x` to 12 significant digits (edges computed as k·step carry float noise). */
+function clean(x) {
+    return x === 0 ? 0 : Number(x.toPrecision(12));
+}
+/** Edges k·step with step 1, 2, 2.5 or 5 ×10^e: the finest that covers [lo, hi] in at most maxBins bins. */
+function niceLinearEdges(lo, hi, maxBins) {
+    if (!(hi > lo))
+        return [lo, hi];
+    const raw = (hi - lo) / maxBins;
+    const e = Math.floor(Math.log10(raw));
+    for (const exp of [e - 1, e, e + 1]) {
+        for (const m of [1, 2, 2.5, 5]) {
+            const step = m * 10 ** exp;
+            const start = Math.floor(clean(lo / step));
+            let end = Math.ceil(clean(hi / step));
+            if (end === start)
+                end++;
+            if (end - start <= maxBins)
+                return Array.from({ length: end - start + 1 }, (_, i) => clean((start + i) * step));
+        }
+    }
+    // Unreachable in practice (10·raw always fits); equal-width bins as a fallback.
+    return Array.from({ length: maxBins + 1 }, (_, i) => lo + ((hi - lo) * i) / maxBins);
+}
+/**
+ * Log-spaced edges at round numbers: 1-2-5, 1-3 or 1 per decade, or one edge every few decades; the
+ * finest that covers [lo, hi] in at most maxBins bins. null when that gives fewer than 3 bins (a
+ * range under a few decades reads better in linear bins).
+ */
+function niceLogEdges(lo, hi, maxBins) {
+    if (!(lo > 0) || !(hi > lo))
+        return null;
+    const e0 = Math.floor(Math.log10(lo)) - 1;
+    const e1 = Math.ceil(Math.log10(hi)) + 1;
+    const patterns = [
+        { mantissas: [1, 2, 5], every: 1 },
+        { mantissas: [1, 3], every: 1 },
+        { mantissas: [1], every: 1 },
+        { mantissas: [1], every: 2 },
+        { mantissas: [1], every: 3 },
+        { mantissas: [1], every: 5 },
+        { mantissas: [1], every: 10 },
+    ];
+    for (const { mantissas, every } of patterns) {
+        const all = [];
+        for (let e = Math.floor(e0 / every) * every; e <= e1 + every; e += every) {
+            for (const m of mantissas)
+                all.push(clean(m * 10 ** e));
+        }
+        let first = 0;
+        while (first + 1 < all.length && all[first + 1] <= lo)
+            first++;
+        let last = first + 1;
+        while (last < all.length - 1 && all[last] <= hi && !(all[last] === hi && last > first))
+            last++;
+        const edges = all.slice(first, last + 1);
+        const n = edges.length - 1;
+        if (n <= maxBins)
+            return n >= 3 ? edges : null;
+    }
+    return null;
 }
 function chartTable(chart) {
     if (chart.kind === 'importance') {
         return {
-            header: ['parameter', 'importance', 'r', 'level (categorical)'],
-            rows: chart.bars.map((b) => [
-                b.label,
-                fmt(b.importance, CHART_DIGITS),
-                fmt(b.correlation, CHART_DIGITS),
-                b.level === null ? '' : axisLabel(b.level, LABEL_LENGTH),
-            ]),
-            align: ['l', 'r', 'r', 'l'],
+            header: ['parameter', chart.measure],
+            rows: chart.bars.map((b) => [b.label, fmt(b.importance, CHART_DIGITS)]),
+            align: ['l', 'r'],
         };
     }
     const best = chart.goal === 'maximize' ? 'highest' : 'lowest';
     return {
         header: [
-            chart.paramKind === 'categorical'
+            chart.binning === 'levels'
                 ? chart.label
-                : `${chart.label}${chart.logScale ? ' (log bins)' : ''}`,
+                : `${chart.label} (${chart.binning === 'log' ? 'log bins' : 'bins'})`,
             'runs',
             `mean ${axisLabel(chart.target, LABEL_LENGTH)}`,
             best,
@@ -41733,19 +43649,73 @@ function chartTable(chart) {
         align: ['l', 'r', 'r', 'r'],
     };
 }
+/** What the importance chart draws (both backends). */
+function importanceCaption(chart) {
+    return (`Bars: the ${chart.measure} of each hyperparameter, from 0, in the table's order.` +
+        (chart.bars.some((b) => b.importance < 0)
+            ? ' Below 0: the held-out predictions got better when that parameter was shuffled (no sign it helps predict).'
+            : '') +
+        (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : ''));
+}
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 ×10^k at or above x (1 for x ≤ 0). */
+function niceCeil(x) {
+    if (!(x > 0) || !Number.isFinite(x))
+        return 1;
+    const e = Math.floor(Math.log10(x));
+    for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+        const v = Number((m * 10 ** e).toPrecision(12));
+        if (v >= x)
+            return v;
+    }
+    return 10 ** (e + 1);
+}
+/** "per level", "per value", "per bin", "per log-spaced bin" */
+function perBin(chart) {
+    if (chart.binning === 'levels')
+        return chart.paramKind === 'categorical' ? 'level' : 'value';
+    return chart.binning === 'log' ? 'log-spaced bin' : 'bin';
+}
+/** A charted number as the tables print it. */
+function fmtBar(x) {
+    return fmt(x, CHART_DIGITS);
+}
 
 ;// CONCATENATED MODULE: ./src/render/charts/mermaid.ts
 /**
  * Charts as mermaid `xychart-beta` blocks: GitHub renders them natively (no image host, private repos
  * included). xychart has bars and lines but no scatter, so the target against a parameter is the mean
- * target per bin of the parameter (log bins for log-scaled parameters, one bar per level for
- * categoricals) with the best value per bin as a line.
+ * target per bin of the parameter (round-number bins, log-spaced for log-scaled parameters; one bar per
+ * level for categoricals and for numerics with few values), labelled by the bin's midpoint.
+ *
+ * Rules: bars start at 0 (xychart draws bars from the axis minimum, so the y-axis always starts at 0,
+ * and data below 0 (a mean target, a held-out importance) is not drawn as an xychart at all:
+ * `mermaidChart` returns a table of Unicode bars instead); no line series (a line through unrelated parameters or categories means nothing); no title
+ * (the Markdown heading above the block carries it); a palette set in an init directive.
  *
  * Mermaid's grammar breaks on a `"` inside a quoted label and numbers must be plain decimals, so labels
  * are sanitised and numbers written without exponents.
  */
 
 
+
+/** Bar colour (Tableau blue, as the QuickChart charts). */
+const MERMAID_PALETTE = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b'];
+/**
+ * The init directive on the first line of every block: the palette (mermaid's default is pale) and the
+ * chart's size (mermaid's default 700×500 is taller than these charts need).
+ */
+function mermaidInit(width, height) {
+    return `%%{init: ${JSON.stringify({
+        xyChart: { width, height },
+        themeVariables: { xyChart: { plotColorPalette: MERMAID_PALETTE.join(', ') } },
+    })}}%%`;
+}
+/** Longest label under a vertical bar (levels, values, bin midpoints). */
+const MERMAID_LABEL = 24;
+/** Longest label beside a horizontal bar (parameters, levels): the room left of the bars. */
+const MERMAID_SIDE_LABEL = 40;
+/** Longest title along the vertical axis of a vertical chart (340 px high). */
+const MERMAID_VERTICAL_TITLE = 30;
 /** A label safe inside mermaid's double quotes and inside a Markdown code fence. */
 function mermaidLabel(text, max = 40) {
     const clean = text
@@ -41765,49 +43735,123 @@ function mermaidLabel(text, max = 40) {
 function list(values) {
     return `[${values.map((v) => plainDecimal(v, CHART_DIGITS)).join(', ')}]`;
 }
-function range(values) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of values) {
-        if (v < min)
-            min = v;
-        if (v > max)
-            max = v;
+function mermaidChart(chart) {
+    if (chart.kind === 'importance') {
+        const code = importanceMermaid(chart);
+        if (code !== null)
+            return { code, bars: null, caption: importanceCaption(chart) };
+        return {
+            code: null,
+            bars: unicodeBars(chart.bars.map((b) => ({ label: b.label, value: b.importance })), ['parameter', chart.measure]),
+            caption: `${importanceCaption(chart)} Drawn as a table: mermaid's chart cannot draw bars below 0.`,
+        };
     }
-    if (!Number.isFinite(min))
-        return { min: 0, max: 1 };
-    // Padding keeps every bar inside the axis after the bounds are rounded.
-    const pad = min === max ? Math.abs(min) * 0.1 || 1 : (max - min) * 0.05;
-    return { min: min - pad, max: max + pad };
+    const code = targetMermaid(chart);
+    const per = perBin(chart);
+    const bestWord = chart.goal === 'maximize' ? 'highest' : 'lowest';
+    const omitted = chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '';
+    if (code === null) {
+        return {
+            code: null,
+            bars: unicodeBars(chart.bins.map((b) => ({ label: b.label, value: b.mean })), [chart.label, `mean ${chart.target}`]),
+            caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0 (some values are below 0, which mermaid's chart cannot draw as bars).${omitted}`,
+        };
+    }
+    const labels = chart.binning === 'levels' ? '' : ` Bars labelled by the bin's midpoint; the ranges are in the table.`;
+    return {
+        code,
+        bars: null,
+        caption: `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0.${labels} The ${bestWord} value per ${per} is in the table.${omitted}`,
+    };
 }
+/**
+ * The report's ranking measure per parameter as horizontal bars from 0; null when a value is below 0
+ * (a held-out importance can be: xychart draws bars from the axis minimum, so they would not start at 0).
+ */
 function importanceMermaid(chart) {
     const imp = chart.bars.map((b) => b.importance);
-    const r = chart.bars.map((b) => b.correlation ?? 0);
-    const { min, max } = range([0, ...imp, ...r]);
+    if (imp.length === 0 || imp.some((v) => v < 0))
+        return null;
     return [
+        mermaidInit(700, Math.max(200, 60 + 36 * imp.length)),
         'xychart-beta horizontal',
-        `  title ${mermaidLabel('Importance (bars) and correlation r (line)', 60)}`,
-        `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label)).join(', ')}]`,
-        `  y-axis ${mermaidLabel('importance, r')} ${plainDecimal(Math.min(0, min), 6)} --> ${plainDecimal(Math.max(1e-3, max), 6)}`,
+        `  x-axis [${chart.bars.map((b) => mermaidLabel(b.label, MERMAID_SIDE_LABEL)).join(', ')}]`,
+        `  y-axis ${mermaidLabel(chart.measure, 60)} 0 --> ${plainDecimal(niceCeil(Math.max(0, ...imp)), 6)}`,
         `  bar ${list(imp)}`,
-        `  line ${list(r)}`,
     ].join('\n');
 }
+/**
+ * The mean target per bin or level as bars from 0, labelled by the level or the bin's midpoint; null
+ * when a mean is below 0 (xychart draws bars from the axis minimum, so they would not start at 0).
+ */
 function targetMermaid(chart) {
     const means = chart.bins.map((b) => b.mean);
-    const bests = chart.bins.map((b) => b.best);
-    const { min, max } = range([...means, ...bests]);
-    const axis = chart.paramKind === 'categorical'
+    if (means.length === 0 || means.some((m) => m < 0))
+        return null;
+    // Long level names do not fit under vertical bars: draw them horizontally (names on the left).
+    const width = chart.bins.reduce((a, b) => a + Math.min(MERMAID_LABEL, Array.from(b.short).length) + 2, 0);
+    const horizontal = chart.binning === 'levels' && (width > 70 || chart.bins.length > 10);
+    const labels = chart.bins.map((b) => mermaidLabel(b.short, horizontal ? MERMAID_SIDE_LABEL : MERMAID_LABEL));
+    const axis = chart.binning === 'levels'
         ? chart.label
-        : `${chart.label}${chart.logScale ? ' (log bins)' : ' (bins)'}`;
+        : `${chart.label} (${chart.binning === 'log' ? 'log bins' : 'bins'})`;
+    // Horizontal: the category axis runs down the left, where its title would be clipped (the heading
+    // above names the parameter), and the value axis along the top. Vertical: the value axis title runs
+    // up the side (340 px).
+    const categoryTitle = horizontal ? '' : `${mermaidLabel(axis, 60)} `;
+    const valueTitle = truncateName(`mean ${chart.target}`, horizontal ? 60 : MERMAID_VERTICAL_TITLE);
     return [
-        'xychart-beta',
-        `  title ${mermaidLabel(`${chart.title}: mean (bars), ${chart.goal === 'maximize' ? 'highest' : 'lowest'} (line)`, 80)}`,
-        `  x-axis ${mermaidLabel(axis, 60)} [${chart.bins.map((b) => mermaidLabel(b.label)).join(', ')}]`,
-        `  y-axis ${mermaidLabel(chart.target, 40)} ${plainDecimal(min, 6)} --> ${plainDecimal(max, 6)}`,
+        mermaidInit(700, horizontal ? Math.max(200, 80 + 30 * means.length) : 340),
+        horizontal ? 'xychart-beta horizontal' : 'xychart-beta',
+        `  x-axis ${categoryTitle}[${labels.join(', ')}]`,
+        `  y-axis ${mermaidLabel(valueTitle, 60)} 0 --> ${plainDecimal(niceCeil(Math.max(...means)), 6)}`,
         `  bar ${list(means)}`,
-        `  line ${list(bests)}`,
     ].join('\n');
+}
+/**
+ * A bar growing leftwards for a negative value (in a right-aligned cell), the mirror of `unicodeBar`:
+ * whole cells and a half cell (▐), the finest a right-aligned bar gets from the block characters; at
+ * least a half cell; '' for 0, a positive value or NaN.
+ */
+function unicodeBarLeft(value, scale, width) {
+    if (!(value < 0) || !(scale > 0))
+        return '';
+    const halves = Math.max(1, Math.round((Math.min(-value, scale) / scale) * width * 2));
+    if (Number.isNaN(halves))
+        return '';
+    return (halves % 2 ? '▐' : '') + '█'.repeat(Math.floor(halves / 2));
+}
+/**
+ * A table with one bar per row, from 0: columns label, value, bar; when a value is below 0, a
+ * right-aligned column for the negative bars and a left-aligned one for the positive bars, so both grow
+ * from the 0 between them (`width` cells each side). The scale, in the bar columns' headers, is the
+ * largest |value|. Values are printed as the other chart tables print them.
+ */
+function unicodeBars(rows, header, width = 20) {
+    const values = rows.map((r) => r.value).filter((v) => v !== null && Number.isFinite(v));
+    const scale = Math.max(0, ...values.map(Math.abs)) || 1;
+    const signed = values.some((v) => v < 0);
+    if (!signed) {
+        return {
+            header: [header[0], header[1], `0 … ${fmtBar(scale)}`],
+            rows: rows.map((r) => [
+                r.label,
+                fmtBar(r.value),
+                r.value === null ? '' : unicodeBar(r.value, scale, width),
+            ]),
+            align: ['l', 'r', 'l'],
+        };
+    }
+    return {
+        header: [header[0], header[1], `${fmtBar(-scale)} … 0`, `0 … ${fmtBar(scale)}`],
+        rows: rows.map((r) => [
+            r.label,
+            fmtBar(r.value),
+            r.value === null ? '' : unicodeBarLeft(r.value, scale, width),
+            r.value === null ? '' : unicodeBar(r.value, scale, width),
+        ]),
+        align: ['l', 'r', 'r', 'l'],
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/cross-fetch/dist/node-ponyfill.js
@@ -42034,8 +44078,15 @@ var src_default = QuickChart;
  * Charts as QuickChart image URLs (Chart.js 2 configs in the URL), built locally with quickchart-js's
  * `getUrl()`: no network, no short URLs (they need the network and expire). GitHub's image proxy
  * fetches the image when the comment is viewed. Each URL stays under `MAX_URL_LENGTH` by rounding (done
- * in the chart data) and by sampling the points deterministically, always keeping the best runs.
+ * in the chart data) and by sampling the points deterministically (the best runs and the others in
+ * proportion).
+ *
+ * Rules every config follows: no title inside the image (the Markdown heading above it carries it);
+ * bars start at zero; lines are straight (tension 0) and never join categories; each image comes with
+ * its caption, written from what the config draws (counts included), so the caption is true by
+ * construction.
  */
+
 
 
 
@@ -42045,11 +44096,10 @@ const quickchart_QuickChart = src_default["default"] ??
 const MAX_URL_LENGTH = 8000;
 const DEFAULT_QUICKCHART_HOST = 'quickchart.io';
 const BLUE = '#4e79a7';
-const ORANGE = '#f28e2b';
-const GREY = 'rgba(78,121,167,0.45)';
+const GREY = 'rgba(110,110,110,0.45)';
 const RED = '#e15759';
-/** Most best runs marked in a scatter (the rest of the best runs stay ordinary points). */
-const MAX_BEST_POINTS = 25;
+/** Most points in a scatter before the URL length is even measured. */
+const MAX_POINTS = 200;
 /** `quickchart.io`, `charts.example.com:8080`, or a full `http(s)://host[:port][/path]`. */
 function parseHost(host) {
     const text = (host ?? DEFAULT_QUICKCHART_HOST).trim();
@@ -42077,106 +44127,201 @@ function urlOf(config, endpoint, width, height) {
     chart.setVersion('2.9.4');
     return chart.getUrl();
 }
+/** Chart.js 2 options every chart shares: no title in the image, straight lines. */
+function baseOptions(legend) {
+    return {
+        title: { display: false },
+        legend: { display: legend },
+        elements: { line: { tension: 0 } },
+    };
+}
+/**
+ * The report's ranking measure per parameter: horizontal bars from 0, on an axis from 0 (or, when a
+ * value is below 0, a round negative minimum) to a round maximum; bars below 0 in red.
+ */
 function importanceImage(chart, host) {
     const endpoint = parseHost(host);
+    const values = chart.bars.map((b) => b.importance);
     const config = {
         type: 'horizontalBar',
         data: {
             labels: chart.bars.map((b) => b.label),
             datasets: [
-                { label: 'importance', data: chart.bars.map((b) => b.importance), backgroundColor: BLUE },
-                { label: 'correlation r', data: chart.bars.map((b) => b.correlation), backgroundColor: ORANGE },
+                {
+                    label: chart.measure,
+                    data: values,
+                    backgroundColor: values.some((v) => v < 0) ? values.map((v) => (v < 0 ? RED : BLUE)) : BLUE,
+                },
             ],
         },
         options: {
-            title: { display: true, text: chart.title },
-            scales: { xAxes: [{ ticks: { min: -1, max: 1 } }] },
+            ...baseOptions(false),
+            scales: {
+                xAxes: [
+                    {
+                        ticks: { beginAtZero: true, ...importanceRange(values) },
+                        scaleLabel: { display: true, labelString: chart.measure },
+                    },
+                ],
+            },
         },
     };
-    const height = Math.max(200, 60 + 34 * chart.bars.length);
-    const url = urlOf(config, endpoint, 700, height);
-    if (url.length >= MAX_URL_LENGTH) {
-        // Only absurd label lengths get here: fall back to numbered labels (the table names them).
-        const numbered = { ...config, data: { ...config.data, labels: chart.bars.map((_, i) => `#${i + 1}`) } };
-        return { url: urlOf(numbered, endpoint, 700, height), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-    }
-    return { url, alt: chart.title, pointsShown: 0, pointsTotal: 0 };
+    return barImage(config, endpoint, 700, barsHeight(chart.bars.length), chart.title, importanceCaption(chart));
 }
 /**
- * Deterministic sample: the best runs first (up to MAX_BEST_POINTS, by the goal), then evenly spaced
- * runs in run order until `limit` points.
+ * The value axis of the importance chart, 0 always on it: min 0 when no value is below 0, else
+ * −niceCeil(−smallest); max niceCeil(largest), 0 when every value is below 0 (1 when all are 0).
  */
-function samplePoints(points, limit, maximize) {
+function importanceRange(values) {
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(0, ...values);
+    return { min: lo < 0 ? -niceCeil(-lo) : 0, max: hi > 0 || lo === 0 ? niceCeil(hi) : 0 };
+}
+function barsHeight(bars) {
+    return Math.max(160, 70 + 26 * bars);
+}
+function barImage(config, endpoint, width, height, alt, caption) {
+    const url = urlOf(config, endpoint, width, height);
+    if (url.length < MAX_URL_LENGTH)
+        return { url, alt, caption, pointsShown: 0, pointsTotal: 0 };
+    // Only absurd label lengths get here: number the bars (the table names them, in order).
+    const numbered = {
+        ...config,
+        data: { ...config.data, labels: config.data.labels.map((_, i) => `#${i + 1}`) },
+    };
+    return {
+        url: urlOf(numbered, endpoint, width, height),
+        alt,
+        caption: `${caption} Bars numbered in table order.`,
+        pointsShown: 0,
+        pointsTotal: 0,
+    };
+}
+/**
+ * Deterministic stratified sample of at most `limit` points: the best runs and the other runs each
+ * sampled evenly in run order, in proportion to their numbers (at least one best run when there is
+ * one), so the best runs are neither over- nor under-represented. Run order is kept.
+ */
+function samplePoints(points, limit) {
     if (points.length <= limit)
         return points;
-    const bestIdx = points
-        .map((p, i) => i)
-        .filter((i) => points[i].best)
-        .sort((a, b) => (maximize ? points[b].y - points[a].y : points[a].y - points[b].y) || a - b)
-        .slice(0, Math.min(MAX_BEST_POINTS, limit));
-    const keep = new Set(bestIdx);
-    const others = points.map((_, i) => i).filter((i) => !keep.has(i));
-    const room = limit - keep.size;
-    for (let k = 0; k < room; k++)
-        keep.add(others[Math.floor((k * others.length) / room)]);
-    return [...keep].sort((a, b) => a - b).map((i) => points[i]);
+    if (limit <= 0)
+        return [];
+    const best = points.map((_, i) => i).filter((i) => points[i].best);
+    const others = points.map((_, i) => i).filter((i) => !points[i].best);
+    let kBest = Math.round((limit * best.length) / points.length);
+    if (kBest === 0 && best.length > 0)
+        kBest = 1;
+    kBest = Math.min(kBest, best.length);
+    const kOthers = Math.min(limit - kBest, others.length);
+    const even = (idx, k) => Array.from({ length: k }, (_, j) => idx[Math.floor(((j + 0.5) * idx.length) / k)]);
+    return [...even(best, kBest), ...even(others, kOthers)].sort((a, b) => a - b).map((i) => points[i]);
 }
 function targetImage(chart, host) {
     const endpoint = parseHost(host);
+    return chart.binning === 'levels' ? levelsImage(chart, endpoint) : scatterImage(chart, endpoint);
+}
+/**
+ * Categorical, or numeric with few values (ordered levels on a category axis): the mean per level as
+ * bars from 0, and the best run per level as a marker (no line joins the levels).
+ */
+function levelsImage(chart, endpoint) {
     const meanLabel = truncateName(`mean ${chart.target}`, 60);
-    const bestLabel = chart.goal === 'maximize' ? 'highest' : 'lowest';
-    if (chart.paramKind === 'categorical') {
-        const config = {
-            type: 'bar',
-            data: {
-                labels: chart.bins.map((b) => b.label),
-                datasets: [
-                    { label: meanLabel, data: chart.bins.map((b) => b.mean), backgroundColor: BLUE },
-                    { label: bestLabel, data: chart.bins.map((b) => b.best), backgroundColor: ORANGE },
+    const bestWord = chart.goal === 'maximize' ? 'highest' : 'lowest';
+    const config = {
+        type: 'bar',
+        data: {
+            labels: chart.bins.map((b) => b.short),
+            datasets: [
+                { label: meanLabel, data: chart.bins.map((b) => b.mean), backgroundColor: BLUE },
+                {
+                    label: `${bestWord} run`,
+                    type: 'line',
+                    showLine: false,
+                    fill: false,
+                    lineTension: 0,
+                    data: chart.bins.map((b) => b.best),
+                    pointStyle: 'line',
+                    pointRadius: 18,
+                    pointHoverRadius: 18,
+                    pointBorderWidth: 3,
+                    borderColor: RED,
+                    backgroundColor: RED,
+                },
+            ],
+        },
+        options: {
+            ...baseOptions(true),
+            scales: {
+                xAxes: [{ scaleLabel: { display: true, labelString: chart.label } }],
+                yAxes: [
+                    {
+                        ticks: { beginAtZero: true },
+                        scaleLabel: { display: true, labelString: truncateName(chart.target, 60) },
+                    },
                 ],
             },
-            options: { title: { display: true, text: chart.title } },
-        };
-        const url = urlOf(config, endpoint, 600, 320);
-        if (url.length >= MAX_URL_LENGTH) {
-            // Only very long non-ASCII level names get here: number the bars (the table names them, in order).
-            const numbered = { ...config, data: { ...config.data, labels: chart.bins.map((_, i) => `#${i + 1}`) } };
-            return { url: urlOf(numbered, endpoint, 600, 320), alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-        }
-        return { url, alt: chart.title, pointsShown: 0, pointsTotal: 0 };
-    }
-    const maximize = chart.goal === 'maximize';
-    let limit = 160;
+        },
+    };
+    const per = perBin(chart);
+    const caption = `Bars: mean ${chart.target} per ${per} of ${chart.label}, from 0; red marks: the ${bestWord} run per ${per}.` +
+        (chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '');
+    return barImage(config, endpoint, 700, 300, chart.title, caption);
+}
+/**
+ * Numeric with many values: every run as a point (a stratified sample when there are too many for the
+ * URL), the best runs in red, and the mean per bin as straight steps over each bin's range.
+ */
+function scatterImage(chart, endpoint) {
+    const meanLabel = truncateName(`mean ${chart.target} per bin`, 60);
+    const steps = [];
+    chart.bins.forEach((b, k) => {
+        if (k > 0 && chart.bins[k - 1].high !== b.low)
+            steps.push({ x: chart.bins[k - 1].high, y: null });
+        steps.push({ x: b.low, y: b.mean }, { x: b.high, y: b.mean });
+    });
+    const bestTotal = chart.points.filter((p) => p.best).length;
+    let limit = MAX_POINTS;
     for (;;) {
-        const sample = limit > 0 ? samplePoints(chart.points, limit, maximize) : [];
+        const sample = samplePoints(chart.points, limit);
+        const others = sample.filter((p) => !p.best);
+        const best = sample.filter((p) => p.best);
         const config = {
             type: 'scatter',
             data: {
                 datasets: [
                     {
-                        label: 'runs',
-                        data: sample.filter((p) => !p.best).map((p) => ({ x: p.x, y: p.y })),
+                        label: `runs (${others.length})`,
+                        data: others.map((p) => ({ x: p.x, y: p.y })),
                         backgroundColor: GREY,
-                        pointRadius: 2,
+                        borderColor: GREY,
+                        pointRadius: 2.5,
                     },
                     {
-                        label: `best runs (top ${chart.bestCount})`,
-                        data: sample.filter((p) => p.best).map((p) => ({ x: p.x, y: p.y })),
+                        label: `best runs (${best.length})`,
+                        data: best.map((p) => ({ x: p.x, y: p.y })),
                         backgroundColor: RED,
-                        pointRadius: 4,
+                        borderColor: RED,
+                        pointRadius: 3.5,
                     },
                     {
                         label: meanLabel,
                         type: 'line',
-                        data: chart.bins.map((b) => ({ x: b.center, y: b.mean })),
+                        data: steps,
                         borderColor: BLUE,
+                        backgroundColor: BLUE,
+                        borderWidth: 2.5,
                         fill: false,
                         showLine: true,
+                        spanGaps: false,
+                        lineTension: 0,
+                        pointRadius: 0,
+                        pointHoverRadius: 0,
                     },
                 ],
             },
             options: {
-                title: { display: true, text: chart.title },
+                ...baseOptions(true),
                 scales: {
                     xAxes: [
                         {
@@ -42188,22 +44333,39 @@ function targetImage(chart, host) {
                 },
             },
         };
-        const url = urlOf(config, endpoint, 600, 360);
+        const url = urlOf(config, endpoint, 700, 360);
         if (url.length < MAX_URL_LENGTH || limit === 0) {
-            return { url, alt: chart.title, pointsShown: sample.length, pointsTotal: chart.points.length };
+            const caption = scatterCaption(chart, sample.length, best.length, bestTotal);
+            return { url, alt: chart.title, caption, pointsShown: sample.length, pointsTotal: chart.points.length };
         }
-        limit = limit > 20 ? Math.floor(limit * 0.75) : 0;
+        limit = limit > 20 ? Math.floor(limit * 0.85) : 0;
     }
+}
+function scatterCaption(chart, drawn, bestDrawn, bestTotal) {
+    const total = chart.points.length;
+    const runs = drawn === total
+        ? `Points: all ${total} runs`
+        : `Points: ${drawn} of ${total} runs (an even sample in run order, the best and the other runs in proportion)`;
+    const bestOverall = bestTotal === chart.bestCount ? '' : ` (of the top ${chart.bestCount} overall)`;
+    const best = bestTotal === 0
+        ? ''
+        : bestDrawn === bestTotal
+            ? `; red: the ${bestTotal} best runs${bestOverall}`
+            : `; red: ${bestDrawn} of the ${bestTotal} best runs${bestOverall}`;
+    const bins = chart.binning === 'log' ? 'log-spaced bin' : 'bin';
+    return `${runs}${best}. Blue steps: the mean ${chart.target} of all runs in each ${bins} of ${chart.label}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/escape.ts
 /**
  * Escaping of data (parameter names, levels, run names, rule text) for Markdown text and table cells.
  *
- * Names come from users' runs files and W&B configs: they can hold `|`, backticks, HTML, newlines or
- * `@mentions`. Whatever they hold, they must neither break a table, inject HTML, ping someone nor run
- * on for 300 characters. Everything from the data goes through these functions; the renderers add
- * their own markup only around escaped text.
+ * Names come from users' runs files and W&B configs: they can hold `|`, backticks, HTML, newlines,
+ * `@mentions` or issue references (`#123`, `owner/repo#123`, `GH-123`). Whatever they hold, they must
+ * neither break a table, inject HTML, ping someone, link (and so notify) an issue nor run on for 300
+ * characters. Everything from the data goes through these functions; the renderers add their own
+ * markup only around escaped text. (Inside code blocks nothing is linked: `codeBlock` only makes sure
+ * the content cannot close its fence.)
  */
 
 
@@ -42213,18 +44375,37 @@ function oneLine(text) {
     return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 /**
+ * What GitHub links (and so notifies) in text, broken by a zero-width space that shows nothing:
+ * `@user` (and `user@sha`), `#123` (also `owner/repo#123`), `GH-123`, and bare `http(s)://` URLs (a URL
+ * of an issue or a pull request cross-references it too). Escaping does not help here: GitHub links
+ * the text after the Markdown is read, so `\\#123` and `&#35;123` are still linked.
+ */
+function breakAutolinks(text) {
+    return text
+        .replace(/@/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/(G)(H-\d)/gi, '$1\u200b$2')
+        .replace(/(https?:)(\/\/)/gi, '$1\u200b$2');
+}
+/**
  * Escapes text inside a line (a table cell, after other text): HTML is entity-escaped (so `<script>`
  * shows as text), Markdown punctuation is backslash-escaped (so names neither format, link nor render
- * as math), `|` cannot end a cell, line breaks become spaces and `@mentions` get a zero-width space so
- * nobody is notified.
+ * as math), `|` cannot end a cell, line breaks become spaces, and `@mentions` and issue references
+ * get a zero-width space so nobody and no issue is notified.
  */
 function escapeInline(text) {
-    return oneLine(text)
+    return breakAutolinks(oneLine(text)
         .replace(/[\\`*_[\]|~$]/g, (c) => '\\' + c)
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@/g, '@\u200b');
+        .replace(/>/g, '&gt;'));
+}
+/**
+ * Escapes text inside an HTML element whose content GitHub does not read as Markdown (`<summary>`):
+ * entities only (a backslash would show), one line, `@mentions` and issue references broken.
+ */
+function escapeHtmlText(text) {
+    return breakAutolinks(oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 /** Escapes text that may start a line: also what would open a heading, a list or a quote there. */
 function escapeText(text) {
@@ -42286,7 +44467,8 @@ function safeUrl(url) {
  * Each section renders at a few levels of detail (0 = full). Over `maxChars` (UTF-16 length, GitHub's
  * measure), the cheapest cut is taken until the text fits: a cut costs its section's priority times
  * its severity, so low-priority sections are cut first and a deeper cut of a section costs more than a
- * shallow one. A visible note lists what was shortened. The marker is always the last line. Same model
+ * shallow one. A visible note lists what was shortened. (The sticky comment's marker is the
+ * publisher's: src/publish/comment.ts puts it on the first line, within the budget.) Same model
  * and options → same bytes.
  */
 
@@ -42300,8 +44482,6 @@ function renderMarkdown(model, opts) {
     if (!Number.isInteger(opts.maxChars) || opts.maxChars < 1) {
         throw new UsageError(`the report size limit must be a positive whole number of characters, got ${opts.maxChars}`);
     }
-    const marker = checkMarker(opts.marker);
-    const tail = marker === null ? '' : marker + '\n';
     const head = renderHead(model);
     const footer = renderFooter(model);
     const charts = opts.charts === 'none' ? null : buildCharts(model);
@@ -42325,14 +44505,14 @@ function renderMarkdown(model, opts) {
         });
         const parts = [head];
         if (notes.length > 0)
-            parts.push(shortenedNote(notes, opts.maxChars));
+            parts.push(shortenedNote(notes, opts));
         sections.forEach((_, i) => {
             const text = at(i, levels[i]);
             if (text)
                 parts.push(text);
         });
         parts.push(footer);
-        return parts.join('\n\n') + '\n' + tail;
+        return parts.join('\n\n') + '\n';
     };
     let out = assemble();
     while (out.length > opts.maxChars) {
@@ -42347,45 +44527,43 @@ function renderMarkdown(model, opts) {
             }
         });
         if (pick < 0)
-            return lastResort(head, tail, opts.maxChars);
+            return lastResort(head, opts);
         levels[pick]++;
         out = assemble();
     }
     return out;
 }
-function checkMarker(marker) {
-    if (marker === undefined || marker === '')
-        return null;
-    if (!/^<!--[^\n]*-->$/.test(marker) || marker.slice(4, -3).includes('--')) {
-        throw new UsageError(`the report marker must be one HTML comment line like <!-- sweep-insights:key -->, got ${JSON.stringify(marker)}`);
-    }
-    return marker;
+function shortenedNote(notes, opts) {
+    return (`> ✂️ **Shortened to fit ${opts.maxChars.toLocaleString('en-US')} characters:** ${notes.join('; ')}. ` +
+        `The full report is in ${escapeText(opts.fullReport ?? 'the results JSON')}.`);
 }
-function shortenedNote(notes, maxChars) {
-    return (`> ✂️ **Shortened to fit ${maxChars.toLocaleString('en-US')} characters:** ${notes.join('; ')}. ` +
-        'The full numbers are in the JSON result (`--json`).');
-}
-/** Even the head does not fit: the head, cut, then the note and the marker. */
-function lastResort(head, tail, maxChars) {
-    const note = `\n\n> ✂️ **Shortened to fit ${maxChars.toLocaleString('en-US')} characters:** only the headline is shown; the full numbers are in the JSON result.\n`;
-    const room = maxChars - note.length - tail.length;
+/** Even the head does not fit: the head, cut, then the note. */
+function lastResort(head, opts) {
+    const note = `\n\n> ✂️ **Shortened to fit ${opts.maxChars.toLocaleString('en-US')} characters:** only the headline is ` +
+        `shown; the full report is in ${escapeText(opts.fullReport ?? 'the results JSON')}.\n`;
+    const room = opts.maxChars - note.length;
     if (room <= 0)
-        return tail.length <= maxChars ? tail : '';
+        return '';
     let cut = head.length <= room ? head : head.slice(0, room);
     // Never leave half a surrogate pair.
     if (/[\ud800-\udbff]$/.test(cut))
         cut = cut.slice(0, -1);
-    return cut + note + tail;
+    return cut + note;
 }
 // ---------------------------------------------------------------------------------------------------
 // head and footer
+const ALERT = {
+    predicts: 'NOTE',
+    nothing: 'WARNING',
+    unmeasured: 'NOTE',
+};
+/** Lines as one GitHub alert (each line its own paragraph). */
+function markdown_alert(kind, lines) {
+    return `> [!${kind}]\n` + lines.map((l) => `> ${l}`).join('\n>\n');
+}
 function renderHead(model) {
     const { title, headline } = model;
-    const lines = [];
-    lines.push(`## Sweep insights: ${escapeName(title.target)} (${title.goal})`);
-    const goal = title.goalAssumed
-        ? `Goal: **${title.goal}**, assumed: ${escapeText(title.goalReason)} (set it with \`--goal\` or the action's \`goal\` input).`
-        : `Goal: **${title.goal}**.`;
+    const blocks = [`## Sweep insights: ${escapeName(title.target)} (${title.goal})`];
     let source;
     if (title.sweep) {
         const url = safeUrl(title.sweep.url);
@@ -42403,20 +44581,23 @@ function renderHead(model) {
     else {
         source = `Runs: ${escapeName(title.source, 120)}.`;
     }
-    lines.push(`${goal} ${source}`);
-    const blocks = [lines.join('\n\n')];
+    const goal = title.goalAssumed
+        ? ` Goal assumed: ${escapeText(title.goalReason)} (set it with the \`goal\` input or \`--goal\`).`
+        : '';
+    blocks.push(`<sub>${source}${goal}</sub>`);
     for (const w of headline.warnings)
-        blocks.push(`> [!WARNING]\n> ${escapeText(w)}`);
-    const facts = [];
-    if (headline.top.length > 0) {
-        facts.push('**Most important:** ' +
-            headline.top
-                .map((t) => `${escapeName(t.name)} (${fmtFixed(t.importance, 3)}${t.matters === false ? ', not significant' : ''})`)
-                .join(', '));
+        blocks.push(markdown_alert('WARNING', [escapeText(w)]));
+    if (headline.verdict.length > 0) {
+        const lines = headline.verdict.map((l) => escapeText(l));
+        lines[0] = `**${lines[0]}**`;
+        blocks.push(markdown_alert(ALERT[headline.tone], lines));
     }
+    if (headline.disagreement)
+        blocks.push(`<sub>${escapeText(headline.disagreement)}</sub>`);
+    const facts = [];
     if (headline.best) {
-        facts.push(`**Best ${escapeName(title.target)}:** ${fmt(headline.best.value, 6)}` +
-            (headline.best.name ? ` (${escapeName(headline.best.name)})` : ''));
+        facts.push(`**Best ${escapeName(title.target, 40)}:** ${fmt(headline.best.value, 6)} ${escapeText(headline.best.who)}` +
+            (headline.best.ties ? ` — ${escapeText(headline.best.ties)}` : ''));
     }
     if (headline.gates) {
         const { passed, failed } = headline.gates;
@@ -42424,8 +44605,6 @@ function renderHead(model) {
     }
     if (facts.length > 0)
         blocks.push(facts.join(' · '));
-    if (headline.quality)
-        blocks.push(escapeText(headline.quality));
     return blocks.join('\n\n');
 }
 function renderFooter(model) {
@@ -42437,17 +44616,22 @@ function renderFooter(model) {
 function heading(text) {
     return `### ${text}`;
 }
+/** A folded block; `summary` is plain text (escaped here for HTML, where Markdown is not read). */
 function details(summary, body) {
-    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+    return `<details><summary>${escapeHtmlText(summary)}</summary>\n\n${body}\n\n</details>`;
 }
 function table(header, rows, align) {
     return markdownTable([header, ...rows], { alignDelimiters: false, align });
 }
-function moreRows(shown, total, what = 'rows') {
-    return total > shown ? `\n\n… ${total - shown} more ${what} (see the JSON)` : '';
+/** A table of the report model: every cell escaped here, nothing else decided. */
+function modelTable(t, rows = t.rows) {
+    return table(t.header.map((h) => escapeCell(h)), rows.map((r) => r.map((c) => escapeCell(c))), t.align);
 }
-function nameList(names, max = 20) {
-    const shown = names.slice(0, max).map((n) => escapeName(n));
+function moreRows(shown, total, what = 'rows') {
+    return total > shown ? `\n\n… ${total - shown} more ${what}` : '';
+}
+function markdown_nameList(names, max = 20) {
+    const shown = names.slice(0, max).map((n) => escapeName(n, 40));
     return shown.join(', ') + (names.length > max ? `, … (${names.length - max} more)` : '');
 }
 function renderSection(s, charts, opts) {
@@ -42456,6 +44640,8 @@ function renderSection(s, charts, opts) {
             return { id: s.id, render: () => gates(s), cuts: [] };
         case 'parameters':
             return parameters(s);
+        case 'fidelity':
+            return fidelity(s);
         case 'charts':
             return markdown_chartsSection(s, charts, opts);
         case 'best':
@@ -42492,186 +44678,135 @@ function gates(s) {
         escapeCell(g.text),
         g.value === null ? 'n/a' : fmt(g.value, 4),
         `${escapeCell(g.op)} ${fmt(g.threshold, 6)}`,
-        g.unreliable ? '⚠️ unreliable: the model explains nothing' : '',
+        g.caveat ? `⚠️ unreliable: ${escapeCell(g.caveat)}` : '',
     ]);
     return `${heading(s.heading)}\n\n${table(['', 'rule', 'measured', 'needs', 'note'], rows, ['c', 'l', 'r', 'l', 'l'])}`;
 }
-function kindCell(r) {
-    const parts = [r.kind === 'categorical' ? `categorical (${r.levels.length})` : r.kind];
-    if (r.logScaled)
-        parts.push('log');
-    if (r.constant)
-        parts.push('constant');
-    if (r.idLike)
-        parts.push('⚠️ id-like');
-    return parts.join(', ');
-}
-function parameterCells(s, r) {
-    const cells = [String(r.rank), escapeName(r.name), kindCell(r), fmtFixed(r.importance, 3)];
-    if (s.hasPermutation) {
-        const p = r.permutation;
-        cells.push(p
-            ? `${fmtFixed(p.mean, 3)} [${fmtFixed(p.low, 3)}, ${fmtFixed(p.high, 3)}]${p.matters ? ' ✓' : ''}`
-            : DASH);
-    }
-    cells.push(r.kind === 'categorical' && r.strongestLevel !== null
-        ? `${fmtSigned(r.correlation, 2)} (${escapeName(r.strongestLevel, 24)})`
-        : fmtSigned(r.correlation, 2));
-    if (s.coefficientSource !== 'none') {
-        if (r.kind === 'categorical') {
-            cells.push(r.reference !== null ? `per level, vs ${escapeName(r.reference, 24)}` : 'per level');
-            cells.push(DASH);
-        }
-        else {
-            cells.push(fmtSigned(r.coefficient, 3));
-            cells.push(fmtP(r.pValue));
-        }
-    }
-    cells.push(`${r.present}/${s.used}`);
-    return cells;
-}
+/**
+ * The ranked table first (its top rows unfolded), everything else folded. Cuts shorten the folded
+ * tables long before anything else of the report goes (their severities sit below the OLS summary's
+ * cost), and only then the ranked table itself.
+ */
 function parameters(s) {
-    const header = ['#', 'parameter', 'kind', 'importance'];
-    const align = ['r', 'l', 'l', 'r'];
-    if (s.hasPermutation) {
-        header.push('permutation [95% CI]');
-        align.push('r');
-    }
-    header.push('r');
-    align.push('r');
-    if (s.coefficientSource !== 'none') {
-        header.push(s.coefficientSource === 'standardized' ? 'coef. per SD' : 'coef. (notebook OLS)', 'p');
-        align.push('r', 'r');
-    }
-    header.push('set in');
-    align.push('r');
-    const levelRows = [];
-    for (const r of s.rows) {
-        if (r.kind !== 'categorical')
-            continue;
-        for (const l of r.levels) {
-            levelRows.push([
-                escapeName(r.name),
-                escapeName(l.level),
-                String(l.runs),
-                fmtSigned(l.correlation, 2),
-                ...(s.coefficientSource === 'none'
-                    ? []
-                    : [
-                        l.isReference ? 'reference' : fmtSigned(l.coefficient, 3),
-                        l.isReference ? DASH : fmtP(l.pValue),
-                    ]),
-            ]);
-        }
-    }
-    const levelHeader = ['parameter', 'level', 'runs', 'r'];
-    const levelAlign = ['l', 'l', 'r', 'r'];
-    if (s.coefficientSource !== 'none') {
-        levelHeader.push(s.coefficientSource === 'standardized' ? 'coef. vs reference' : 'coef. (notebook OLS)', 'p');
-        levelAlign.push('r', 'r');
-    }
-    const variants = [{ main: Infinity, levels: Infinity, severity: 0 }];
+    const total = s.main.rows.length;
+    const variants = [{ main: Infinity, stats: Infinity, levels: Infinity, severity: 0 }];
     const offer = (v) => {
         const last = variants[variants.length - 1];
-        const main = Math.min(last.main, v.main);
-        const levels = Math.min(last.levels, v.levels);
-        const shortens = Math.min(main, s.rows.length) < Math.min(last.main, s.rows.length) ||
-            Math.min(levels, levelRows.length) < Math.min(last.levels, levelRows.length);
-        if (shortens)
-            variants.push({ main, levels, severity: v.severity });
+        const next = {
+            main: Math.min(last.main, v.main),
+            stats: Math.min(last.stats, v.stats),
+            levels: Math.min(last.levels, v.levels),
+            severity: v.severity,
+        };
+        const shorter = (a, b, n) => Math.min(a, n) < Math.min(b, n);
+        if (shorter(next.main, last.main, total) ||
+            shorter(next.stats, last.stats, s.stats.rows.length) ||
+            shorter(next.levels, last.levels, s.levels.rows.length)) {
+            variants.push(next);
+        }
     };
-    // A long levels table goes before anything else of this section, the top rows last.
-    offer({ main: Infinity, levels: 40, severity: 0.28 });
-    offer({ main: 120, levels: 40, severity: 0.47 });
-    offer({ main: 80, levels: 30, severity: 0.49 });
-    offer({ main: 50, levels: 20, severity: 0.5 });
-    offer({ main: 25, levels: 0, severity: 0.83 });
-    offer({ main: 10, levels: 0, severity: 1.33 });
+    offer({ main: Infinity, stats: Infinity, levels: 40, severity: 0.03 });
+    offer({ main: 60, stats: 50, levels: 40, severity: 0.05 });
+    offer({ main: 40, stats: 25, levels: 20, severity: 0.08 });
+    offer({ main: 30, stats: 0, levels: 0, severity: 0.5 });
+    offer({ main: s.unfolded, stats: 0, levels: 0, severity: 1 });
+    offer({ main: 10, stats: 0, levels: 0, severity: 1.5 });
     const render = (level) => {
         const v = variants[level];
-        const shown = s.rows.slice(0, v.main);
         const parts = [heading(s.heading)];
-        parts.push(table(header, shown.map((r) => parameterCells(s, r)), align) + moreRows(shown.length, s.rows.length));
-        if (levelRows.length > 0 && v.levels > 0) {
-            const lr = levelRows.slice(0, v.levels);
-            parts.push(details('Levels of the categorical parameters', table(levelHeader, lr, levelAlign) + moreRows(lr.length, levelRows.length)));
+        const mainRows = s.main.rows.slice(0, v.main);
+        const open = mainRows.slice(0, s.unfolded);
+        parts.push(open.length > 0 ? modelTable(s.main, open) : 'No hyperparameter varies in the runs used.');
+        const folded = mainRows.slice(s.unfolded);
+        if (folded.length > 0) {
+            parts.push(details(`${total - open.length} more parameter${total - open.length === 1 ? '' : 's'}`, modelTable(s.main, folded) + moreRows(open.length + folded.length, total)));
+        }
+        else if (total > open.length) {
+            parts.push(`… ${total - open.length} more parameters`);
+        }
+        const statsRows = s.stats.rows.slice(0, v.stats);
+        if (statsRows.length > 0) {
+            parts.push(details('All statistics per parameter (notebook importance, coefficient, p, runs that set it)', modelTable(s.stats, statsRows) + moreRows(statsRows.length, s.stats.rows.length)));
+        }
+        const levelRows = s.levels.rows.slice(0, v.levels);
+        if (levelRows.length > 0) {
+            parts.push(details('Levels of the categorical parameters', modelTable(s.levels, levelRows) + moreRows(levelRows.length, s.levels.rows.length)));
         }
         const lists = [];
-        if (s.constant.length > 0)
-            lists.push(`- Constant (one value in every run, nothing to learn): ${nameList(s.constant)}`);
         if (s.idLike.length > 0)
-            lists.push(`- ⚠️ Look like ids, not hyperparameters: ${nameList(s.idLike)}`);
+            lists.push(`- ⚠️ Look like ids, not hyperparameters: ${markdown_nameList(s.idLike)}`);
         if (s.dropped.length > 0)
-            lists.push(`- Dropped (no value in any run used): ${nameList(s.dropped)}`);
+            lists.push(`- Dropped (no value in any run used): ${markdown_nameList(s.dropped)}`);
         if (s.conditional.length > 0) {
-            lists.push(`- Set in only some runs (conditional): ${nameList(s.conditional, level > 0 ? 10 : 30)}`);
+            lists.push(`- Set in only some runs (conditional): ${markdown_nameList(s.conditional, level > 0 ? 10 : 30)}`);
         }
         if (lists.length > 0)
             parts.push(lists.join('\n'));
+        if (s.constant.length > 0) {
+            const limit = level === 0 ? 60 : 15;
+            const shown = s.constant
+                .slice(0, limit)
+                .map((c) => `${escapeName(c.name, 40)} = ${escapeName(c.value, 24)}`);
+            const more = s.constant.length > limit ? `, … (${s.constant.length - limit} more)` : '';
+            parts.push(details(`${s.constant.length} constant parameter${s.constant.length === 1 ? '' : 's'} (one value in every run, not ranked)`, shown.join(', ') + more));
+        }
         parts.push(details('How to read this table', s.notes.map((n) => `- ${escapeText(n)}`).join('\n')));
         return parts.join('\n\n');
     };
     const cuts = variants.slice(1).map((v) => {
         const notes = [];
-        if (v.main < s.rows.length)
-            notes.push(`hyperparameter table: top ${v.main} of ${s.rows.length} rows`);
-        if (levelRows.length > 0) {
-            notes.push(v.levels === 0
-                ? 'levels table left out'
-                : v.levels < levelRows.length
-                    ? `levels table: first ${v.levels} of ${levelRows.length} rows`
-                    : 'levels table in full');
+        if (v.main < total)
+            notes.push(`hyperparameters: top ${v.main} of ${total}`);
+        if (s.stats.rows.length > 0 && v.stats < s.stats.rows.length) {
+            notes.push(v.stats === 0 ? 'statistics table left out' : `statistics: first ${v.stats} rows`);
+        }
+        if (s.levels.rows.length > 0 && v.levels < s.levels.rows.length) {
+            notes.push(v.levels === 0 ? 'levels table left out' : `levels: first ${v.levels} of ${s.levels.rows.length}`);
         }
         return { severity: v.severity, note: notes.join(', ') };
     });
     return { id: s.id, render, cuts };
 }
+function plainTable(t) {
+    return table(t.header.map((h) => escapeCell(h)), t.rows.map((r) => r.map((c) => escapeCell(c))), t.align);
+}
+/** A chart: its title once, the graphic (an image, a mermaid block or Unicode bars), its caption, its numbers. */
 function chartBlock(chart, opts) {
-    let graphic;
-    let caption = '';
+    const parts = [`**${escapeCell(chart.title)}**`];
     if (opts.charts === 'quickchart') {
         const image = chart.kind === 'importance'
             ? importanceImage(chart, opts.quickchartHost)
             : targetImage(chart, opts.quickchartHost);
-        graphic = `![${escapeAlt(image.alt)}](<${image.url}>)`;
-        if (image.pointsShown < image.pointsTotal) {
-            caption = ` ${image.pointsShown} of ${image.pointsTotal} runs drawn (every best run kept).`;
-        }
+        parts.push(`![${escapeAlt(image.alt)}](<${image.url}>)`, escapeText(image.caption));
     }
     else {
-        graphic = codeBlock(chart.kind === 'importance' ? importanceMermaid(chart) : targetMermaid(chart), 'mermaid');
+        const m = mermaidChart(chart);
+        parts.push(m.code !== null ? codeBlock(m.code, 'mermaid') : plainTable(m.bars), escapeText(m.caption));
     }
-    const t = chartTable(chart);
-    const numbers = table(t.header.map((h) => escapeCell(h)), t.rows.map((r) => r.map((c) => escapeCell(c))), t.align);
-    let text;
-    if (chart.kind === 'importance') {
-        text =
-            escapeText(chart.note) +
-                (chart.omitted > 0 ? ` ${chart.omitted} less important parameters not drawn.` : '');
-    }
-    else {
-        const bins = chart.paramKind === 'categorical'
-            ? 'per level'
-            : opts.charts === 'mermaid'
-                ? `per bin${chart.logScale ? ' (log-spaced)' : ''}`
-                : `per bin${chart.logScale ? ' (log-spaced)' : ''}, with every run as a point and the best ${chart.bestCount} in red`;
-        const omitted = chart.omittedLevels > 0 ? ` ${chart.omittedLevels} less frequent levels not drawn.` : '';
-        text = `${escapeText(chart.title)}: mean and ${chart.goal === 'maximize' ? 'highest' : 'lowest'} value ${bins}.${caption}${omitted}`;
-    }
-    return `**${escapeCell(chart.title)}**\n\n${graphic}\n\n${text}\n\n${details('the numbers', numbers)}`;
+    parts.push(details('the numbers', plainTable(chartTable(chart))));
+    return parts.join('\n\n');
 }
+/** The importance chart and the first target chart unfolded; the other target charts folded. */
 function markdown_chartsSection(s, charts, opts) {
     if (!charts)
         return { id: s.id, render: () => '', cuts: [] };
     const render = (level) => {
-        const list = [];
-        if (charts.importance)
-            list.push(charts.importance);
-        if (level === 0)
-            list.push(...charts.targets);
-        if (level >= 2 || list.length === 0)
+        if (level >= 2)
             return '';
-        return `${heading(s.heading)}\n\n${list.map((c) => chartBlock(c, opts)).join('\n\n')}`;
+        const open = [];
+        if (charts.importance)
+            open.push(charts.importance);
+        const targets = level === 0 ? charts.targets : [];
+        if (targets.length > 0)
+            open.push(targets[0]);
+        if (open.length === 0)
+            return '';
+        const parts = [heading(s.heading), ...open.map((c) => chartBlock(c, opts))];
+        const folded = targets.slice(1);
+        if (folded.length > 0) {
+            parts.push(details(`${truncateName(s.target, 40)} against ${folded.map((c) => truncateName(c.kind === 'target' ? c.parameter : c.title, 40)).join(', ')}`, folded.map((c) => chartBlock(c, opts)).join('\n\n')));
+        }
+        return parts.join('\n\n');
     };
     return {
         id: s.id,
@@ -42684,17 +44819,17 @@ function markdown_chartsSection(s, charts, opts) {
 }
 function best(s) {
     const url = safeUrl(s.url);
-    const name = s.name ? escapeName(s.name) : `row ${s.row + 1}`;
-    const line = `**${fmt(s.value, 6)}** by ${url ? `[${name}](<${url}>)` : name}.`;
+    const who = escapeText(s.who);
+    const line = `**${fmt(s.value, 6)}** ${url ? `[${who}](<${url}>)` : who}.${s.ties ? ` ${escapeText(s.ties)}` : ''}`;
     const render = (level) => {
         const limit = level === 0 ? Infinity : level === 1 ? 20 : 0;
         const parts = [heading(s.heading), line];
-        if (limit > 0 && s.params.length > 0) {
-            const shown = s.params.slice(0, limit);
-            let body = table(['parameter', 'value'], shown.map((p) => [escapeName(p.name), escapeName(String(p.value), 80)]), ['l', 'l']) + moreRows(shown.length, s.params.length);
+        const rows = s.params.rows.slice(0, limit);
+        if (rows.length > 0) {
+            let body = modelTable(s.params, rows) + moreRows(rows.length, s.params.rows.length);
             if (s.unset.length > 0)
-                body += `\n\nNot set by this run: ${nameList(s.unset, level === 0 ? 30 : 10)}`;
-            parts.push(details(`its ${s.params.length} hyperparameters`, body));
+                body += `\n\nNot set by this run: ${markdown_nameList(s.unset, level === 0 ? 30 : 10)}`;
+            parts.push(details(`its ${s.params.rows.length} hyperparameters`, body));
         }
         return parts.join('\n\n');
     };
@@ -42708,96 +44843,64 @@ function best(s) {
     };
 }
 function quality(s) {
+    const total = s.outliers.rows.length;
     const render = (level) => {
         const parts = [heading(s.heading)];
-        const facts = [];
-        if (s.cvR2 !== null) {
-            facts.push(`- Cross-validated R² (5 folds): **${fmtFixed(s.cvR2, 3)}**` +
-                (s.cvR2Folds ? ` (folds: ${s.cvR2Folds.map((f) => fmtFixed(f, 2)).join(', ')})` : ''));
-        }
-        if (s.cvR2WithoutOutliers !== null)
-            facts.push(`- Without the outliers: **${fmtFixed(s.cvR2WithoutOutliers, 3)}**`);
-        if (s.threshold !== null) {
-            facts.push(`- Verdict: ${s.explainsNothing ? '❌ explains nothing' : '✅ explains part of the target'} (threshold ${fmtFixed(s.threshold, 2)})`);
-        }
-        if (s.olsR2 !== null)
-            facts.push(`- Linear fit (standardized OLS) R², in sample: ${fmtFixed(s.olsR2, 3)}`);
-        if (facts.length > 0)
-            parts.push(facts.join('\n'));
+        if (s.facts.length > 0)
+            parts.push(s.facts.map((f) => `- ${escapeText(f)}`).join('\n'));
         if (s.sentences.length > 0)
             parts.push(s.sentences.map((x) => escapeText(x)).join(' '));
-        if (s.outliers.length > 0) {
-            const limit = level === 0 ? 50 : 10;
-            const shown = s.outliers.slice(0, limit);
-            parts.push(details(`${s.outliers.length} outlier run${s.outliers.length === 1 ? '' : 's'}`, table(['row', 'run', 'value', 'robust z'], shown.map((o) => [
-                String(o.row + 1),
-                o.name ? escapeName(o.name) : DASH,
-                fmt(o.value, 6),
-                fmtSigned(o.robustZ, 3),
-            ]), ['r', 'l', 'r', 'r']) + moreRows(shown.length, s.outliers.length)));
+        if (total > 0) {
+            const rows = s.outliers.rows.slice(0, level === 0 ? 50 : 10);
+            parts.push(details(`${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`, modelTable(s.outliers, rows) + moreRows(rows.length, total)));
         }
         return parts.join('\n\n');
     };
     return {
         id: s.id,
         render,
-        cuts: s.outliers.length > 10 ? [{ severity: 1, note: `outliers: first 10 of ${s.outliers.length}` }] : [],
+        cuts: total > 10 ? [{ severity: 0.1, note: `outliers: the 10 most extreme of ${total}` }] : [],
     };
 }
-function markdown_range(min, max) {
-    return `${fmt(min, 3)} … ${fmt(max, 3)}`;
-}
 function adviceLine(a) {
-    const parts = [];
-    // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
-    if (a.advice.length === 0 && a.searched) {
-        parts.push(`searched ${markdown_range(a.searched.min, a.searched.max)}${a.logScale ? ' (log)' : ''}`);
-    }
-    if (a.advice.length === 0 && a.best) {
-        parts.push(`best runs ${markdown_range(a.best.min, a.best.max)}, median ${fmt(a.best.median, 3)}`);
-    }
-    if (a.levels.length > 0) {
-        const levels = [...a.levels]
-            .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
-            .slice(0, 6);
-        parts.push('share among best vs all: ' +
-            levels
-                .map((l) => `${escapeName(l.level, 30)} ${Math.round(l.shareBest * 100)}% vs ${Math.round(l.shareAll * 100)}%`)
-                .join(', ') +
-            (a.levels.length > 6 ? ', …' : ''));
-    }
-    const advice = a.advice.map((x) => escapeText(x)).join('; ');
-    return `- **${escapeName(a.parameter)}**${a.matters ? ' (matters)' : ''}: ${advice || 'no advice'}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}`;
+    return `- **${escapeName(a.parameter, 40)}**${a.matters ? ' (matters)' : ''}: ${escapeText(a.text)}`;
 }
+/** The parameters that matter unfolded; the others folded (never both). */
 function advice(s) {
     const limits = [Infinity, 15, 5, 0];
+    const mattering = s.rows.filter((r) => r.matters);
+    const others = s.rows.filter((r) => !r.matters);
     const render = (level) => {
         const limit = limits[level];
         if (limit === 0)
             return '';
-        const shown = s.rows.slice(0, limit);
-        const intro = `Where the best ${s.bestCount} runs sit, per parameter (parameters that matter first).`;
-        const body = `${intro}\n\n${shown.map(adviceLine).join('\n')}${moreRows(shown.length, s.rows.length, 'parameters')}`;
-        const top = s.rows.filter((r) => r.matters).slice(0, 3);
-        const open = top.length > 0 ? `${top.map(adviceLine).join('\n')}\n\n` : '';
-        return `${heading(s.heading)}\n\n${open}${details(`all ${s.rows.length} parameters`, body)}`;
+        const parts = [heading(s.heading), `Where the best ${s.bestCount} runs sit.`];
+        const open = mattering.slice(0, limit);
+        if (open.length > 0)
+            parts.push(open.map(adviceLine).join('\n') + moreRows(open.length, mattering.length, 'parameters'));
+        const rest = others.slice(0, Math.max(0, limit - open.length));
+        if (rest.length > 0) {
+            parts.push(details(`${others.length} parameter${others.length === 1 ? '' : 's'} that do not matter`, rest.map(adviceLine).join('\n') + moreRows(rest.length, others.length, 'parameters')));
+        }
+        return parts.join('\n\n');
     };
     return {
         id: s.id,
         render,
         cuts: [
-            { severity: 0.72, note: 'advice: top 15 parameters' },
-            { severity: 1.4, note: 'advice: top 5 parameters' },
+            { severity: 0.2, note: 'advice: 15 parameters' },
+            { severity: 1.4, note: 'advice: 5 parameters' },
             { severity: 1.9, note: 'advice left out' },
         ],
     };
 }
 function interactions(s) {
+    const total = s.table.rows.length;
     const render = (level) => {
         if (level >= 2)
             return '';
-        const shown = s.rows.slice(0, level === 0 ? 20 : 5);
-        return `${heading(s.heading)}\n\n${table(['a', 'b', 'strength', ''], shown.map((r) => [escapeName(r.a), escapeName(r.b), fmtFixed(r.strength, 2), escapeCell(r.sentence)]), ['l', 'l', 'r', 'l'])}${moreRows(shown.length, s.rows.length)}`;
+        const rows = s.table.rows.slice(0, level === 0 ? 20 : 5);
+        return `${heading(s.heading)}\n\n${modelTable(s.table, rows)}${moreRows(rows.length, total)}`;
     };
     return {
         id: s.id,
@@ -42808,12 +44911,20 @@ function interactions(s) {
         ],
     };
 }
+function fidelity(s) {
+    const render = (level) => {
+        const parts = [heading(escapeText(s.heading)), s.sentences.map((x) => escapeText(x)).join(' ')];
+        if (s.ranking.rows.length > 0)
+            parts.push(modelTable(s.ranking, s.ranking.rows.slice(0, level === 0 ? 15 : 5)));
+        if (level === 0 && s.agreement.rows.length > 0) {
+            parts.push(details('How well the budgets agree on which configurations are best', modelTable(s.agreement)));
+        }
+        return parts.join('\n\n');
+    };
+    return { id: s.id, render, cuts: [{ severity: 0.3, note: 'fidelity: top 5, rank agreement left out' }] };
+}
 function runs(s) {
-    const parts = [heading(s.heading), s.sentences.map((x) => escapeText(x)).join(' ')];
-    if (s.states && s.states.length > 0) {
-        parts.push(`W&B run states: ${s.states.map((x) => `${escapeText(x.state)} ${x.count}`).join(', ')}.`);
-    }
-    return parts.join('\n\n');
+    return `${heading(s.heading)}\n\n${s.sentences.map((x) => escapeText(x)).join(' ')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/text.ts
@@ -42825,6 +44936,8 @@ function runs(s) {
 
 
 
+/** Rows of a long section shown without --full. */
+const SHORT = { parameters: 15, levels: 12, best: 20, outliers: 5, advice: 8, interactions: 5 };
 const plain = { bold: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s };
 const ansi = {
     bold: (s) => `\x1b[1m${s}\x1b[22m`,
@@ -42834,7 +44947,7 @@ const ansi = {
     dim: (s) => `\x1b[2m${s}\x1b[22m`,
 };
 /** A value from the data, safe for a terminal, at most `max` characters. */
-function clean(text, max = 72) {
+function text_clean(text, max = 72) {
     return truncateName(oneLine(text), max);
 }
 function text_len(s) {
@@ -42844,59 +44957,94 @@ function text_pad(s, width, right) {
     const fill = ' '.repeat(Math.max(0, width - text_len(s)));
     return right ? fill + s : s + fill;
 }
-/**
- * Aligned columns. `flex` is the column that gives way (its cells are shortened) when the table would be
- * wider than `width`.
- */
-function columns(header, rows, right, width, flex = -1) {
-    const widths = header.map((h, j) => Math.max(text_len(h), ...rows.map((r) => text_len(r[j] ?? ''))));
-    const gap = 2;
-    const total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) + 2;
-    // Names stay readable: the flexible column never goes below 32 characters (the line runs long instead).
-    if (flex >= 0 && total > width) {
-        widths[flex] = Math.min(widths[flex], Math.max(text_len(header[flex]), 32, widths[flex] - (total - width)));
+/** Words of `text` in lines of at most `width` characters, each line starting with `indent`. */
+function wrap(text, width, indent = '  ') {
+    const room = Math.max(20, width - text_len(indent));
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (word === '')
+            continue;
+        if (line !== '' && text_len(line) + 1 + text_len(word) > room) {
+            lines.push(indent + line);
+            line = '';
+        }
+        line = line === '' ? word : `${line} ${word}`;
     }
-    const cut = (s, j) => (text_len(s) > widths[j] ? truncateName(s, widths[j]) : s);
+    if (line !== '')
+        lines.push(indent + line);
+    return lines;
+}
+function more(shown, total, what) {
+    return total > shown ? [`  … ${total - shown} more ${what} (--full lists them)`] : [];
+}
+/**
+ * Aligned columns that fit `width`: the flexible column (`flex`, names) gives way first, down to 12
+ * characters; a table that still does not fit drops its rightmost columns (`optional` of them may go).
+ */
+function columns(header, rows, right, width, flex = -1, optional = 0) {
+    let keep = header.length;
+    const gap = 2;
+    const widths = header.map((h, j) => Math.max(text_len(h), ...rows.map((r) => text_len(oneLine(r[j] ?? '')))));
+    const totalOf = (k) => widths.slice(0, k).reduce((a, b) => a + b, 0) + gap * (k - 1) + 2;
+    if (flex >= 0 && totalOf(keep) > width) {
+        widths[flex] = Math.max(text_len(header[flex]), 12, widths[flex] - (totalOf(keep) - width));
+    }
+    while (optional > 0 && totalOf(keep) > width) {
+        keep--;
+        optional--;
+    }
+    const cut = (s, j) => {
+        const c = oneLine(s);
+        return text_len(c) > widths[j] ? truncateName(c, widths[j]) : c;
+    };
     const line = (cells) => '  ' +
         cells
+            .slice(0, keep)
             .map((c, j) => text_pad(cut(c, j), widths[j], right[j]))
             .join(' '.repeat(gap))
             .trimEnd();
     return [line(header), ...rows.map(line)];
 }
+/** A table of the report model, laid out for the terminal. */
+function modelColumns(t, rows, width, flex, optional = 0) {
+    return columns(t.header, rows, t.align.map((a) => a === 'r'), width, flex, optional);
+}
 function renderText(model, options = {}) {
     const st = options.color ? ansi : plain;
-    const width = options.width ?? 120;
+    const width = Math.max(40, options.width ?? 80);
+    const full = options.full === true;
     const out = [];
     const { title, headline } = model;
-    out.push(st.bold(`Sweep insights: ${clean(title.target)} (${title.goal})`));
-    if (title.goalAssumed)
-        out.push(`Goal ${title.goal}, assumed: ${clean(title.goalReason, 200)} (set it with --goal).`);
+    out.push(st.bold(`Sweep insights: ${text_clean(title.target, 60)} (${title.goal})`));
     if (title.sweep) {
-        const extra = [
-            title.sweep.name ? `"${clean(title.sweep.name)}"` : null,
-            title.sweep.state,
-            title.sweep.method,
-        ]
+        const extra = [title.sweep.name ? `"${title.sweep.name}"` : null, title.sweep.state, title.sweep.method]
             .filter((x) => !!x)
-            .map((x) => clean(x));
-        out.push(`Runs: W&B sweep ${clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${clean(title.sweep.url, 200)}`);
+            .map((x) => text_clean(x, 40));
+        out.push(...wrap(`Runs: W&B sweep ${text_clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${text_clean(title.sweep.url, 200)}`, width, ''));
     }
     else {
-        out.push(`Runs: ${clean(title.source, 200)}`);
+        out.push(...wrap(`Runs: ${text_clean(title.source, 200)}`, width, ''));
+    }
+    if (title.goalAssumed) {
+        out.push(...wrap(`Goal assumed: ${text_clean(title.goalReason, 200)} (set it with --goal).`, width, ''));
     }
     out.push('');
     for (const w of headline.warnings)
-        out.push(st.yellow(`WARNING: ${clean(w, 400)}`));
+        out.push(...wrap(`WARNING: ${text_clean(w, 400)}`, width, '').map((l) => st.yellow(l)));
     if (headline.warnings.length > 0)
         out.push('');
-    if (headline.top.length > 0) {
-        out.push(`Most important: ${headline.top
-            .map((t) => `${clean(t.name)} ${fmtFixed(t.importance, 3)}${t.matters === false ? ' (not significant)' : ''}`)
-            .join(', ')}`);
+    if (headline.verdict.length > 0) {
+        const paint = headline.tone === 'nothing' ? st.yellow : (x) => x;
+        out.push(st.bold('Verdict'));
+        for (const v of headline.verdict)
+            out.push(...wrap(text_clean(v, 600), width).map((l) => paint(l)));
+        if (headline.disagreement)
+            out.push(...wrap(text_clean(headline.disagreement, 600), width).map((l) => st.dim(l)));
     }
     if (headline.best) {
-        out.push(`Best ${clean(title.target)}: ${fmt(headline.best.value, 6)}${headline.best.name ? ` (${clean(headline.best.name)})` : ''}`);
+        out.push(...wrap(`Best ${text_clean(title.target, 40)}: ${fmt(headline.best.value, 6)} ${text_clean(headline.best.who, 200)}` +
+            (headline.best.ties ? ` — ${text_clean(headline.best.ties, 300)}` : ''), width, ''));
     }
     if (headline.gates) {
         const { passed, failed } = headline.gates;
@@ -42904,201 +45052,150 @@ function renderText(model, options = {}) {
             ? st.red(`Gates: ${failed} failed, ${passed} passed`)
             : st.green(`Gates: all ${passed} passed`));
     }
-    if (headline.quality)
-        out.push(clean(headline.quality, 400));
     for (const s of model.sections) {
-        const body = section(s, st, width);
+        const body = section(s, st, width, full);
         if (body.length === 0)
             continue;
         out.push('', st.bold(s.heading), ...body);
     }
     const f = model.footer;
-    out.push('', st.dim(`${clean(f.engine)} ${clean(f.version)} · extra trees: ${f.trees} trees, seed ${f.seed}`));
+    out.push('', st.dim(`${text_clean(f.engine)} ${text_clean(f.version)} · extra trees: ${f.trees} trees, seed ${f.seed}`));
     return out.join('\n') + '\n';
 }
-function section(s, st, width) {
+function section(s, st, width, full) {
     switch (s.kind) {
         case 'gates':
-            return text_gates(s, st);
+            return text_gates(s, st, width);
         case 'parameters':
-            return text_parameters(s, width);
+            return text_parameters(s, width, full);
+        case 'fidelity':
+            return [
+                ...wrap(s.sentences.map((x) => text_clean(x, 600)).join(' '), width),
+                ...(s.ranking.rows.length > 0
+                    ? modelColumns(s.ranking, s.ranking.rows.slice(0, full ? Infinity : 8), width, 1)
+                    : []),
+                ...(s.agreement.rows.length > 0
+                    ? ['', ...modelColumns(s.agreement, s.agreement.rows, width, 0)]
+                    : []),
+            ];
         case 'charts':
             return []; // charts are for the Markdown report; the numbers are in the tables here
         case 'best':
-            return text_best(s, width);
+            return text_best(s, width, full);
         case 'quality':
-            return text_quality(s, width);
+            return text_quality(s, width, full);
         case 'advice':
-            return text_advice(s);
+            return text_advice(s, width, full);
         case 'interactions':
-            return text_interactions(s, width);
+            return text_interactions(s, width, full);
         case 'runs':
-            return text_runs(s);
+            return wrap(s.sentences.map((x) => text_clean(x, 400)).join(' '), width);
         case 'next-sweep':
-            return ['  written with --next-sweep FILE; also in the Markdown report (--markdown FILE)'];
+            return wrap('written with --next-sweep FILE; also in the Markdown report (--markdown FILE)', width);
         case 'ols-summary':
-            return s.text
-                .replace(/\s+$/, '')
-                .split('\n')
-                .map((l) => '  ' + oneLine(l));
+            return full
+                ? s.text
+                    .trimEnd() // linear; a regex /\s+$/ is quadratic on long padded lines
+                    .split('\n')
+                    .map((l) => '  ' + oneLine(l))
+                : wrap('statsmodels-style summary: --full prints it (also in the Markdown report)', width);
     }
 }
-function text_gates(s, st) {
-    const rows = s.rows.map((g) => [
-        g.passed ? 'pass' : 'FAIL',
-        clean(g.text, 80),
-        g.value === null ? 'n/a' : fmt(g.value, 4),
-        g.unreliable ? 'unreliable: the model explains nothing' : '',
-    ]);
-    const lines = columns(['', 'rule', 'measured', 'note'], rows, [false, false, true, false], 200);
-    return lines.map((l, i) => (i === 0 ? l : s.rows[i - 1].passed ? st.green(l) : st.red(l)));
-}
-function text_parameters(s, width) {
-    const header = ['#', 'parameter', 'kind', 'importance'];
-    const right = [true, false, false, true];
-    if (s.hasPermutation) {
-        header.push('permutation [95% CI]');
-        right.push(true);
+/** One wrapped line per rule: the rule as written matters more than alignment. */
+function text_gates(s, st, width) {
+    const lines = [];
+    for (const g of s.rows) {
+        const text = `${g.passed ? 'pass' : 'FAIL'}  ${text_clean(g.text, 200)}: measured ${g.value === null ? 'n/a' : fmt(g.value, 4)}` +
+            (g.caveat ? ` (unreliable: ${g.caveat})` : '');
+        const wrapped = wrap(text, width, '        ');
+        wrapped[0] = '  ' + wrapped[0].trimStart();
+        lines.push(...wrapped.map((l) => (g.passed ? st.green(l) : st.red(l))));
     }
-    header.push('r');
-    right.push(true);
-    if (s.coefficientSource !== 'none') {
-        header.push(s.coefficientSource === 'standardized' ? 'coef/SD' : 'coef', 'p');
-        right.push(true, true);
-    }
-    header.push('set in');
-    right.push(true);
-    const rows = s.rows.map((r) => {
-        const kind = [r.kind === 'categorical' ? `categorical(${r.levels.length})` : r.kind];
-        if (r.logScaled)
-            kind.push('log');
-        if (r.constant)
-            kind.push('constant');
-        if (r.idLike)
-            kind.push('id-like!');
-        const cells = [String(r.rank), clean(r.name), kind.join(','), fmtFixed(r.importance, 3)];
-        if (s.hasPermutation) {
-            const p = r.permutation;
-            cells.push(p
-                ? `${fmtFixed(p.mean, 3)} [${fmtFixed(p.low, 3)}, ${fmtFixed(p.high, 3)}]${p.matters ? ' *' : '  '}`
-                : DASH);
-        }
-        cells.push(r.kind === 'categorical' && r.strongestLevel !== null
-            ? `${fmtSigned(r.correlation, 2)} (${clean(r.strongestLevel, 16)})`
-            : fmtSigned(r.correlation, 2));
-        if (s.coefficientSource !== 'none') {
-            if (r.kind === 'categorical')
-                cells.push('by level', DASH);
-            else
-                cells.push(fmtSigned(r.coefficient, 3), fmtP(r.pValue));
-        }
-        cells.push(`${r.present}/${s.used}`);
-        return cells;
-    });
-    const lines = columns(header, rows, right, width, 1);
-    const categoricals = s.rows.filter((r) => r.kind === 'categorical');
-    if (categoricals.length > 0) {
-        lines.push('', '  levels (r; coefficient vs the reference level, p):');
-        for (const r of categoricals) {
-            const levels = r.levels.map((l) => {
-                const coef = s.coefficientSource === 'none'
-                    ? ''
-                    : l.isReference
-                        ? ' ref'
-                        : ` ${fmtSigned(l.coefficient, 3)} p ${fmtP(l.pValue)}`;
-                return `${clean(l.level, 30)} (${l.runs}) r ${fmtSigned(l.correlation, 2)}${coef}`;
-            });
-            lines.push(`    ${clean(r.name)}: ${levels.join('; ')}`);
-        }
-    }
-    const notes = [];
-    if (s.constant.length > 0)
-        notes.push(`constant: ${s.constant.map((n) => clean(n)).join(', ')}`);
-    if (s.idLike.length > 0)
-        notes.push(`look like ids, not hyperparameters: ${s.idLike.map((n) => clean(n)).join(', ')}`);
-    if (s.dropped.length > 0)
-        notes.push(`dropped (no value in any run used): ${s.dropped.map((n) => clean(n)).join(', ')}`);
-    if (notes.length > 0)
-        lines.push('', ...notes.map((n) => '  ' + n));
-    lines.push('', ...s.notes.map((n) => '  ' + n));
-    if (s.hasPermutation)
-        lines.push('  * the permutation interval lies above 0: the parameter matters.');
     return lines;
 }
-function text_best(s, width) {
-    const lines = [
-        `  ${fmt(s.value, 6)} by ${s.name ? clean(s.name) : `row ${s.row + 1}`}${s.url ? ` ${clean(s.url, 200)}` : ''}`,
-    ];
-    if (s.params.length > 0) {
-        lines.push(...columns(['parameter', 'value'], s.params.map((p) => [clean(p.name), clean(String(p.value), 60)]), [false, false], width, 0));
+function text_parameters(s, width, full) {
+    const limit = full ? Infinity : SHORT.parameters;
+    const shown = s.main.rows.slice(0, limit);
+    const lines = shown.length > 0
+        ? modelColumns(s.main, shown, width, 1, 1)
+        : ['  No hyperparameter varies in the runs used.'];
+    lines.push(...more(shown.length, s.main.rows.length, 'parameters'));
+    if (full) {
+        lines.push('', '  All statistics:', ...modelColumns(s.stats, s.stats.rows, width, 0, 2));
     }
+    if (s.levels.rows.length > 0) {
+        const levels = s.levels.rows.slice(0, full ? Infinity : SHORT.levels);
+        lines.push('', '  Levels of the categorical parameters:', ...modelColumns(s.levels, levels, width, 1, 2));
+        lines.push(...more(levels.length, s.levels.rows.length, 'levels'));
+    }
+    const notes = [];
+    if (s.constant.length > 0) {
+        const names = s.constant
+            .slice(0, full ? Infinity : 8)
+            .map((c) => `${text_clean(c.name, 40)} = ${text_clean(c.value, 24)}`);
+        const rest = s.constant.length - names.length;
+        notes.push(`Constant (not ranked): ${names.join(', ')}${rest > 0 ? `, … ${rest} more` : ''}`);
+    }
+    if (s.idLike.length > 0)
+        notes.push(`Look like ids, not hyperparameters: ${s.idLike.map((n) => text_clean(n, 40)).join(', ')}`);
+    if (s.dropped.length > 0) {
+        const names = s.dropped.slice(0, full ? Infinity : 8).map((n) => text_clean(n, 40));
+        const rest = s.dropped.length - names.length;
+        notes.push(`Dropped (no value in any run used): ${names.join(', ')}${rest > 0 ? `, … ${rest} more` : ''}`);
+    }
+    if (full)
+        notes.push(...s.notes);
+    for (const n of notes)
+        lines.push('', ...wrap(text_clean(n, 2000), width));
+    if (!full)
+        lines.push('', ...wrap('--full adds the notebook’s statistics (importance, coefficient, p) and how to read them.', width));
+    return lines;
+}
+function text_best(s, width, full) {
+    const lines = wrap(`${fmt(s.value, 6)} ${text_clean(s.who, 200)}${s.url ? ` ${text_clean(s.url, 200)}` : ''}${s.ties ? `. ${text_clean(s.ties, 300)}` : ''}`, width);
+    const rows = s.params.rows.slice(0, full ? Infinity : SHORT.best);
+    if (rows.length > 0)
+        lines.push(...modelColumns(s.params, rows, width, 0));
+    lines.push(...more(rows.length, s.params.rows.length, 'hyperparameters'));
     if (s.unset.length > 0)
         lines.push(`  not set by this run: ${s.unset.length} parameter${s.unset.length === 1 ? '' : 's'}`);
     return lines;
 }
-function text_quality(s, width) {
+function text_quality(s, width, full) {
     const lines = [];
-    if (s.cvR2 !== null) {
-        lines.push(`  cross-validated R² (5 folds): ${fmtFixed(s.cvR2, 3)}${s.cvR2Folds ? `  folds ${s.cvR2Folds.map((f) => fmtFixed(f, 2)).join(' ')}` : ''}`);
-    }
-    if (s.cvR2WithoutOutliers !== null)
-        lines.push(`  without the outliers: ${fmtFixed(s.cvR2WithoutOutliers, 3)}`);
-    if (s.threshold !== null) {
-        lines.push(`  verdict: ${s.explainsNothing ? 'explains nothing' : 'explains part of the target'} (threshold ${fmtFixed(s.threshold, 2)})`);
-    }
-    if (s.olsR2 !== null)
-        lines.push(`  linear fit (standardized OLS) R², in sample: ${fmtFixed(s.olsR2, 3)}`);
+    for (const f of s.facts)
+        lines.push(...wrap(text_clean(f, 400), width));
     for (const x of s.sentences)
-        lines.push('  ' + clean(x, 400));
-    if (s.outliers.length > 0) {
-        // The terminal shows the most extreme few; the JSON and the Markdown report list them all.
-        const shown = [...s.outliers]
-            .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ) || a.row - b.row)
-            .slice(0, 10);
-        lines.push(...columns(['row', 'run', 'value', 'robust z'], shown.map((o) => [
-            String(o.row + 1),
-            o.name ? clean(o.name) : DASH,
-            fmt(o.value, 6),
-            fmtSigned(o.robustZ, 3),
-        ]), [true, false, true, true], width, 1));
-        if (shown.length < s.outliers.length) {
-            lines.push(`  … ${s.outliers.length - shown.length} more (the most extreme shown; all in --json and --markdown)`);
-        }
+        lines.push(...wrap(text_clean(x, 400), width));
+    const rows = s.outliers.rows.slice(0, full ? Infinity : SHORT.outliers);
+    if (rows.length > 0) {
+        lines.push(...modelColumns(s.outliers, rows, width, 1));
+        lines.push(...more(rows.length, s.outliers.rows.length, 'outliers'));
     }
     return lines;
 }
-function text_advice(s) {
-    const lines = [`  where the best ${s.bestCount} runs sit (parameters that matter first):`];
-    for (const a of s.rows) {
-        const facts = [];
-        // The insights' sentences already state the ranges; without sentences, the ranges stand alone.
-        if (a.advice.length === 0 && a.searched)
-            facts.push(`searched ${fmt(a.searched.min, 3)} … ${fmt(a.searched.max, 3)}${a.logScale ? ' (log)' : ''}`);
-        if (a.advice.length === 0 && a.best)
-            facts.push(`best ${fmt(a.best.min, 3)} … ${fmt(a.best.max, 3)}, median ${fmt(a.best.median, 3)}`);
-        if (a.levels.length > 0) {
-            const levels = [...a.levels]
-                .sort((x, y) => y.shareBest - x.shareBest || (x.level < y.level ? -1 : 1))
-                .slice(0, 6);
-            facts.push(levels
-                .map((l) => `${clean(l.level, 24)} ${Math.round(l.shareBest * 100)}%/${Math.round(l.shareAll * 100)}%`)
-                .join(' ') + ' (best/all)');
-        }
-        lines.push(`  - ${clean(a.parameter)}${a.matters ? ' (matters)' : ''}: ${a.advice.map((x) => clean(x, 200)).join('; ') || 'no advice'}`);
-        if (facts.length > 0)
-            lines.push(`      ${facts.join('; ')}`);
+function text_advice(s, width, full) {
+    const lines = wrap(`Where the best ${s.bestCount} runs sit (parameters that matter first):`, width);
+    const rows = s.rows.slice(0, full ? Infinity : Math.max(SHORT.advice, s.rows.filter((r) => r.matters).length));
+    for (const a of rows) {
+        const text = `- ${text_clean(a.parameter, 40)}${a.matters ? ' (matters)' : ''}: ${text_clean(a.text, 600)}`;
+        const wrapped = wrap(text, width, '    ');
+        wrapped[0] = '  ' + wrapped[0].trimStart();
+        lines.push(...wrapped);
     }
+    lines.push(...more(rows.length, s.rows.length, 'parameters'));
     return lines;
 }
-function text_interactions(s, width) {
-    return columns(['a', 'b', 'strength', ''], s.rows.map((r) => [clean(r.a, 40), clean(r.b, 40), fmtFixed(r.strength, 2), clean(r.sentence, 200)]), [false, false, true, false], width, 3);
-}
-function text_runs(s) {
-    const lines = ['  ' + s.sentences.map((x) => clean(x, 400)).join(' ')];
-    if (s.states && s.states.length > 0) {
-        lines.push(`  W&B run states: ${s.states.map((x) => `${clean(x.state)} ${x.count}`).join(', ')}`);
+/** One wrapped line per interaction: the reading needs the room more than the alignment. */
+function text_interactions(s, width, full) {
+    const rows = s.table.rows.slice(0, full ? Infinity : SHORT.interactions);
+    const lines = [];
+    for (const [a, b, strength, reading] of rows) {
+        const wrapped = wrap(`- ${text_clean(a, 40)} × ${text_clean(b, 40)} (${strength}): ${text_clean(reading, 400)}`, width, '    ');
+        wrapped[0] = '  ' + wrapped[0].trimStart();
+        lines.push(...wrapped);
     }
-    return lines;
+    return [...lines, ...more(rows.length, s.table.rows.length, 'interactions')];
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -43107,40 +45204,228 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/publish/files.ts
 /**
- * Writing output files so that a reader never sees half of one: the text goes to a temporary file in
- * the same folder (same file system, so the rename is atomic), then replaces the target in one step.
+ * Writing the output files of a run: all or nothing, and never half of one.
+ *
+ * Regular files (and new ones) are written to temporary files beside their targets first (same folder,
+ * same file system, so the rename is atomic) and flushed; only when every one is written are they
+ * renamed onto their targets. A failure while writing removes the temporary files and leaves every
+ * target as it was. A failure while renaming (rare: the folder changed under us) puts back the files
+ * replaced so far (kept as hard links until the end) and removes the new ones it created.
+ *
+ * Targets that are not regular files are written through, never replaced: a symlink's target is
+ * written (the link stays), a device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe) is
+ * opened and written, and `-` means standard output. These streams are written after the files are in
+ * place, and what went into a stream cannot be taken back.
+ *
+ * Two outputs to the same place (the same path, or two names of one file) are refused before anything
+ * is written.
  */
 
 
 
 
+
+/** One file, the same way (kept for callers with a single output). */
 async function writeFileAtomic(path, text) {
-    const dir = (0,external_node_path_namespaceObject.dirname)(path);
+    await writeFilesAtomic([{ path, text }]);
+}
+/** Writes every output of a run, all or nothing (see the top of this file). */
+async function writeFilesAtomic(outputs, opts = {}) {
+    const plans = [];
+    const seen = new Map();
+    for (const out of outputs) {
+        const plan = await planOf(out);
+        const key = await identity(plan);
+        const other = seen.get(key);
+        if (other) {
+            throw new UsageError(`${files_name(other)} and ${files_name(out)} would both write ${show(other.path)}` +
+                `${other.path === out.path ? '' : ` (the same file as ${show(out.path)})`}: give each output its own file`);
+        }
+        seen.set(key, out);
+        plans.push(plan);
+    }
+    const files = plans.filter((p) => p.kind === 'file');
+    // 1. Every file's text to a temporary file beside its target.
+    try {
+        for (const p of files)
+            p.temp = await writeTemp(p.target, p.out);
+    }
+    catch (err) {
+        await Promise.all(files.map((p) => (p.temp ? (0,promises_namespaceObject.unlink)(p.temp).catch(() => { }) : undefined)));
+        throw err;
+    }
+    // 2. All renamed into place, or none.
+    const renameFn = opts.rename ?? promises_namespaceObject.rename;
+    const done = [];
+    try {
+        for (const p of files) {
+            if (p.existed)
+                p.backup = await keepOld(p.target);
+            await renameFn(p.temp, p.target);
+            p.temp = undefined;
+            done.push(p);
+        }
+    }
+    catch (err) {
+        const failed = files[done.length];
+        for (const p of done.reverse()) {
+            if (p.backup)
+                await (0,promises_namespaceObject.rename)(p.backup, p.target).catch(() => { });
+            else if (!p.existed)
+                await (0,promises_namespaceObject.unlink)(p.target).catch(() => { });
+            p.backup = undefined;
+        }
+        await Promise.all(files.flatMap((p) => [p.temp, p.backup].filter((f) => !!f).map((f) => (0,promises_namespaceObject.unlink)(f).catch(() => { }))));
+        throw new UsageError(`cannot write ${show(failed.out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
+    }
+    await Promise.all(files.map((p) => (p.backup ? (0,promises_namespaceObject.unlink)(p.backup).catch(() => { }) : undefined)));
+    // 3. Streams last: they cannot be taken back.
+    for (const p of plans) {
+        if (p.kind === 'stdout')
+            await (opts.stdout ?? writeStdout)(p.out.text);
+        else if (p.kind === 'stream')
+            await writeThrough(p.target, p.out);
+    }
+}
+/** What a path is: a file to replace atomically (at the end of its symlinks), a stream, or stdout. */
+async function planOf(out) {
+    if (out.path === '')
+        throw new UsageError(`${files_name(out)} is empty: give a file name (or - for standard output)`);
+    if (out.path === '-')
+        return { kind: 'stdout', out };
+    let st = null;
+    try {
+        st = await (0,promises_namespaceObject.stat)(out.path); // follows symlinks, /dev/stdout's too
+    }
+    catch (err) {
+        // ENOTDIR: a parent is a file; said plainly when its folder cannot be created.
+        if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR')
+            throw cannotWrite(out, err);
+    }
+    if (st?.isDirectory()) {
+        throw new UsageError(`cannot write ${show(out.path)}: it is a folder; give a file name for ${files_name(out)}`);
+    }
+    if (st && !st.isFile())
+        return { kind: 'stream', out, target: out.path };
+    // A regular file or nothing yet: replace (or create) the file at the end of the links, keeping them.
+    const target = st ? await (0,promises_namespaceObject.realpath)(out.path) : await linkTarget(out.path);
+    return { kind: 'file', out, target, existed: st !== null };
+}
+/** The path a (possibly dangling) chain of symlinks ends at; the path itself when it is no link. */
+async function linkTarget(path) {
+    let at = (0,external_node_path_namespaceObject.resolve)(path);
+    for (let hops = 0; hops < 40; hops++) {
+        let to;
+        try {
+            if (!(await (0,promises_namespaceObject.lstat)(at)).isSymbolicLink())
+                return at;
+            to = await (0,promises_namespaceObject.readlink)(at);
+        }
+        catch (err) {
+            if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR')
+                return at;
+            throw err;
+        }
+        at = (0,external_node_path_namespaceObject.isAbsolute)(to) ? to : (0,external_node_path_namespaceObject.resolve)((0,external_node_path_namespaceObject.dirname)(at), to);
+    }
+    throw new UsageError(`cannot write ${show(path)}: too many levels of symbolic links`);
+}
+/** Two outputs are the same place when they are the same file (device and inode) or the same new path. */
+async function identity(plan) {
+    try {
+        if (plan.kind === 'stdout') {
+            const st = (0,external_node_fs_namespaceObject.fstatSync)(1);
+            return `inode:${st.dev}:${st.ino}`;
+        }
+        if (plan.kind === 'stream' || plan.existed) {
+            const st = await (0,promises_namespaceObject.stat)(plan.target);
+            return `inode:${st.dev}:${st.ino}`;
+        }
+        // A new file: its folder's real path (when there is one yet) and its name.
+        let dir = (0,external_node_path_namespaceObject.dirname)(plan.target);
+        try {
+            dir = await (0,promises_namespaceObject.realpath)(dir);
+        }
+        catch {
+            // The folder does not exist yet: created on writing.
+        }
+        return `path:${(0,external_node_path_namespaceObject.join)(dir, (0,external_node_path_namespaceObject.basename)(plan.target))}`;
+    }
+    catch {
+        return `path:${plan.kind === 'stdout' ? '-' : (0,external_node_path_namespaceObject.resolve)(plan.target)}`;
+    }
+}
+async function writeTemp(target, out) {
+    const dir = (0,external_node_path_namespaceObject.dirname)(target);
     try {
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
     }
     catch (err) {
-        throw new UsageError(`cannot create the folder ${dir} for ${path}: ${reason(err)}; choose a writable path`);
+        throw new UsageError(`cannot create the folder ${show(dir)} for ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
     }
-    const temp = (0,external_node_path_namespaceObject.join)(dir, `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    const temp = (0,external_node_path_namespaceObject.join)(dir, `.${(0,external_node_path_namespaceObject.basename)(target)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
     try {
         const handle = await (0,promises_namespaceObject.open)(temp, 'wx');
         try {
-            await handle.writeFile(text, 'utf8');
+            await handle.writeFile(out.text, 'utf8');
             // Flushed before the rename: after a crash the target is the old file or the whole new one.
             await handle.sync();
         }
         finally {
             await handle.close();
         }
-        await (0,promises_namespaceObject.rename)(temp, path);
+        return temp;
     }
     catch (err) {
         await (0,promises_namespaceObject.unlink)(temp).catch(() => { });
-        throw new UsageError(`cannot write ${path}: ${reason(err)}; choose a writable path`);
+        throw new UsageError(`cannot write ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
     }
 }
+/** A hard link to the file about to be replaced, to put it back if a later rename fails. */
+async function keepOld(target) {
+    const backup = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.old`);
+    try {
+        await (0,promises_namespaceObject.link)(target, backup);
+        return backup;
+    }
+    catch {
+        return undefined; // a file system without hard links: no way back for this one, but no harm
+    }
+}
+async function writeThrough(target, out) {
+    try {
+        const handle = await (0,promises_namespaceObject.open)(target, 'w');
+        try {
+            await handle.writeFile(out.text, 'utf8');
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch (err) {
+        throw cannotWrite(out, err, 'the files were written, this stream was not');
+    }
+}
+function writeStdout(text) {
+    return new Promise((resolvePromise, reject) => {
+        process.stdout.write(text, (err) => (err ? reject(err) : resolvePromise()));
+    });
+}
+function cannotWrite(out, err, what = 'nothing was written') {
+    return new UsageError(`cannot write ${show(out.path)}: ${reason(err)}; ${what} (choose a writable path)`);
+}
+function files_name(out) {
+    return out.label ?? show(out.path);
+}
+function show(path) {
+    return /^[\w./@+:,~-]+$/.test(path) ? path : JSON.stringify(path);
+}
+function code(err) {
+    return err?.code;
+}
 function reason(err) {
+    if (err instanceof UsageError)
+        return err.message;
     const e = err;
     return e && typeof e === 'object' && e.code ? `${e.code} (${e.message.split('\n')[0]})` : String(err);
 }
@@ -48031,20 +50316,41 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 ;// CONCATENATED MODULE: ./src/publish/comment.ts
 /**
  * The report as one sticky pull-request comment: found by a hidden marker (`<!-- sweep-insights:KEY -->`)
- * among the token's OWN comments only (another user quoting the marker is never touched), updated in
- * place or deleted and posted anew. Two runs at once must not leave two comments: after creating, the
- * comments are read again and this token's duplicates are removed, all but the oldest.
+ * that is the FIRST line of the body, among the token's OWN comments only (another user quoting the
+ * marker is never touched, and a marker further down, e.g. inside data in a code block, is not one),
+ * updated in place or deleted and posted anew.
+ *
+ * Two runs at once must leave one comment, and both must name it: after creating or updating, the
+ * comments are read again; of this token's comments with the marker the oldest (lowest id) is kept and
+ * given this run's body, the others are deleted. A comment deleted under our feet (another run got
+ * there first: 404 on update or delete) is not an error; if ours was deleted, the survivor's URL is
+ * returned, and if none survived the comment is posted again (a bounded number of times).
  *
  * Identity: the workflow token's comments are authored by `github-actions[bot]`, `GET /user` is refused
  * for it, and GraphQL `viewer { login }` answers `github-actions`; so GraphQL first, `GET /user` as the
  * fallback, and `X` matches a comment by `X[bot]` of type Bot.
+ *
+ * Misbehaving servers: every request has a timeout (headers and body) and all requests of one
+ * comment share a total bound; listing follows at most `maxPages` pages and only on the API's own
+ * host; server messages are clipped to one short line and scrubbed of the token.
  */
+
 
 
 
 /** GitHub refuses comment bodies over this many characters (UTF-16 code units), with a 422. */
 const COMMENT_LIMIT = 65_536;
 const MARKER_PREFIX = 'sweep-insights:';
+/** Per request, from sending to the end of the body. */
+const DEFAULT_GITHUB_TIMEOUT_MS = 30_000;
+/** All requests of one comment (identity, listing, posting, clean-up), retries and waits included. */
+const DEFAULT_GITHUB_TOTAL_MS = 180_000;
+/** 100 pages of 100 comments: far beyond any real pull request. */
+const comment_DEFAULT_MAX_PAGES = 100;
+/** A response body larger than this is not a GitHub answer to these calls. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Rounds of "post, read back, reconcile" before giving up on a comment others keep deleting. */
+const MAX_ROUNDS = 3;
 /** A GitHub request that failed; `status` 0 when no answer came. */
 class GitHubApiError extends RemoteError {
     operation;
@@ -48055,9 +50361,12 @@ class GitHubApiError extends RemoteError {
         this.apiMessage = apiMessage;
         this.name = 'GitHubApiError';
     }
-    /** The token may not do this (fork pull request, read-only token, no access): warn, don't fail. */
+    /**
+     * The token may not do this (fork pull request, read-only token, no access): warn, don't fail.
+     * Not 401: a token GitHub does not accept at all is a mistake to fix (GITHUB_TOKEN), not a fork.
+     */
     get refused() {
-        return this.status === 401 || this.status === 403 || this.status === 404;
+        return this.status === 403 || this.status === 404;
     }
     /** GitHub measured the body as too long. */
     get tooLong() {
@@ -48102,11 +50411,20 @@ function sweepPath(sweep) {
     const m = /^https?:\/\/[^/]+\/([^/]+)\/([^/]+)\/sweeps\/([^/]+)/.exec(s);
     return m ? `${m[1]}/${m[2]}/${m[3]}` : s;
 }
-/** The marker is present as a line of its own (not merely quoted inside other text). */
+/**
+ * The marker is the body's first line (trailing white space and a CR aside). Anywhere else (quoted,
+ * inside a code block of data, at the end of an old-format body) it is not this report's marker.
+ */
 function hasMarker(body, marker) {
     if (!body)
         return false;
-    return body.split(/\r?\n/).some((line) => line.trim() === marker);
+    const nl = body.indexOf('\n');
+    const first = nl < 0 ? body : body.slice(0, nl);
+    return first.trimEnd() === marker;
+}
+/** The comment body for a report: the marker as its first line, then the report. */
+function withMarker(marker, report) {
+    return `${marker}\n${report}`;
 }
 /** GITHUB_GRAPHQL_URL when set; GHES serves GraphQL at /api/graphql beside REST's /api/v3. */
 function graphqlUrlFor(apiUrl, graphqlUrl) {
@@ -48125,39 +50443,120 @@ function isOwnComment(author, ownLogin) {
         return true;
     return author.type === 'Bot' && (a === `${me}[bot]` || `${a}[bot]` === me);
 }
-/** A thin client: the few calls the sticky comment needs, with retries on 5xx/429/no answer. */
+/**
+ * Timeouts from the environment, for the action and the CLI: SWEEP_INSIGHTS_GITHUB_TIMEOUT_MS (per
+ * request) and SWEEP_INSIGHTS_GITHUB_TOTAL_MS (all requests of one comment). Unset: the defaults.
+ */
+function githubTimeoutsFromEnv(env) {
+    const read = (name) => {
+        const raw = env[name]?.trim();
+        if (raw === undefined || raw === '')
+            return undefined;
+        const ms = Number(raw);
+        if (!Number.isFinite(ms) || ms <= 0) {
+            throw new UsageError(`${name} must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
+        }
+        return ms;
+    };
+    return {
+        timeoutMs: read('SWEEP_INSIGHTS_GITHUB_TIMEOUT_MS'),
+        totalMs: read('SWEEP_INSIGHTS_GITHUB_TOTAL_MS'),
+    };
+}
+/**
+ * An API base URL as given in `variable`: http(s) only, no credentials in it. Anything else is a usage
+ * error (exit 2) naming the variable, before any request.
+ */
+function checkApiUrl(value, variable) {
+    const shown = JSON.stringify(clipServerText(value, 100));
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new UsageError(`${variable} ${shown} is not a URL: e.g. https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3)`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new UsageError(`${variable} ${shown} is not an http(s) URL: e.g. https://api.github.com`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw new UsageError(`${variable} must not hold credentials: the token goes in GITHUB_TOKEN`);
+    }
+    return url;
+}
+/** A request that got no answer: what happened, and whether trying again can help. */
+class NetworkFailure extends Error {
+    reason;
+    retryable;
+    constructor(reason, retryable) {
+        super(reason);
+        this.reason = reason;
+        this.retryable = retryable;
+        this.name = 'NetworkFailure';
+    }
+}
+/** A thin client: the few calls the sticky comment needs, with timeouts and bounded retries. */
 class GitHubClient {
     octokit;
+    apiOrigin;
     graphqlUrl;
+    /** Which setting names the URL a request went to, for messages. */
+    graphqlVariable;
     retries;
     retryDelayMs;
+    timeoutMs;
+    totalMs;
+    deadline;
+    maxPages;
+    token;
+    fetchImpl;
     log;
     constructor(endpoint, opts = {}) {
-        const baseUrl = endpoint.apiUrl.replace(/\/+$/, '');
+        const api = checkApiUrl(endpoint.apiUrl, 'GITHUB_API_URL');
+        const baseUrl = endpoint.apiUrl.trim().replace(/\/+$/, '');
+        if (endpoint.graphqlUrl && endpoint.graphqlUrl.trim() !== '') {
+            checkApiUrl(endpoint.graphqlUrl, 'GITHUB_GRAPHQL_URL');
+            this.graphqlVariable = 'GITHUB_GRAPHQL_URL';
+        }
+        else {
+            this.graphqlVariable = 'GITHUB_API_URL';
+        }
+        this.apiOrigin = api.origin;
+        this.graphqlUrl = graphqlUrlFor(baseUrl, endpoint.graphqlUrl);
+        this.retries = opts.retries ?? 2;
+        this.retryDelayMs = opts.retryDelayMs ?? 500;
+        this.timeoutMs = opts.timeoutMs ?? DEFAULT_GITHUB_TIMEOUT_MS;
+        this.totalMs = opts.totalMs ?? DEFAULT_GITHUB_TOTAL_MS;
+        this.deadline = opts.deadline ?? Date.now() + this.totalMs;
+        this.maxPages = opts.maxPages ?? comment_DEFAULT_MAX_PAGES;
+        this.token = endpoint.token;
+        this.fetchImpl = opts.fetch ?? globalThis.fetch;
+        this.log = opts.onLog ?? (() => { });
         this.octokit = new dist_src_Octokit({
             auth: endpoint.token,
             baseUrl,
             userAgent: `${ENGINE_NAME}/${ENGINE_VERSION}`,
             log: { debug: () => { }, info: () => { }, warn: () => { }, error: () => { } },
+            request: { fetch: this.timedFetch },
         });
-        this.graphqlUrl = graphqlUrlFor(baseUrl, endpoint.graphqlUrl);
-        this.retries = opts.retries ?? 2;
-        this.retryDelayMs = opts.retryDelayMs ?? 500;
-        this.log = opts.onLog ?? (() => { });
     }
     /** The token's login: GraphQL `viewer { login }` first (works for the workflow token), then `GET /user`. */
     async ownLogin() {
         let first;
         try {
-            const res = await this.call('identify the token (GraphQL viewer)', () => this.octokit.request(`POST ${this.graphqlUrl}`, { query: 'query { viewer { login } }' }));
+            const res = await this.call('identify the token (GraphQL viewer)', () => this.octokit.request(`POST ${this.graphqlUrl}`, { query: 'query { viewer { login } }' }), this.graphqlVariable);
             const data = res.data;
             const login = data?.data?.viewer?.login;
             if (typeof login === 'string' && login !== '')
                 return login;
-            first = new GitHubApiError(`GitHub GraphQL did not return the token's login: ${data?.errors?.[0]?.message ?? 'no viewer'}`, res.status, 'identify the token (GraphQL viewer)', data?.errors?.[0]?.message ?? '');
+            const said = this.clean(String(data?.errors?.[0]?.message ?? 'no viewer'));
+            first = new GitHubApiError(`GitHub GraphQL did not return the token's login: ${said}`, res.status, 'identify the token (GraphQL viewer)', said);
         }
         catch (err) {
             first = err;
+            // No answer, or a token GitHub rejects: GET /user would fail the same way.
+            if (err instanceof GitHubApiError && (err.status === 0 || err.status === 401))
+                throw err;
         }
         try {
             const res = await this.call('identify the token (GET /user)', () => this.octokit.request('GET /user'));
@@ -48170,71 +50569,266 @@ class GitHubClient {
         }
         throw first;
     }
-    /** Every comment of the issue or pull request, all pages (100 per page). */
+    /** Every comment of the issue or pull request, page by page (100 per page), at most `maxPages` pages. */
     async listComments(owner, repo, issueNumber) {
-        return this.call(`list the comments of #${issueNumber}`, () => this.octokit.paginate(this.octokit.rest.issues.listComments, {
-            owner,
-            repo,
-            issue_number: issueNumber,
-            per_page: 100,
-        }));
+        const operation = `list the comments of #${issueNumber}`;
+        const all = [];
+        let res = await this.call(operation, () => this.octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, per_page: 100 }));
+        for (let page = 1;; page++) {
+            if (!Array.isArray(res.data)) {
+                throw new GitHubApiError(`GitHub: could not ${operation}: page ${page} is not a list of comments (is GITHUB_API_URL a GitHub API?)`, 0, operation, '');
+            }
+            all.push(...res.data);
+            const next = nextLink(res.headers.link);
+            if (next === null)
+                return all;
+            if (page >= this.maxPages) {
+                throw new GitHubApiError(`GitHub: could not ${operation}: still a next page after ${this.maxPages} pages (${all.length} comments); ` +
+                    'stopped (the server pages without end)', 0, operation, '');
+            }
+            let url = null;
+            try {
+                url = new URL(next);
+            }
+            catch {
+                url = null;
+            }
+            if (url === null || url.origin !== this.apiOrigin) {
+                // The token goes with every request: never to a host the API did not name as itself.
+                throw new GitHubApiError(`GitHub: could not ${operation}: the next page points off the API's host (${this.clean(next, 100)}); stopped`, 0, operation, '');
+            }
+            const pageUrl = url.href;
+            res = await this.call(operation, () => this.octokit.request({ method: 'GET', url: pageUrl }));
+        }
     }
     async createComment(owner, repo, issueNumber, body) {
         const res = await this.call(`comment on #${issueNumber}`, () => this.octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }));
-        return res.data;
+        return checkComment(res.data, `comment on #${issueNumber}`);
     }
+    /** The updated comment, or null when it is gone (another run deleted it: 404). */
     async updateComment(owner, repo, id, body) {
-        const res = await this.call(`update comment ${id}`, () => this.octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
-        return res.data;
-    }
-    /** Deleting a comment already gone (another run got there first) is not an error. */
-    async deleteComment(owner, repo, id) {
         try {
-            await this.call(`delete comment ${id}`, () => this.octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }));
+            const res = await this.call(`update comment ${id}`, () => this.octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
+            return checkComment(res.data, `update comment ${id}`);
         }
         catch (err) {
             if (err instanceof GitHubApiError && err.status === 404)
-                return;
+                return null;
             throw err;
         }
     }
-    async call(operation, fn) {
+    /** True when deleted; false when it was already gone (another run got there first). */
+    async deleteComment(owner, repo, id) {
+        try {
+            await this.call(`delete comment ${id}`, () => this.octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }));
+            return true;
+        }
+        catch (err) {
+            if (err instanceof GitHubApiError && err.status === 404)
+                return false;
+            throw err;
+        }
+    }
+    /**
+     * fetch with a timeout over the whole exchange (the body is read here, so a server that sends headers
+     * and then stalls is caught too) and the client's total bound. Failures become NetworkFailure,
+     * which Octokit wraps (as an HTTP 500 RequestError) and `call` unwraps.
+     */
+    timedFetch = async (input, init) => {
+        const left = this.deadline - Date.now();
+        if (left <= 0)
+            throw new NetworkFailure(`stopped after ${this.totalMs} ms in all`, false);
+        const ms = Math.max(1, Math.min(this.timeoutMs, left));
+        const timer = AbortSignal.timeout(ms);
+        const signal = init?.signal ? AbortSignal.any([init.signal, timer]) : timer;
+        try {
+            const res = await this.fetchImpl(input, { ...init, signal });
+            const body = await readCapped(res, MAX_RESPONSE_BYTES);
+            const empty = res.status === 204 || res.status === 205 || res.status === 304;
+            return new Response(empty ? null : body, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers,
+            });
+        }
+        catch (err) {
+            if (err instanceof NetworkFailure)
+                throw err;
+            if (timer.aborted) {
+                const why = ms < this.timeoutMs ? `stopped after ${this.totalMs} ms in all` : `no answer within ${ms} ms`;
+                throw new NetworkFailure(why, ms === this.timeoutMs);
+            }
+            throw describeNetworkError(err);
+        }
+    };
+    async call(operation, fn, variable = 'GITHUB_API_URL') {
         for (let attempt = 0;; attempt++) {
             try {
                 return await fn();
             }
             catch (err) {
-                const status = statusOf(err);
-                const retryable = status === 0 || status === 429 || (status >= 500 && status !== 501);
-                if (retryable && attempt < this.retries) {
-                    const delay = this.retryDelayMs * 2 ** attempt;
-                    this.log(`GitHub: ${operation} failed (${status === 0 ? 'no answer' : `HTTP ${status}`}); retrying in ${delay} ms`);
+                const net = networkFailureOf(err);
+                const status = net ? 0 : statusOf(err);
+                const retryable = net
+                    ? net.retryable
+                    : status === 429 || (status >= 500 && status !== 501) || status === 0;
+                const delay = this.retryDelayMs * 2 ** attempt;
+                if (retryable && attempt < this.retries && Date.now() + delay < this.deadline) {
+                    this.log(`GitHub: ${operation} failed (${net ? net.reason : status === 0 ? 'no answer' : `HTTP ${status}`}); retrying in ${delay} ms`);
                     await new Promise((r) => setTimeout(r, delay));
                     continue;
                 }
-                throw toApiError(err, operation);
+                if (net) {
+                    const tries = attempt === 0 ? '' : ` (${attempt + 1} attempts)`;
+                    const host = variable === 'GITHUB_API_URL' ? this.apiOrigin : new URL(this.graphqlUrl).origin;
+                    throw new GitHubApiError(this.scrub(`GitHub: could not ${operation}: cannot reach ${host} (${variable}): ${net.reason}${tries}`), 0, operation, net.reason);
+                }
+                throw this.toApiError(err, operation);
             }
         }
     }
+    toApiError(err, operation) {
+        if (err instanceof GitHubApiError)
+            return err;
+        const status = statusOf(err);
+        const data = err?.response?.data;
+        let apiMessage = '';
+        if (data && typeof data === 'object') {
+            const d = data;
+            const parts = [typeof d.message === 'string' ? d.message : ''];
+            if (Array.isArray(d.errors)) {
+                for (const e of d.errors.slice(0, 5))
+                    if (typeof e?.message === 'string')
+                        parts.push(e.message);
+            }
+            apiMessage = parts.filter((p) => p !== '').join('; ');
+        }
+        else if (typeof data === 'string') {
+            apiMessage = data;
+        }
+        if (apiMessage === '')
+            apiMessage = err instanceof Error ? err.message : String(err);
+        apiMessage = this.clean(apiMessage);
+        const what = status === 0 ? 'no answer' : `HTTP ${status}`;
+        if (status === 401) {
+            return new GitHubApiError(`GitHub did not accept the token (${what}: ${apiMessage}) trying to ${operation}: ` +
+                'check GITHUB_TOKEN (in the action: the github-token input), it may be wrong or expired', status, operation, apiMessage);
+        }
+        return new GitHubApiError(`GitHub: could not ${operation}: ${what}: ${apiMessage}`, status, operation, apiMessage);
+    }
+    /** A server's text: one short line, the token removed. */
+    clean(text, max) {
+        return clipServerText(this.scrub(text), max);
+    }
+    scrub(text) {
+        return this.token === '' ? text : text.split(this.token).join('***');
+    }
+}
+/** Reads the body whole, refusing more than `max` bytes. */
+async function readCapped(res, max) {
+    if (!res.body)
+        return null;
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > max) {
+        await res.body.cancel().catch(() => { });
+        throw new NetworkFailure(`an answer of ${declared} bytes, over ${max}`, false);
+    }
+    const chunks = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > max) {
+            await reader.cancel().catch(() => { });
+            throw new NetworkFailure(`an answer over ${max} bytes`, false);
+        }
+        chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+        out.set(c, at);
+        at += c.byteLength;
+    }
+    return out.buffer;
+}
+/** What a fetch failure means to a person, and whether another attempt can help. */
+function describeNetworkError(err) {
+    const e = err;
+    const causes = [];
+    let c = e;
+    for (let i = 0; i < 4 && c && typeof c === 'object'; i++) {
+        causes.push(c);
+        c = c.cause;
+    }
+    const nested = causes.flatMap((x) => (Array.isArray(x.errors) ? x.errors : []));
+    const code = [...causes, ...nested].map((x) => x.code).find((x) => typeof x === 'string' && x !== '');
+    switch (code) {
+        case 'ECONNREFUSED':
+            return new NetworkFailure('connection refused (ECONNREFUSED): is the URL right, and the server up?', false);
+        case 'ENOTFOUND':
+            return new NetworkFailure('host not found (ENOTFOUND): check the host name', false);
+        case 'EAI_AGAIN':
+            return new NetworkFailure('DNS lookup failed (EAI_AGAIN)', true);
+        case 'ERR_INVALID_URL':
+            return new NetworkFailure('not a valid URL', false);
+        case 'CERT_HAS_EXPIRED':
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+        case 'ERR_TLS_CERT_ALTNAME_INVALID':
+            return new NetworkFailure(`TLS certificate refused (${code})`, false);
+        default: {
+            const last = causes[causes.length - 1];
+            const message = clipServerText(String(last?.message ?? e?.message ?? err), 120);
+            return new NetworkFailure(code && !message.includes(code) ? `${message} (${code})` : message, true);
+        }
+    }
+}
+function networkFailureOf(err) {
+    let c = err;
+    for (let i = 0; i < 3 && c && typeof c === 'object'; i++) {
+        if (c instanceof NetworkFailure)
+            return c;
+        c = c.cause;
+    }
+    return null;
+}
+/** `Link: <url>; rel="next", ...` → the next page's URL, or null. */
+function nextLink(link) {
+    if (typeof link !== 'string')
+        return null;
+    for (const part of link.split(',')) {
+        const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+        if (m && /(?:^|;)\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(m[2]))
+            return m[1];
+    }
+    return null;
+}
+function checkComment(data, operation) {
+    const c = data;
+    if (!c || typeof c !== 'object' || typeof c.id !== 'number' || typeof c.html_url !== 'string') {
+        throw new GitHubApiError(`GitHub: could not ${operation}: the answer is not a comment (is GITHUB_API_URL a GitHub API?)`, 0, operation, '');
+    }
+    return c;
 }
 /**
  * Create or update the sticky comment. `update`: edit our oldest comment with the marker (removing our
- * other ones), or create one. `recreate`: delete ours, then create. After any creation, remove the
- * duplicates a concurrent run may have made, keeping the oldest (and giving it this body).
+ * other ones), or create one. `recreate`: delete ours, then create. Then read the comments back and
+ * keep exactly one (see the top of this file).
  */
 async function upsertComment(opts) {
     const marker = commentMarker(opts.key);
     if (!hasMarker(opts.body, marker)) {
-        throw new Error(`the comment body lacks its marker line ${marker}: it could never be found again`);
+        throw new Error(`the comment body does not start with its marker line ${marker}: it could never be found again`);
     }
     if (opts.body.length > COMMENT_LIMIT) {
         throw new Error(`the comment body has ${opts.body.length} characters, over GitHub's ${COMMENT_LIMIT}`);
     }
-    const gh = new GitHubClient(opts, {
-        retries: opts.retries,
-        retryDelayMs: opts.retryDelayMs,
-        onLog: opts.onLog,
-    });
+    const gh = new GitHubClient(opts, opts);
     const { owner, repo, issueNumber, body } = opts;
     const log = opts.onLog ?? (() => { });
     const login = await gh.ownLogin();
@@ -48243,92 +50837,90 @@ async function upsertComment(opts) {
         .sort((a, b) => a.id - b.id);
     const existing = await mine();
     let removed = 0;
+    let ours = null;
+    let action = opts.mode === 'recreate' && existing.length > 0 ? 'recreated' : 'created';
     if (opts.mode === 'update' && existing.length > 0) {
         const [keep, ...extra] = existing;
-        for (const c of extra) {
-            await gh.deleteComment(owner, repo, c.id);
-            removed++;
-        }
-        try {
-            const updated = keep.body === body ? keep : await gh.updateComment(owner, repo, keep.id, body);
-            log(`updated comment ${updated.html_url}`);
-            return { url: updated.html_url, id: updated.id, action: 'updated', removedDuplicates: removed };
-        }
-        catch (err) {
-            // Deleted in the meantime (a concurrent `recreate`): post anew below.
-            if (!(err instanceof GitHubApiError && err.status === 404))
-                throw err;
-        }
+        for (const c of extra)
+            if (await gh.deleteComment(owner, repo, c.id))
+                removed++;
+        // null: deleted in the meantime (a concurrent `recreate`); posted anew below.
+        ours = keep.body === body ? keep : await gh.updateComment(owner, repo, keep.id, body);
+        if (ours)
+            action = 'updated';
     }
     if (opts.mode === 'recreate') {
-        for (const c of existing) {
+        for (const c of existing)
             await gh.deleteComment(owner, repo, c.id);
-        }
     }
-    const created = await gh.createComment(owner, repo, issueNumber, body);
-    let action = opts.mode === 'recreate' && existing.length > 0 ? 'recreated' : 'created';
-    let result = created;
-    // A concurrent run may have created its own in the meantime: keep only the oldest.
-    const after = await mine();
-    if (after.length > 1) {
-        const [oldest, ...others] = after;
-        for (const c of others) {
-            await gh.deleteComment(owner, repo, c.id);
-            removed++;
+    for (let round = 1;; round++) {
+        if (ours === null)
+            ours = await gh.createComment(owner, repo, issueNumber, body);
+        // Read back: a concurrent run may have posted its own, or deleted ours.
+        const after = await mine();
+        if (after.length > 0) {
+            const [oldest, ...others] = after;
+            let gone = 0;
+            for (const c of others) {
+                if (await gh.deleteComment(owner, repo, c.id))
+                    gone++;
+            }
+            removed += gone;
+            if (gone > 0)
+                log(`removed ${gone} duplicate comment(s) left by a concurrent run`);
+            const kept = oldest.body === body ? oldest : await gh.updateComment(owner, repo, oldest.id, body);
+            if (kept) {
+                if (kept.id !== ours.id)
+                    action = 'updated';
+                log(`${action} comment ${kept.html_url}`);
+                return { url: kept.html_url, id: kept.id, action, removedDuplicates: removed };
+            }
+            // The one to keep was deleted while we updated it: read again.
         }
-        if (oldest.id !== created.id) {
-            result = oldest.body === body ? oldest : await gh.updateComment(owner, repo, oldest.id, body);
-            action = 'updated';
+        if (round >= MAX_ROUNDS) {
+            throw new GitHubApiError(`GitHub: the sticky comment on #${issueNumber} was deleted ${round} times right after posting ` +
+                '(another run with comment: recreate at the same time?); giving up', 0, `comment on #${issueNumber}`, '');
         }
-        log(`removed ${others.length} duplicate comment(s) left by a concurrent run`);
+        // Ours is gone (another run deleted it, or we deleted it as a duplicate and then lost the survivor
+        // too) and nothing survived: post again; the next read-back reconciles whatever appeared meanwhile.
+        log(`the comment on #${issueNumber} was deleted by a concurrent run; posting it again`);
+        ours = null;
     }
-    log(`${action} comment ${result.html_url}`);
-    return { url: result.html_url, id: result.id, action, removedDuplicates: removed };
 }
 function statusOf(err) {
     const status = err?.status;
     return typeof status === 'number' ? status : 0;
 }
-function toApiError(err, operation) {
-    if (err instanceof GitHubApiError)
-        return err;
-    const status = statusOf(err);
-    const data = err?.response?.data;
-    let apiMessage = '';
-    if (data && typeof data === 'object') {
-        const d = data;
-        const parts = [typeof d.message === 'string' ? d.message : ''];
-        for (const e of d.errors ?? [])
-            if (typeof e?.message === 'string')
-                parts.push(e.message);
-        apiMessage = parts.filter((p) => p !== '').join('; ');
-    }
-    else if (typeof data === 'string') {
-        apiMessage = data.slice(0, 200);
-    }
-    if (apiMessage === '')
-        apiMessage = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    const what = status === 0 ? 'no answer' : `HTTP ${status}`;
-    return new GitHubApiError(`GitHub: could not ${operation}: ${what}: ${apiMessage}`, status, operation, apiMessage);
-}
 /**
- * The sticky comment for a report that can be rendered to any length: GitHub may measure a body
- * differently from us, so on its 422 "too long" the report is rendered at half the length and posted
- * again (down to 4,096 characters). Used by the action and by the CLI's `--comment`.
+ * The sticky comment for a report that can be rendered to any length: `render(maxChars)` gives the
+ * report without the marker, which goes first. GitHub may measure a body differently from us, so on
+ * its 422 "too long" the report is rendered again within a smaller budget (75% of the refused length);
+ * a body is never posted twice, and when the render cannot get shorter (or under 4,096 characters)
+ * the 422 stands. Used by the action and by the CLI's `--comment`.
  */
 async function upsertReportComment(opts, render, onShorten = () => { }) {
     const marker = commentMarker(opts.key);
-    for (let maxChars = COMMENT_LIMIT;; maxChars = Math.floor(maxChars / 2)) {
-        const body = render(maxChars, marker);
+    const room = (total) => total - marker.length - 1;
+    let budget = room(COMMENT_LIMIT);
+    let refused = null;
+    // One total bound for every attempt, not one per attempt.
+    const deadline = opts.deadline ?? Date.now() + (opts.totalMs ?? DEFAULT_GITHUB_TOTAL_MS);
+    for (;;) {
+        const body = withMarker(marker, render(budget));
+        if (refused && body.length >= refused.length)
+            throw refused.error;
         try {
-            return await upsertComment({ ...opts, body });
+            return await upsertComment({ ...opts, body, deadline });
         }
         catch (err) {
-            if (err instanceof GitHubApiError && err.tooLong && maxChars > 4096) {
-                onShorten(body.length);
-                continue;
-            }
-            throw err;
+            if (!(err instanceof GitHubApiError && err.tooLong))
+                throw err;
+            const next = room(Math.floor(body.length * 0.75));
+            if (next < 4096)
+                throw err;
+            onShorten(body.length);
+            refused = { length: body.length, error: err };
+            budget = Math.min(next, budget);
         }
     }
 }
@@ -48352,12 +50944,12 @@ async function postCliComment(model, options, env) {
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         graphqlUrl: env.GITHUB_GRAPHQL_URL,
         token: env.GITHUB_TOKEN ?? '',
+        ...githubTimeoutsFromEnv(env),
         ...target,
         key,
         mode: options.commentMode,
-    }, (maxChars, marker) => renderMarkdown(model, {
+    }, (maxChars) => renderMarkdown(model, {
         maxChars,
-        marker,
         charts: options.charts,
         quickchartHost: options.quickchartHost,
     }));
@@ -48454,6 +51046,7 @@ async function analyze(options, io) {
         threads: options.threads,
         rules,
         insights: options.insights,
+        fidelity: options.fidelity,
         onProgress: progress.update,
     };
     if (options.comment !== undefined) {
@@ -48469,40 +51062,41 @@ async function analyze(options, io) {
         progress.done();
     }
     const model = buildReportModel(analysis);
-    // Render everything before writing anything: an error leaves no half-written set of files.
+    // Render everything before writing anything; then all the files are written, or none.
     const outputs = [];
     if (options.json)
-        outputs.push([options.json, resultsJson(analysis)]);
+        outputs.push({ path: options.json, text: resultsJson(analysis), label: '--json' });
     if (options.markdown) {
-        outputs.push([
-            options.markdown,
-            renderMarkdown(model, {
+        outputs.push({
+            path: options.markdown,
+            text: renderMarkdown(model, {
                 maxChars: 1_000_000,
                 charts: options.charts,
                 quickchartHost: options.quickchartHost,
             }),
-        ]);
+            label: '--markdown',
+        });
     }
     if (options.nextSweep) {
         const next = analysis.insights?.nextSweep;
         if (!next) {
             throw new UsageError('--next-sweep needs the insights (drop --no-insights) and at least 2 runs');
         }
-        outputs.push([options.nextSweep, next.yaml]);
+        outputs.push({ path: options.nextSweep, text: next.yaml, label: '--next-sweep' });
     }
-    for (const [path, text] of outputs)
-        await writeFileAtomic(path, text);
-    if (!options.quiet)
-        io.stdout(renderText(model));
+    await writeFilesAtomic(outputs, { stdout: io.stdout });
+    // An output written to stdout (`-`) has it to itself: no text report mixed in.
+    const stdoutTaken = outputs.some((o) => o.path === '-');
+    if (!options.quiet && !stdoutTaken)
+        io.stdout(renderText(model, { width: io.stdoutColumns ?? 80, full: options.full }));
     if (options.comment) {
         const url = await postCliComment(model, options, io.env);
         if (!options.quiet)
-            io.stdout(`comment: ${url}\n`);
+            (stdoutTaken ? io.stderr : io.stdout)(`comment: ${url}\n`);
     }
     const failed = analysis.gates.filter((g) => !g.passed);
-    for (const g of failed) {
-        io.stderr(`gate failed: ${g.rule.text} (measured ${g.value === null ? 'n/a' : g.value})\n`);
-    }
+    for (const g of failed)
+        io.stderr(`gate failed: ${describeOutcome(g)}\n`);
     return failed.length > 0 ? EXIT.gateFailed : EXIT.ok;
 }
 /** A path relative to the working directory when it lies below it: reports read the same on every machine. */
@@ -51377,7 +53971,7 @@ __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
-exports.As = publicApi.stringify;
+__webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
