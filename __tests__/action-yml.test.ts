@@ -23,6 +23,7 @@ const INPUTS = [
   'goal',
   'fidelity',
   'states',
+  'allow-id-like',
   'wait',
   'wait-timeout',
   'trees',

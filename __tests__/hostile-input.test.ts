@@ -264,3 +264,104 @@ describe('prototype names are names like any other', () => {
     });
   }
 });
+
+describe('id-like columns and the target among the hyperparameters (issue 8 point 3)', () => {
+  /** n runs: `run` a distinct value per run, `opt` three levels, `lr` numeric, `acc` the target, `acc_copy` = acc. */
+  function sweep(n: number): string {
+    const rows = ['run,opt,lr,acc,acc_copy'];
+    for (let i = 0; i < n; i++) {
+      const acc = 0.5 + ((i * 37) % 100) / 400 + (i % 3) * 0.05;
+      rows.push(`run-${i},${['adam', 'sgd', 'rmsprop'][i % 3]},${0.001 * ((i % 9) + 1)},${acc},${acc}`);
+    }
+    return rows.join('\n') + '\n';
+  }
+  const path = file('ids.csv', sweep(1000));
+
+  it('an id-like categorical: exit 2 naming it, at once', async () => {
+    const t0 = Date.now();
+    const r = await cli([
+      'analyze',
+      '--runs',
+      path,
+      '--target',
+      'acc',
+      '--params',
+      'opt,run,lr',
+      '--trees',
+      '5',
+    ]);
+    expectOneLine(
+      r,
+      /hyperparameter "run" looks like an id: 1,000 different values in 1,000 runs.*--allow-id-like/,
+    );
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('kept with --allow-id-like, within the size the regression can fit', async () => {
+    const small = file('ids-small.csv', sweep(60));
+    const r = await cli([
+      'analyze',
+      '--runs',
+      small,
+      '--target',
+      'acc',
+      '--params',
+      'opt,run,lr',
+      '--trees',
+      '5',
+      '--no-insights',
+      '--allow-id-like',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('even with --allow-id-like, a design too wide for the regression is refused, naming the column', async () => {
+    const big = file('ids-big.csv', sweep(1500));
+    const t0 = Date.now();
+    const r = await cli([
+      'analyze',
+      '--runs',
+      big,
+      '--target',
+      'acc',
+      '--params',
+      'opt,run,lr',
+      '--trees',
+      '5',
+      '--allow-id-like',
+    ]);
+    expectOneLine(r, /the design would have 1,504 columns for 1,500 runs \("run" alone has 1,500 levels/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('the target among the hyperparameters: exit 2 naming it', async () => {
+    const r = await cli([
+      'analyze',
+      '--runs',
+      path,
+      '--target',
+      'acc',
+      '--params',
+      'opt,acc',
+      '--trees',
+      '5',
+    ]);
+    expectOneLine(r, /"acc" is the target and also a hyperparameter/);
+  });
+
+  it('a column equal to the target in every run: exit 2 naming it', async () => {
+    const r = await cli([
+      'analyze',
+      '--runs',
+      path,
+      '--target',
+      'acc',
+      '--params',
+      'opt,lr,acc_copy',
+      '--trees',
+      '5',
+    ]);
+    expectOneLine(r, /hyperparameter "acc_copy" equals the target "acc" in every run/);
+  });
+});

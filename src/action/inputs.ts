@@ -125,6 +125,7 @@ export function readInputs(
     threads: 0,
     rules: parseRules([get('fail-on')]),
     insights: true,
+    allowIdLike: boolean(get, 'allow-id-like', false),
   };
 
   const comment = oneOf(get('comment') || 'update', ['update', 'recreate', 'off'] as const, 'comment');

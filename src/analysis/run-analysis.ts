@@ -46,6 +46,8 @@ export interface AnalysisInput {
   readonly rules: Rule[];
   /** Compute the insights (cross-validation, permutation importance, advice): about 5× the base time. */
   readonly insights: boolean;
+  /** Keep an id-like categorical (about one level per run) as a hyperparameter instead of refusing it. */
+  readonly allowIdLike?: boolean;
   /** --fidelity: the budget column of a multi-fidelity sweep, 'none' (no detection), or unset (by name). */
   readonly fidelity?: string;
   /** Threshold of the cross-validated R² at or below which nothing reliably matters. */
@@ -118,7 +120,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   };
 
   // 3. runs table → design matrix
-  const design: Design = buildDesign(table, { target, params });
+  const design: Design = buildDesign(table, { target, params, allowIdLike: input.allowIdLike });
   checkRuleNames(input.rules, design);
 
   // 4. statistics: the notebook's (parity) and the insights beside them

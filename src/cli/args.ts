@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   charts: ChartsMode;
   quickchartHost: string;
   insights: boolean;
+  /** --allow-id-like: keep a categorical with about one level per run as a hyperparameter. */
+  allowIdLike: boolean;
   comment?: string;
   commentMode: 'update' | 'recreate';
   commentKey?: string;
@@ -84,6 +86,8 @@ What to analyse:
                            (default: a numeric hyperparameter named budget, epochs, iterations, steps, …;
                            none: off)
   --states a,b             W&B run states to use (default: every run with a finite target)
+  --allow-id-like          keep a categorical with about one value per run (an id, a path) as a
+                           hyperparameter; without it such a column is refused (exit 2)
 
 Engine:
   --trees N                extra trees in the forest (default 250)
@@ -147,6 +151,7 @@ const OPTIONS = {
   charts: { type: 'string' },
   'quickchart-host': { type: 'string' },
   'no-insights': { type: 'boolean' },
+  'allow-id-like': { type: 'boolean' },
   comment: { type: 'string' },
   'comment-mode': { type: 'string' },
   'comment-key': { type: 'string' },
@@ -198,6 +203,7 @@ export function parseCommandLine(argv: string[]): Command {
     charts: oneOf(v.charts ?? 'none', ['quickchart', 'mermaid', 'none'] as const, '--charts'),
     quickchartHost: v['quickchart-host'] ?? 'quickchart.io',
     insights: !v['no-insights'],
+    allowIdLike: v['allow-id-like'] ?? false,
     comment: v.comment,
     commentMode: oneOf(v['comment-mode'] ?? 'update', ['update', 'recreate'] as const, '--comment-mode'),
     commentKey: v['comment-key'],

@@ -74,6 +74,7 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     threads: options.threads,
     rules,
     insights: options.insights,
+    allowIdLike: options.allowIdLike,
     fidelity: options.fidelity,
     onProgress: progress.update,
   };

@@ -12,6 +12,26 @@ import type { Design, ParameterInfo } from './types.js';
 export interface DesignOptions {
   readonly target: string;
   readonly params: string[];
+  /**
+   * Keep a categorical with about one level per run (an id, a path, a timestamp) as a hyperparameter
+   * (`--allow-id-like`, action input `allow-id-like`); without it such a parameter is refused.
+   */
+  readonly allowIdLike?: boolean;
+}
+
+/** A categorical is id-like when it has a distinct value in at least 90% of the (at least 10) runs that set it. */
+export const ID_LIKE_SHARE = 0.9;
+export const ID_LIKE_MIN_RUNS = 10;
+/**
+ * The largest design the OLS is asked to fit: its SVD costs about n·k·min(n, k) (1,000 runs × 1,000
+ * columns: about a minute), so more columns, or more work, is refused even with --allow-id-like.
+ */
+export const MAX_DESIGN_COLUMNS = 1000;
+export const MAX_DESIGN_WORK = 2e9;
+
+/** A categorical with about one level per run: it can only tell runs apart, never explain them. */
+export function isIdLike(t: { kind: string; present: number; distinct: number }): boolean {
+  return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
 }
 
 /** At most this many names in a message; the rest are counted. */
@@ -156,6 +176,11 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
     if (seen.has(p)) throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
     seen.add(p);
   }
+  if (seen.has(target)) {
+    throw new UsageError(
+      `${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`,
+    );
+  }
 
   // §3 target: a finite number, else the run is dropped.
   const total = table.rowCount;
@@ -184,6 +209,8 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
     );
   }
 
+  checkParameters(params, typed, y, target, opts.allowIdLike === true);
+
   // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
   const n = used;
   const features: string[] = [];
@@ -204,6 +231,7 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
     }
   });
   checkUniqueFeatures(table, params, typed, features);
+  checkDesignSize(params, typed, n, features.length);
 
   const k = features.length;
   const X = new Float64Array(n * k);
@@ -241,6 +269,50 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
     rows,
     runs: { total, used, droppedNoTarget: total - used },
   };
+}
+
+/**
+ * Hyperparameters that cannot be (issue 8 point 3): a copy of the target (its value in every run,
+ * when the target varies), and, unless allowed, an id-like categorical.
+ */
+function checkParameters(
+  params: string[],
+  typed: TypedColumn[],
+  y: Float64Array,
+  target: string,
+  allowIdLike: boolean,
+): void {
+  let varies = false;
+  for (let i = 1; i < y.length && !varies; i++) varies = y[i] !== y[0];
+  params.forEach((p, j) => {
+    const t = typed[j];
+    if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
+      throw new UsageError(
+        `hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`,
+      );
+    }
+    if (!allowIdLike && isIdLike(t)) {
+      throw new UsageError(
+        `hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`,
+      );
+    }
+  });
+}
+
+/** A design the OLS cannot fit in reasonable time is refused, naming the categorical that makes it so. */
+function checkDesignSize(params: string[], typed: TypedColumn[], n: number, k: number): void {
+  if (k <= MAX_DESIGN_COLUMNS && n * k * Math.min(n, k) <= MAX_DESIGN_WORK) return;
+  let widest = -1;
+  typed.forEach((t, j) => {
+    if (t.kind === 'categorical' && (widest < 0 || t.levels.length > typed[widest].levels.length)) widest = j;
+  });
+  const why =
+    widest >= 0
+      ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
+      : '';
+  throw new UsageError(
+    `the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`,
+  );
 }
 
 /** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
