@@ -120,7 +120,7 @@ function predictability(analysis: Omit<Analysis, 'summary'>): string {
   if (!analysis.insights) {
     return (
       'Not cross-validated (--no-insights): whether the hyperparameters predict ' +
-      `${target} is not measured, and the notebook's importances below sum to 1 either way.`
+      `${target} is not measured, and the notebook’s importances below sum to 1 either way.`
     );
   }
   if (!q || q.cvR2 === null) {

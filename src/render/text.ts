@@ -73,6 +73,12 @@ function wrap(text: string, width: number, indent = '  '): string[] {
       line = '';
     }
     line = line === '' ? word : `${line} ${word}`;
+    // a word longer than the line (a long name) is broken where the line ends
+    while (len(line) > room) {
+      const points = Array.from(line);
+      lines.push(indent + points.slice(0, room).join(''));
+      line = points.slice(room).join('');
+    }
   }
   if (line !== '') lines.push(indent + line);
   return lines;
@@ -119,9 +125,13 @@ function columns(
   return [line(header), ...rows.map(line)];
 }
 
-/** A table of the report model, laid out for the terminal. */
+/**
+ * A table of the report model, laid out for the terminal: aligned columns when they fit `width` (the
+ * `flex` column shortened, down to 12 characters, `optional` columns dropped from the right), else one
+ * wrapped record per row ("- first cell: header value; header value; …"), so nothing runs past it.
+ */
 function modelColumns(t: TableModel, rows: string[][], width: number, flex: number, optional = 0): string[] {
-  return columns(
+  const lines = columns(
     t.header,
     rows,
     t.align.map((a) => a === 'r'),
@@ -129,6 +139,18 @@ function modelColumns(t: TableModel, rows: string[][], width: number, flex: numb
     flex,
     optional,
   );
+  if (lines.every((l) => len(l) <= width)) return lines;
+  const out: string[] = [];
+  for (const row of rows) {
+    const fields = row
+      .slice(1)
+      .map((c, j) => (c === '' ? '' : `${t.header[j + 1]} ${oneLine(c)}`.trim()))
+      .filter((f) => f !== '');
+    const wrapped = wrap(`- ${oneLine(row[0])}: ${fields.join('; ')}`, width, '    ');
+    wrapped[0] = '  ' + wrapped[0].trimStart();
+    out.push(...wrapped);
+  }
+  return out;
 }
 
 export function renderText(model: ReportModel, options: TextOptions = {}): string {
@@ -261,11 +283,11 @@ function parameters(s: ParametersSection, width: number, full: boolean): string[
       : ['  No hyperparameter varies in the runs used.'];
   lines.push(...more(shown.length, s.main.rows.length, 'parameters'));
   if (full) {
-    lines.push('', '  All statistics:', ...modelColumns(s.stats, s.stats.rows, width, 0, 2));
+    lines.push('', '  All statistics:', ...modelColumns(s.stats, s.stats.rows, width, 0));
   }
   if (s.levels.rows.length > 0) {
     const levels = s.levels.rows.slice(0, full ? Infinity : SHORT.levels);
-    lines.push('', '  Levels of the categorical parameters:', ...modelColumns(s.levels, levels, width, 1, 2));
+    lines.push('', '  Levels of the categorical parameters:', ...modelColumns(s.levels, levels, width, 0));
     lines.push(...more(levels.length, s.levels.rows.length, 'levels'));
   }
   const notes: string[] = [];
