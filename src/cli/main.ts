@@ -106,7 +106,9 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
   if (options.nextSweep) {
     const next = analysis.insights?.nextSweep;
     if (!next) {
-      throw new UsageError('--next-sweep needs the insights (drop --no-insights) and at least 2 runs');
+      throw new UsageError(
+        '--next-sweep needs the insights (drop --no-insights), at least 2 runs, and a hyperparameter whose name W&B accepts (letters, digits, _ . -; not starting with a digit)',
+      );
     }
     outputs.push({ path: options.nextSweep, text: next.yaml, label: '--next-sweep' });
   }
