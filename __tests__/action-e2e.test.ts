@@ -158,6 +158,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(Object.keys(o).sort()).toEqual(
       [
         'comment-url',
+        'comparison',
         'failed-rules',
         'gate',
         'importances',

@@ -2,7 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel, type ReportModel } from '../src/report/model.js';
 import { roundSig, unicodeBar } from '../src/report/format.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { buildCharts, chartTable, niceCeil, shortNumber, type Chart } from '../src/render/charts/data.js';
+import {
+  buildCharts,
+  chartTable,
+  niceCeil,
+  shortNumber,
+  type Chart,
+  type ImportanceChart,
+  type TargetChart,
+} from '../src/render/charts/data.js';
 import {
   MAX_URL_LENGTH,
   importanceImage,
@@ -115,7 +123,7 @@ type Config = {
   };
 };
 
-function allCharts(model: ReportModel): Chart[] {
+function allCharts(model: ReportModel): (ImportanceChart | TargetChart)[] {
   const charts = buildCharts(model);
   return [...(charts.importance ? [charts.importance] : []), ...charts.targets];
 }

@@ -102,6 +102,7 @@ export function readInputs(
   const goal = get('goal');
   const states = get('states');
   const fidelity = get('fidelity');
+  const baseline = get('baseline');
   const token = get('github-token');
 
   const analysis: AnalysisInput = {
@@ -119,6 +120,8 @@ export function readInputs(
     params: params === '' ? undefined : splitList(params, 'params'),
     // the budget column of a multi-fidelity sweep, or 'none'; empty: recognised by name
     fidelity: fidelity === '' ? undefined : fidelity,
+    // the base branch's results JSON (an artifact of a run on main), or a runs file or sweep
+    baseline: baseline === '' ? undefined : baseline,
     trees: integer(get, 'trees', 250, 1, 100_000),
     seed: integer(get, 'seed', 0, 0, 2 ** 32 - 1),
     // Every core of the runner: the trees are independent, so the forest is the same bit for bit.

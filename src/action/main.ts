@@ -32,6 +32,7 @@ export interface ActionOutputs {
   'top-parameter': string;
   matters: string;
   verdict: string;
+  comparison: string;
   importances: string;
   gate: 'pass' | 'fail' | 'none';
   'failed-rules': string;
@@ -205,6 +206,13 @@ export function actionOutputs(
     'top-parameter': summary.top[0] ?? '',
     matters: JSON.stringify(summary.rankedBy === 'permutation' ? summary.top : []),
     verdict: summary.verdict.join('\n'),
+    comparison: analysis.comparison
+      ? JSON.stringify({
+          outcome: analysis.comparison.outcome,
+          deltas: analysis.comparison.deltas,
+          flagged: analysis.comparison.importance.filter((s) => s.flagged).map((s) => s.parameter),
+        })
+      : '',
     importances: JSON.stringify(importances),
     gate: gates.length === 0 ? 'none' : gates.every((g) => g.passed) ? 'pass' : 'fail',
     'failed-rules': JSON.stringify(failedRules(gates)),

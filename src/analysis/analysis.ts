@@ -9,6 +9,7 @@ import type { RunsTable } from '../table/runs-table.js';
 import type { AnalysisResult } from './result.js';
 import type { OlsResult } from '../stats/ols.js';
 import type { Summary } from './summary.js';
+import type { Comparison } from './compare.js';
 import type { FidelityAnalysis } from '../insights/fidelity.js';
 
 /**
@@ -83,6 +84,8 @@ export interface Analysis {
   readonly insights: Insights | null;
   /** The budget column of a multi-fidelity sweep and the reading at its highest budget. */
   readonly fidelity: FidelityReading;
+  /** The comparison with the baseline (--baseline), or null. */
+  readonly comparison: Comparison | null;
   /** Design indices of the best runs (top 10%, at least 5, and every run tied with the last). */
   readonly bestRuns: Int32Array;
   readonly gates: GateOutcome[];

@@ -5,6 +5,7 @@
  */
 import type { Insights } from '../insights/types.js';
 import type { Analysis } from './analysis.js';
+import type { Comparison } from './compare.js';
 
 /** Bumped when a key changes meaning or goes away (added keys keep the version). */
 export const RESULTS_VERSION = 2;
@@ -24,6 +25,8 @@ export function resultsJson(analysis: Analysis): string {
     goal: { direction: request.goal, assumed: request.goalAssumed, reason: request.goalReason },
     source: analysis.source,
     filters: analysis.filters,
+    // what a later comparison needs (--baseline reads this file back): the target of every run used
+    target_values: Array.from(analysis.design.y),
     best_run: {
       row: best.row,
       index: best.index,
@@ -49,6 +52,7 @@ export function resultsJson(analysis: Analysis): string {
     },
     insights: insights && insightsJson(insights),
     fidelity: analysis.fidelity,
+    comparison: analysis.comparison && comparisonJson(analysis.comparison),
     gates: gates.map((g) => ({
       rule: g.rule.text,
       value: g.value,
@@ -59,6 +63,22 @@ export function resultsJson(analysis: Analysis): string {
   };
   // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
   return JSON.stringify(doc, null, 1) + '\n';
+}
+
+/** The comparison without the report's lines and the baseline's values (those are the baseline's). */
+function comparisonJson(c: Comparison): Record<string, unknown> {
+  return {
+    baseline: c.baseline,
+    runs: c.runs,
+    deltas: c.deltas,
+    distribution: c.distribution,
+    outcome: c.outcome,
+    importance: c.importance,
+    added: c.added,
+    removed: c.removed,
+    range_changed: c.range_changed,
+    verdict: c.verdict,
+  };
 }
 
 /** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */

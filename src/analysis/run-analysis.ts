@@ -12,13 +12,15 @@ import type { Design, Goal } from '../design/types.js';
 import type { RunsTable } from '../table/runs-table.js';
 import { UsageError } from '../errors.js';
 import type { Rule } from '../gates/types.js';
-import { checkRuleNames, evaluateRules } from '../gates/rules.js';
+import { checkBaselineRules, checkRuleNames, evaluateRules } from '../gates/rules.js';
 import { computeInsightsAsync } from '../insights/compute-insights.js';
 import { toFeatureMatrix } from '../forest/forest.js';
 import type { Analysis, AnalysisRequest, FidelityReading, SweepInfo } from './analysis.js';
 import { computeFidelity } from '../insights/fidelity.js';
 import { decideGoal } from './goal.js';
 import { summarize } from './summary.js';
+import { compareSnapshots, snapshotOf } from './compare.js';
+import { loadBaseline } from './baseline.js';
 import { bestCountFor, bestRuns } from '../insights/advice.js';
 import { computeResult, withCvR2 } from './compute-result.js';
 import { findBestRun, constantParameters, idLikeParameters, varyingConfigKeys } from './run-facts.js';
@@ -48,6 +50,8 @@ export interface AnalysisInput {
   readonly insights: boolean;
   /** Keep an id-like categorical (about one level per run) as a hyperparameter instead of refusing it. */
   readonly allowIdLike?: boolean;
+  /** --baseline: a results JSON of an earlier run, or a runs file / W&B sweep analysed the same way. */
+  readonly baseline?: string;
   /** --fidelity: the budget column of a multi-fidelity sweep, 'none' (no detection), or unset (by name). */
   readonly fidelity?: string;
   /** Threshold of the cross-validated R² at or below which nothing reliably matters. */
@@ -67,6 +71,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     throw new UsageError(`--seed must be an integer in [0, 4294967295], got ${input.seed}`);
   }
   const filters = (input.where ?? []).map(parseWhere);
+  checkBaselineRules(input.rules, input.baseline !== undefined);
 
   // 1. sources → runs table
   let table: RunsTable;
@@ -164,6 +169,31 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     onProgress: progress,
   });
 
+  // 5. the baseline (the base branch's sweep): read back or analysed the same way, then compared
+  const head = snapshotOf({ request, source, design, result, insights });
+  const comparison = input.baseline
+    ? compareSnapshots(
+        await loadBaseline(input.baseline, { target, goal: goal.goal }, async (ref) =>
+          snapshotOf(
+            await runAnalysis({
+              ...input,
+              ...ref,
+              runsFile: ref.runsFile,
+              sweep: ref.sweep,
+              params: request.params,
+              target,
+              goal: goal.goal,
+              rules: [],
+              baseline: undefined,
+              onProgress: (m) => progress(`baseline: ${m}`),
+            }),
+          ),
+        ),
+        head,
+        input.seed,
+      )
+    : null;
+
   const best = findBestRun(table, design, goal.goal);
   const gates = evaluateRules(input.rules, {
     result,
@@ -171,6 +201,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     best: best.value,
     goal: goal.goal,
     used: design.n,
+    comparison,
   });
   const facts = {
     request,
@@ -185,6 +216,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     idLikeParameters: idLikeParameters(design),
     insights,
     fidelity,
+    comparison,
     bestRuns: bestRuns(design.y, goal.goal, bestCountFor(design.n)),
     gates,
     sweep,

@@ -10,6 +10,7 @@ import type { Insights } from '../insights/types.js';
 import { UsageError } from '../errors.js';
 import type { Comparator, GateOutcome, Metric, Rule } from './types.js';
 import { compareNumbers } from '../table/compare.js';
+import { DELTA_METRICS, type Comparison, type DeltaMetric } from '../analysis/compare.js';
 
 /**
  * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their
@@ -27,7 +28,14 @@ const WITH_NAME: ReadonlySet<Metric> = new Set([
   'effect_pvalue',
   'notebook_coef',
   'notebook_pvalue',
+  'delta',
+  'delta_low',
+  'delta_high',
+  'importance_shift',
 ]);
+/** Metrics of the comparison with the baseline (--baseline): `delta(best)`, `importance_shift(lr)`. */
+const COMPARISON: ReadonlySet<Metric> = new Set(['delta', 'delta_low', 'delta_high', 'importance_shift']);
+const DELTA: ReadonlySet<Metric> = new Set(['delta', 'delta_low', 'delta_high']);
 const WITHOUT_NAME: ReadonlySet<Metric> = new Set(['best', 'runs']);
 /** Metrics read from the forest: meaningless when its cross-validated R² says it explains nothing. */
 const FOREST: ReadonlySet<Metric> = new Set(['importance', 'permutation']);
@@ -40,7 +48,8 @@ const COLUMN_METRICS: ReadonlySet<Metric> = new Set(['correlation', ...REGRESSIO
 export const REGRESSION_F_LEVEL = 0.05;
 const COMPARATORS: readonly Comparator[] = ['<=', '>=', '==', '!=', '<', '>'];
 const METRIC_LIST =
-  'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, best or runs';
+  'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, ' +
+  'best, runs, delta, delta_low, delta_high or importance_shift';
 const EXAMPLES =
   'e.g. permutation(learning_rate) > 0.02, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -150,6 +159,12 @@ export function checkRuleNames(rules: Rule[], design: Design): void {
     if (rule.name === null) continue;
     const name = rule.name;
     const quoted = `rule ${JSON.stringify(rule.text)}`;
+    if (DELTA.has(rule.metric)) {
+      if ((DELTA_METRICS as readonly string[]).includes(name)) continue;
+      throw new UsageError(
+        `${quoted}: ${rule.metric}() takes one of ${DELTA_METRICS.join(', ')}, not "${name}"`,
+      );
+    }
     const info = params.get(name);
     if (dropped.has(name) || (info && info.kind === 'empty')) {
       throw new UsageError(`${quoted}: "${name}" has no value in any run, so it is not in the analysis`);
@@ -161,7 +176,7 @@ export function checkRuleNames(rules: Rule[], design: Design): void {
           `hyperparameters: ${names([...params.keys()])}`,
       );
     }
-    if (rule.metric === 'permutation') {
+    if (rule.metric === 'permutation' || rule.metric === 'importance_shift') {
       if (info) continue;
       const owner = design.parameters.find((p) => p.columns.some((j) => design.features[j] === name));
       throw new UsageError(
@@ -203,6 +218,8 @@ export function checkRuleNames(rules: Rule[], design: Design): void {
 
 export interface RuleContext {
   readonly result: AnalysisResult;
+  /** The comparison with the baseline (null without --baseline). */
+  readonly comparison?: Comparison | null;
   readonly insights: Insights | null;
   /** The best target value, in the goal's direction. */
   readonly best: number;
@@ -267,11 +284,41 @@ function measure(rule: Rule, ctx: RuleContext): number | null {
       return pick(result.ols?.params);
     case 'notebook_pvalue':
       return pick(result.ols?.pvalues);
+    case 'delta':
+    case 'delta_low':
+    case 'delta_high': {
+      const d = needComparison(rule, ctx).deltas[name as DeltaMetric];
+      const v = rule.metric === 'delta' ? d.estimate : rule.metric === 'delta_low' ? d.low : d.high;
+      return Number.isFinite(v) ? v : null;
+    }
+    case 'importance_shift': {
+      const s = needComparison(rule, ctx).importance.find((x) => x.parameter === name);
+      return s && s.shift !== null && Number.isFinite(s.shift) ? s.shift : null;
+    }
     case 'best':
       return Number.isFinite(ctx.best) ? ctx.best : null;
     case 'runs':
       return ctx.used;
   }
+}
+
+/** Rules on the comparison need a baseline: refused before any work when none is given. */
+export function checkBaselineRules(rules: Rule[], hasBaseline: boolean): void {
+  const rule = rules.find((r) => COMPARISON.has(r.metric));
+  if (rule && !hasBaseline) {
+    throw new UsageError(
+      `rule ${JSON.stringify(rule.text)} compares with a baseline: give one with --baseline (the action's baseline input)`,
+    );
+  }
+}
+
+function needComparison(rule: Rule, ctx: RuleContext): Comparison {
+  if (!ctx.comparison) {
+    throw new UsageError(
+      `rule ${JSON.stringify(rule.text)} compares with a baseline: give one with --baseline (the action's baseline input)`,
+    );
+  }
+  return ctx.comparison;
 }
 
 export function compare(value: number, op: Comparator, threshold: number): boolean {

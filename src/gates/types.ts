@@ -10,6 +10,10 @@ export type Metric =
   | 'effect_pvalue'
   | 'notebook_coef'
   | 'notebook_pvalue'
+  | 'delta'
+  | 'delta_low'
+  | 'delta_high'
+  | 'importance_shift'
   | 'best'
   | 'runs';
 

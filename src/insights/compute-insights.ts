@@ -27,6 +27,9 @@ import {
 import { assessQuality, DEFAULT_QUALITY_THRESHOLD } from './quality.js';
 import type { Insights, OutlierRun, PermutationImportance } from './types.js';
 
+/** The smallest mean drop of held-out R² (half a percent of the variance) that can make a parameter matter. */
+export const MIN_EFFECT = 0.005;
+
 export interface InsightsOptions {
   goal: Goal;
   trees: number;
@@ -135,8 +138,12 @@ function finishInsights(
     for (const p of used) {
       const sample = permuter.permute(p.columns);
       singles.set(p.name, sample);
-      // an interval above 0 on a model that predicts nothing is not an effect
-      permutation.push(summarizePermutation(p.name, sample.drops, !quality.explainsNothing));
+      // an interval above 0 on a model that predicts nothing is not an effect, and neither is a drop
+      // of held-out R² too small to matter (the intervals measure the folds' noise only)
+      const summary = summarizePermutation(p.name, sample.drops, !quality.explainsNothing);
+      permutation.push(
+        summary.matters && summary.mean < MIN_EFFECT ? { ...summary, matters: false } : summary,
+      );
     }
   }
   const reliable = verdictFolds !== null && !quality.explainsNothing;

@@ -15,6 +15,7 @@ import type {
   AdviceSection,
   BestSection,
   ChartsSection,
+  ComparisonSection,
   FidelitySection,
   GatesSection,
   InteractionsSection,
@@ -25,9 +26,16 @@ import type {
   Section,
   TableModel,
 } from '../report/model.js';
-import { buildCharts, chartTable, type Chart, type ChartSet, type ChartTable } from './charts/data.js';
+import {
+  buildCharts,
+  chartTable,
+  distributionChart,
+  type Chart,
+  type ChartSet,
+  type ChartTable,
+} from './charts/data.js';
 import { mermaidChart } from './charts/mermaid.js';
-import { importanceImage, targetImage } from './charts/quickchart.js';
+import { distributionImage, importanceImage, targetImage } from './charts/quickchart.js';
 import {
   codeBlock,
   escapeAlt,
@@ -186,6 +194,11 @@ function renderHead(model: ReportModel): string {
     blocks.push(alert(ALERT[headline.tone], lines));
   }
   if (headline.disagreement) blocks.push(`<sub>${escapeText(headline.disagreement)}</sub>`);
+  if (headline.vsBase) {
+    const lines = headline.vsBase.map((l) => escapeText(l));
+    lines[0] = `**vs base:** ${lines[0]}`;
+    blocks.push(lines.join('<br>\n'));
+  }
   const facts: string[] = [];
   if (headline.best) {
     facts.push(
@@ -250,6 +263,8 @@ function renderSection(s: Section, charts: ChartSet | null, opts: MarkdownOption
       return parameters(s);
     case 'fidelity':
       return fidelity(s);
+    case 'comparison':
+      return comparison(s, opts);
     case 'charts':
       return chartsSection(s, charts, opts);
     case 'best':
@@ -425,7 +440,9 @@ function chartBlock(chart: Chart, opts: MarkdownOptions): string {
     const image =
       chart.kind === 'importance'
         ? importanceImage(chart, opts.quickchartHost)
-        : targetImage(chart, opts.quickchartHost);
+        : chart.kind === 'distribution'
+          ? distributionImage(chart, opts.quickchartHost)
+          : targetImage(chart, opts.quickchartHost);
     parts.push(`![${escapeAlt(image.alt)}](<${image.url}>)`, escapeText(image.caption));
   } else {
     const m = mermaidChart(chart);
@@ -568,6 +585,31 @@ function interactions(s: InteractionsSection): RenderedSection {
       { severity: 1, note: 'interactions: top 5' },
       { severity: 1.5, note: 'interactions left out' },
     ],
+  };
+}
+
+/** The flagged importance shifts unfolded, the rest folded, and the two target distributions. */
+function comparison(s: ComparisonSection, opts: MarkdownOptions): RenderedSection {
+  const render = (level: number): string => {
+    const parts = [heading(s.heading)];
+    const flagged = s.shifts.rows.slice(0, s.flagged);
+    const rest = s.shifts.rows.slice(s.flagged);
+    if (flagged.length > 0) parts.push(modelTable(s.shifts, flagged));
+    if (rest.length > 0 && level === 0) {
+      parts.push(
+        details(
+          `${rest.length} parameter${rest.length === 1 ? '' : 's'} whose held-out importance did not change beyond its intervals`,
+          modelTable(s.shifts, rest),
+        ),
+      );
+    }
+    if (opts.charts !== 'none' && level === 0) parts.push(chartBlock(distributionChart(s), opts));
+    return parts.join('\n\n');
+  };
+  return {
+    id: s.id,
+    render,
+    cuts: [{ severity: 0.3, note: 'baseline: unchanged parameters and chart left out' }],
   };
 }
 

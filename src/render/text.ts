@@ -188,6 +188,10 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     if (headline.disagreement)
       out.push(...wrap(clean(headline.disagreement, 600), width).map((l) => st.dim(l)));
   }
+  if (headline.vsBase) {
+    out.push(st.bold('Against the baseline'));
+    for (const v of headline.vsBase) out.push(...wrap(clean(v, 600), width));
+  }
   if (headline.best) {
     out.push(
       ...wrap(
@@ -236,6 +240,13 @@ function section(s: Section, st: Style, width: number, full: boolean): string[] 
           ? ['', ...modelColumns(s.agreement, s.agreement.rows, width, 0)]
           : []),
       ];
+    case 'comparison': {
+      const rows = full ? s.shifts.rows : s.shifts.rows.slice(0, Math.max(s.flagged, 5));
+      return [
+        ...modelColumns(s.shifts, rows, width, 0),
+        ...more(rows.length, s.shifts.rows.length, 'parameters'),
+      ];
+    }
     case 'charts':
       return []; // charts are for the Markdown report; the numbers are in the tables here
     case 'best':

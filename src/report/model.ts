@@ -19,6 +19,7 @@ import { truncateName } from './names.js';
 
 export type SectionId =
   | 'gates'
+  | 'comparison'
   | 'parameters'
   | 'fidelity'
   | 'charts'
@@ -56,6 +57,8 @@ export interface Headline {
   readonly tone: 'predicts' | 'nothing' | 'unmeasured';
   /** One line when the notebook's impurity ranking disagrees with the held-out one. */
   readonly disagreement: string | null;
+  /** The comparison with the baseline in three lines (better/worse/no change, what matters, distribution). */
+  readonly vsBase: string[] | null;
   /** The best value and who reached it ("at row 53 (run_1)"), with a word on ties. */
   readonly best: { readonly value: number; readonly who: string; readonly ties: string | null } | null;
   readonly gates: { readonly passed: number; readonly failed: number } | null;
@@ -251,6 +254,18 @@ export interface RunsSection extends SectionBase {
   readonly sentences: string[];
 }
 
+export interface ComparisonSection extends SectionBase {
+  readonly kind: 'comparison';
+  readonly target: string;
+  readonly goal: Goal;
+  /** The change of held-out importance per parameter: flagged rows first (unfolded), then the rest. */
+  readonly shifts: TableModel;
+  readonly flagged: number;
+  /** The target values of both sweeps, for the distribution chart. */
+  readonly base: number[];
+  readonly head: number[];
+}
+
 export interface FidelitySection extends SectionBase {
   readonly kind: 'fidelity';
   /** The budgets, where the sweep is read, and how well it predicts there. */
@@ -273,6 +288,7 @@ export interface OlsSummarySection extends SectionBase {
 
 export type Section =
   | GatesSection
+  | ComparisonSection
   | ParametersSection
   | FidelitySection
   | ChartsSection
@@ -322,6 +338,7 @@ export function notebookOlsSummary(analysis: Analysis): string | null {
 /** Section priorities: higher survives longer when the Markdown must shrink. */
 export const PRIORITY: Readonly<Record<SectionId, number>> = {
   gates: 100,
+  comparison: 95,
   parameters: 90,
   fidelity: 85,
   quality: 80,
@@ -344,6 +361,8 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
   const parameters = parametersSection(analysis);
   const sections: Section[] = [];
   if (analysis.gates.length > 0) sections.push(gatesSection(analysis));
+  const comparison = comparisonSection(analysis);
+  if (comparison) sections.push(comparison);
   sections.push(parameters);
   const fidelity = fidelitySection(analysis);
   if (fidelity) sections.push(fidelity);
@@ -437,6 +456,7 @@ function headline(analysis: Analysis): Headline {
     verdict: summary.verdict,
     tone,
     disagreement: summary.disagreement,
+    vsBase: analysis.comparison ? analysis.comparison.lines : null,
     best: Number.isFinite(analysis.best.value)
       ? { value: analysis.best.value, who: bestWho(analysis), ties: tiesSentence(analysis) }
       : null,
@@ -1038,6 +1058,41 @@ function adviceSection(analysis: Analysis, parameters: ParametersSection): Advic
     priority: PRIORITY.advice,
     bestCount: insights.bestCount,
     rows,
+  };
+}
+
+function comparisonSection(analysis: Analysis): ComparisonSection | null {
+  const c = analysis.comparison;
+  if (!c) return null;
+  const interval = (p: { mean: number; low: number; high: number } | null): string =>
+    p ? `${fmtFixed(p.mean, 3)} ± ${fmtFixed((p.high - p.low) / 2, 3)}` : DASH;
+  const rows = [...c.importance].sort(
+    (a, b) =>
+      Number(b.flagged) - Number(a.flagged) ||
+      Math.abs(b.shift ?? 0) - Math.abs(a.shift ?? 0) ||
+      a.parameter.localeCompare(b.parameter),
+  );
+  return {
+    kind: 'comparison',
+    id: 'comparison',
+    heading: 'Against the baseline',
+    priority: PRIORITY.comparison,
+    target: analysis.request.target,
+    goal: analysis.request.goal,
+    shifts: {
+      header: ['parameter', 'baseline', 'this sweep', 'shift', 'changed'],
+      align: ['l', 'l', 'l', 'r', 'c'],
+      rows: rows.map((r) => [
+        cellName(r.parameter),
+        interval(r.base),
+        interval(r.head),
+        r.shift === null ? DASH : fmtSigned(r.shift, 2),
+        r.flagged ? '⚠️' : '',
+      ]),
+    },
+    flagged: rows.filter((r) => r.flagged).length,
+    base: Array.from(c.baseValues),
+    head: Array.from(analysis.design.y),
   };
 }
 

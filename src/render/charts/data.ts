@@ -7,7 +7,13 @@
  */
 import type { Goal } from '../../design/types.js';
 import { fmt, roundSig } from '../../report/format.js';
-import type { ChartsSection, ParameterSeries, ParametersSection, ReportModel } from '../../report/model.js';
+import type {
+  ChartsSection,
+  ComparisonSection,
+  ParameterSeries,
+  ParametersSection,
+  ReportModel,
+} from '../../report/model.js';
 import { truncateName } from '../../report/names.js';
 
 /** A name as an axis label: one line, at most `max` characters. */
@@ -83,7 +89,22 @@ export interface TargetChart {
   readonly omittedLevels: number;
 }
 
-export type Chart = ImportanceChart | TargetChart;
+/** The target's distribution in the baseline and in this sweep: the share of runs per bin, both on one axis. */
+export interface DistributionChart {
+  readonly kind: 'distribution';
+  readonly title: string;
+  readonly target: string;
+  readonly bins: {
+    readonly label: string;
+    readonly short: string;
+    readonly base: number;
+    readonly head: number;
+  }[];
+  readonly baseRuns: number;
+  readonly headRuns: number;
+}
+
+export type Chart = ImportanceChart | TargetChart | DistributionChart;
 
 export interface ChartSet {
   readonly importance: ImportanceChart | null;
@@ -343,6 +364,54 @@ function niceLogEdges(lo: number, hi: number, maxBins: number): number[] | null 
   return null;
 }
 
+/** Most bins of the distribution chart. */
+const DISTRIBUTION_BINS = 10;
+
+/** Both samples in the same round-number bins; each bar is a share of its own sample (in %). */
+export function distributionChart(section: ComparisonSection): DistributionChart {
+  const all = [...section.base, ...section.head].filter((v) => Number.isFinite(v));
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const edges = hi > lo ? niceLinearEdges(lo, hi, DISTRIBUTION_BINS) : [lo, hi];
+  const n = Math.max(1, edges.length - 1);
+  const count = (values: number[]): number[] => {
+    const c = new Array<number>(n).fill(0);
+    for (const v of values) {
+      if (!Number.isFinite(v)) continue;
+      let k = 0;
+      while (k < n - 1 && v >= edges[k + 1]) k++;
+      c[k]++;
+    }
+    return c.map((x) => (values.length > 0 ? roundSig((100 * x) / values.length, CHART_DIGITS) : 0));
+  };
+  const base = count(section.base);
+  const head = count(section.head);
+  const centers = edges.slice(0, -1).map((e, k) => (e + edges[k + 1]) / 2);
+  const shorts = hi > lo ? distinctLabels(centers) : [shortNumber(lo, 3)];
+  const target = axisLabel(section.target, LABEL_LENGTH);
+  return {
+    kind: 'distribution',
+    title: `${target}: the baseline’s runs and this sweep’s`,
+    target,
+    bins: Array.from({ length: n }, (_, k) => ({
+      label: hi > lo ? `${shortNumber(edges[k], 3)}–${shortNumber(edges[k + 1], 3)}` : shortNumber(lo, 3),
+      short: shorts[k],
+      base: base[k],
+      head: head[k],
+    })),
+    baseRuns: section.base.length,
+    headRuns: section.head.length,
+  };
+}
+
+/** What the distribution chart draws, in the backend's colours (the baseline's first). */
+export function distributionCaption(chart: DistributionChart, colours: readonly [string, string]): string {
+  return (
+    `Bars: the share of runs (%) whose ${chart.target} falls in each bin, ${colours[0]} for the baseline's ` +
+    `${chart.baseRuns} runs and ${colours[1]} for this sweep's ${chart.headRuns}, from 0.`
+  );
+}
+
 /** The table beside a chart: header and rows of display strings (the chart's numbers, as shown). */
 export interface ChartTable {
   readonly header: string[];
@@ -351,6 +420,13 @@ export interface ChartTable {
 }
 
 export function chartTable(chart: Chart): ChartTable {
+  if (chart.kind === 'distribution') {
+    return {
+      header: [chart.target, 'baseline (% of runs)', 'this sweep (% of runs)'],
+      rows: chart.bins.map((b) => [b.label, fmt(b.base, CHART_DIGITS), fmt(b.head, CHART_DIGITS)]),
+      align: ['l', 'r', 'r'],
+    };
+  }
   if (chart.kind === 'importance') {
     return {
       header: ['parameter', chart.measure],

@@ -15,7 +15,7 @@
 import { plainDecimal, unicodeBar } from '../../report/format.js';
 import { truncateName } from '../../report/names.js';
 import type { Chart, ChartTable, ImportanceChart, TargetChart } from './data.js';
-import { CHART_DIGITS, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
+import { CHART_DIGITS, distributionCaption, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
 
 /** Bar colour (Tableau blue, as the QuickChart charts). */
 export const MERMAID_PALETTE = ['#4e79a7', '#e15759', '#59a14f', '#f28e2b'];
@@ -70,6 +70,23 @@ export interface MermaidChart {
 }
 
 export function mermaidChart(chart: Chart): MermaidChart {
+  if (chart.kind === 'distribution') {
+    const max = niceCeil(Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head])));
+    const code = [
+      mermaidInit(700, 300),
+      'xychart-beta',
+      `  x-axis ${mermaidLabel(chart.target, MERMAID_VERTICAL_TITLE)} [${chart.bins.map((b) => mermaidLabel(b.short, MERMAID_LABEL)).join(', ')}]`,
+      `  y-axis "% of runs" 0 --> ${plainDecimal(max, 6)}`,
+      `  bar ${list(chart.bins.map((b) => b.base))}`,
+      `  bar ${list(chart.bins.map((b) => b.head))}`,
+    ].join('\n');
+    return {
+      code,
+      bars: null,
+      // the palette's first two colours
+      caption: distributionCaption(chart, ['blue', 'red']),
+    };
+  }
   if (chart.kind === 'importance') {
     const code = importanceMermaid(chart);
     if (code !== null) return { code, bars: null, caption: importanceCaption(chart) };

@@ -13,8 +13,8 @@
 import quickchartModule from 'quickchart-js';
 import { UsageError } from '../../errors.js';
 import { truncateName } from '../../report/names.js';
-import type { ImportanceChart, TargetChart, TargetPoint } from './data.js';
-import { importanceCaption, niceCeil, perBin } from './data.js';
+import type { DistributionChart, ImportanceChart, TargetChart, TargetPoint } from './data.js';
+import { distributionCaption, importanceCaption, niceCeil, perBin } from './data.js';
 
 // quickchart-js's types describe a CommonJS `exports.default`; its ESM build exports the class itself
 // as the default. Accept both shapes so Node, Vitest and the ncc bundle agree.
@@ -138,6 +138,46 @@ export function importanceRange(values: number[]): { min: number; max: number } 
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
   return { min: lo < 0 ? -niceCeil(-lo) : 0, max: hi > 0 || lo === 0 ? niceCeil(hi) : 0 };
+}
+
+/** The two target distributions as grouped bars from 0: grey the baseline, blue this sweep. */
+export function distributionImage(chart: DistributionChart, host?: string): QuickChartImage {
+  const endpoint = parseHost(host);
+  const config = {
+    type: 'bar',
+    data: {
+      labels: chart.bins.map((b) => b.short),
+      datasets: [
+        {
+          label: `baseline (${chart.baseRuns} runs)`,
+          data: chart.bins.map((b) => b.base),
+          backgroundColor: GREY,
+        },
+        {
+          label: `this sweep (${chart.headRuns} runs)`,
+          data: chart.bins.map((b) => b.head),
+          backgroundColor: BLUE,
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(true),
+      scales: {
+        xAxes: [{ scaleLabel: { display: true, labelString: chart.target } }],
+        yAxes: [
+          {
+            ticks: {
+              beginAtZero: true,
+              min: 0,
+              max: niceCeil(Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head]))),
+            },
+            scaleLabel: { display: true, labelString: '% of runs' },
+          },
+        ],
+      },
+    },
+  };
+  return barImage(config, endpoint, 700, 300, chart.title, distributionCaption(chart, ['grey', 'blue']));
 }
 
 function barsHeight(bars: number): number {
