@@ -407,8 +407,8 @@ export function distributionChart(section: ComparisonSection): DistributionChart
 /** What the distribution chart draws, in the backend's colours (the baseline's first). */
 export function distributionCaption(chart: DistributionChart, colours: readonly [string, string]): string {
   return (
-    `Bars: the share of runs (%) whose ${chart.target} falls in each bin, ${colours[0]} for the baseline's ` +
-    `${chart.baseRuns} runs and ${colours[1]} for this sweep's ${chart.headRuns}, from 0.`
+    `Bars: the share of runs (%) whose ${chart.target} falls in each bin, from 0, for the baseline's ` +
+    `${chart.baseRuns} runs (${colours[0]}) and this sweep's ${chart.headRuns} (${colours[1]}).`
   );
 }
 

@@ -71,20 +71,22 @@ export interface MermaidChart {
 
 export function mermaidChart(chart: Chart): MermaidChart {
   if (chart.kind === 'distribution') {
-    const max = niceCeil(Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head])));
-    const code = [
-      mermaidInit(700, 300),
-      'xychart-beta',
-      `  x-axis ${mermaidLabel(chart.target, MERMAID_VERTICAL_TITLE)} [${chart.bins.map((b) => mermaidLabel(b.short, MERMAID_LABEL)).join(', ')}]`,
-      `  y-axis "% of runs" 0 --> ${plainDecimal(max, 6)}`,
-      `  bar ${list(chart.bins.map((b) => b.base))}`,
-      `  bar ${list(chart.bins.map((b) => b.head))}`,
-    ].join('\n');
+    // xychart draws two bar series over each other (a taller bar hides a shorter one): a table instead
+    const max = Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head]));
     return {
-      code,
-      bars: null,
-      // the palette's first two colours
-      caption: distributionCaption(chart, ['blue', 'red']),
+      code: null,
+      bars: {
+        header: [chart.target, 'baseline (% of runs)', '', 'this sweep (% of runs)', ''],
+        rows: chart.bins.map((b) => [
+          b.label,
+          fmtBar(b.base),
+          unicodeBar(b.base, max, 16),
+          fmtBar(b.head),
+          unicodeBar(b.head, max, 16),
+        ]),
+        align: ['l', 'r', 'l', 'r', 'l'],
+      },
+      caption: `${distributionCaption(chart, ['first bars', 'second bars'])} Drawn as a table: mermaid's chart would draw one series over the other.`,
     };
   }
   if (chart.kind === 'importance') {
