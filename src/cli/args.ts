@@ -44,7 +44,7 @@ export interface AnalyzeOptions {
 
 export type Command =
   | { kind: 'analyze'; options: AnalyzeOptions }
-  | { kind: 'demo'; options: AnalyzeOptions }
+  | { kind: 'demo'; options: AnalyzeOptions; example?: string; list: boolean }
   | { kind: 'help'; text: string }
   | { kind: 'version' };
 
@@ -53,12 +53,13 @@ export const MAIN_HELP = `sweep-insights: which hyperparameters mattered in a sw
 Usage:
   sweep-insights analyze --runs FILE --target METRIC [--params a,b,c] [options]
   sweep-insights analyze --sweep ENTITY/PROJECT/SWEEP_ID [options]
-  sweep-insights demo [options]
+  sweep-insights demo [EXAMPLE] [options]
+  sweep-insights demo --list
   sweep-insights COMMAND --help
 
 Commands:
   analyze   analyse a runs file (CSV, JSON, JSONL) or a W&B sweep
-  demo      the same analysis on the example sweep shipped with the tool
+  demo      the same analysis on a bundled example sweep (--list: the examples)
 
 Exit codes: 0 done; 1 a gate (--fail-on) failed; 2 a bad request (usage, input data, unknown
 names, a sweep that does not exist); 3 a remote service failed or refused; 4 an internal error.
@@ -121,12 +122,19 @@ Other:
   -h, --help               this help
 `;
 
-export const DEMO_HELP = `Usage: sweep-insights demo [options]
+export const DEMO_HELP = `Usage: sweep-insights demo [EXAMPLE] [options]
+       sweep-insights demo --list
 
-Runs the analysis on the example sweep shipped with the tool (examples/mnist-pytorch: 3,000 runs of a
-PyTorch MNIST sweep, target accuracy, seven hyperparameters) and prints the report. Takes the output and
-engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on, --trees, --seed,
---threads, --no-insights, --quiet, --full).
+Runs the analysis on a sweep shipped with the tool (examples/EXAMPLE: runs.csv, with its target, goal and
+hyperparameters from target.txt and params.txt) and prints the report. Without EXAMPLE: mnist-pytorch
+(3,000 runs of a PyTorch MNIST sweep, target accuracy, seven hyperparameters).
+
+  --list                   list the bundled examples, one line each, and how to run the same by hand
+  EXAMPLE                  e.g. hiplot-ml1, random-control, eeg-tcn-bohb (see --list)
+
+Takes the output and engine options of \`analyze\` (--json, --markdown, --next-sweep, --charts, --fail-on,
+--trees, --seed, --threads, --no-insights, --quiet, --full), and --target, --goal, --params to override
+the example's.
 `;
 
 const OPTIONS = {
@@ -158,6 +166,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   full: { type: 'boolean' },
   debug: { type: 'boolean' },
+  list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -172,7 +181,7 @@ export function parseCommandLine(argv: string[]): Command {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: false, strict: true });
+    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: command === 'demo', strict: true });
   } catch (err) {
     throw new UsageError(parseArgsMessage(err, command));
   }
@@ -180,6 +189,14 @@ export function parseCommandLine(argv: string[]): Command {
   if (v.help) return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
   if (command === 'demo' && (v.runs || v.sweep)) {
     throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
+  }
+  if (command === 'demo' && parsed.positionals.length > 1) {
+    throw new UsageError(
+      `demo takes one example name, got ${parsed.positionals.length} (${parsed.positionals.slice(0, 3).join(' ')}): see sweep-insights demo --list`,
+    );
+  }
+  if (command === 'analyze' && v.list) {
+    throw new UsageError('--list is for demo: sweep-insights demo --list');
   }
   const options: AnalyzeOptions = {
     runs: nonEmpty(v.runs, '--runs'),
@@ -217,6 +234,9 @@ export function parseCommandLine(argv: string[]): Command {
     );
   }
   checkOutputPaths(options);
+  if (command === 'demo') {
+    return { kind: 'demo', options, example: parsed.positionals[0], list: v.list ?? false };
+  }
   return { kind: command, options };
 }
 

@@ -2,10 +2,10 @@
  * The CLI: parse → analyse → render → write files → (comment) → exit code. Thin on purpose; each
  * step lives in its own module.
  */
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { EXIT, describeError, exitCodeOf, UsageError, type ExitCode } from '../errors.js';
 import { parseCommandLine, type AnalyzeOptions } from './args.js';
-import { DEMO, examplesDir } from './examples.js';
+import { describeExamples, findExample } from './examples.js';
 import { runAnalysis, type AnalysisInput } from '../analysis/run-analysis.js';
 import { resultsJson } from '../analysis/results-json.js';
 import { describeOutcome, parseRules } from '../gates/rules.js';
@@ -41,9 +41,17 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     const options = command.options;
     debug = options.debug;
     if (command.kind === 'demo') {
-      options.runs = displayPath(join(examplesDir(), DEMO.dataset, 'runs.csv'));
-      options.target = DEMO.target;
-      options.params = [...DEMO.params];
+      if (command.list) {
+        io.stdout(describeExamples());
+        return EXIT.ok;
+      }
+      const example = findExample(command.example);
+      options.runs = displayPath(example.runs);
+      if (options.target === undefined) {
+        options.target = example.target;
+        options.goal ??= example.goal; // the example's own goal goes with its own target
+      }
+      options.params ??= [...example.params];
     }
     return await analyze(options, io);
   } catch (err) {
