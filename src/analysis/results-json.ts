@@ -4,6 +4,7 @@
  * best run, the insights and the gates. The README's "The results JSON" lists every key.
  */
 import type { Insights } from '../insights/types.js';
+import { qualityJson } from '../insights/quality.js';
 import type { Analysis } from './analysis.js';
 import type { Comparison } from './compare.js';
 
@@ -83,16 +84,8 @@ function comparisonJson(c: Comparison): Record<string, unknown> {
 
 /** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */
 function insightsJson(i: Insights): Record<string, unknown> {
-  const q = i.quality;
   return {
-    quality: {
-      cv_r2: q.cvR2,
-      cv_r2_folds: q.cvR2Folds ?? null,
-      cv_r2_without_outliers: q.cvR2WithoutOutliers,
-      effective_r2: q.effectiveR2,
-      threshold: q.threshold,
-      explains_nothing: q.explainsNothing,
-    },
+    quality: qualityJson(i.quality),
     outliers: i.outliers.map((o) => ({ index: o.index, row: o.row, value: o.value, robust_z: o.robustZ })),
     permutation: i.permutation.map((p) => ({
       parameter: p.parameter,

@@ -17,18 +17,9 @@ import { findInteractions } from './interactions.js';
 import { isLogScaled } from './log-scale.js';
 import { nextSweepConfig } from './next-sweep.js';
 import { findOutliers, type OutlierResult } from './outliers.js';
-import {
-  FoldPermuter,
-  PERMUTATION_REPEATS,
-  PERMUTATION_TREES,
-  summarizePermutation,
-  type GroupSample,
-} from './permutation.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLD } from './quality.js';
+import { FoldPermuter, PERMUTATION_REPEATS, PERMUTATION_TREES, type GroupSample } from './permutation.js';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLD, heldOutImportance } from './quality.js';
 import type { Insights, OutlierRun, PermutationImportance } from './types.js';
-
-/** The smallest mean drop of held-out R² (half a percent of the variance) that can make a parameter matter. */
-export const MIN_EFFECT = 0.005;
 
 export interface InsightsOptions {
   goal: Goal;
@@ -140,10 +131,7 @@ function finishInsights(
       singles.set(p.name, sample);
       // an interval above 0 on a model that predicts nothing is not an effect, and neither is a drop
       // of held-out R² too small to matter (the intervals measure the folds' noise only)
-      const summary = summarizePermutation(p.name, sample.drops, !quality.explainsNothing);
-      permutation.push(
-        summary.matters && summary.mean < MIN_EFFECT ? { ...summary, matters: false } : summary,
-      );
+      permutation.push(heldOutImportance(p.name, sample.drops, !quality.explainsNothing));
     }
   }
   const reliable = verdictFolds !== null && !quality.explainsNothing;

@@ -12,9 +12,9 @@ import { UsageError } from '../errors.js';
 import { toFeatureMatrix } from '../forest/forest.js';
 import { cvFromFolds, fitFoldsAsync } from './cv-r2.js';
 import { findOutliers } from './outliers.js';
-import { FoldPermuter, PERMUTATION_REPEATS, PERMUTATION_TREES, summarizePermutation } from './permutation.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLD } from './quality.js';
-import type { OutlierRule } from './types.js';
+import { FoldPermuter, PERMUTATION_REPEATS, PERMUTATION_TREES } from './permutation.js';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLD, heldOutImportance, qualityJson } from './quality.js';
+import type { OutlierRule, PermutationImportance } from './types.js';
 
 /** The highest fidelity is read only with at least this many runs at it. */
 export const FIDELITY_MIN_RUNS = 20;
@@ -174,14 +174,8 @@ export interface FidelityLevel {
   readonly runs: number;
 }
 
-export interface FidelityImportance {
-  readonly parameter: string;
-  readonly mean: number;
-  readonly sd: number;
-  readonly low: number;
-  readonly high: number;
-  readonly matters: boolean;
-}
+/** A parameter's held-out importance at the highest budget. */
+export type FidelityImportance = PermutationImportance;
 
 /** The JSON-ready reading of a multi-fidelity sweep (top-level `fidelity` of the results JSON). */
 export interface FidelityAnalysis {
@@ -381,26 +375,13 @@ async function readAtFidelity(
     });
     for (const p of design.parameters) {
       if (p.kind === 'empty') continue;
-      const s = summarizePermutation(p.name, permuter.permute(p.columns).drops, !q.explainsNothing);
-      ranking.push({
-        parameter: s.parameter,
-        mean: s.mean,
-        sd: s.sd,
-        low: s.low,
-        high: s.high,
-        matters: s.matters,
-      });
+      ranking.push(heldOutImportance(p.name, permuter.permute(p.columns).drops, !q.explainsNothing));
     }
     ranking.sort((a, b) => b.mean - a.mean || a.parameter.localeCompare(b.parameter));
   }
   return {
     quality: {
-      cv_r2: q.cvR2,
-      cv_r2_folds: q.cvR2Folds ?? null,
-      cv_r2_without_outliers: q.cvR2WithoutOutliers,
-      effective_r2: q.effectiveR2,
-      threshold: q.threshold,
-      explains_nothing: q.explainsNothing,
+      ...qualityJson(q),
       outliers: found.runs.length,
       outlier_rule: found.rule,
     },

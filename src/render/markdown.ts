@@ -246,6 +246,11 @@ function modelTable(t: TableModel, rows: string[][] = t.rows): string {
   );
 }
 
+/** `rows` of a model table folded under `summary`, with a count of the table's rows not shown. */
+function foldedTable(summary: string, t: TableModel, rows: string[][]): string {
+  return details(summary, modelTable(t, rows) + moreRows(rows.length, t.rows.length));
+}
+
 function moreRows(shown: number, total: number, what = 'rows'): string {
   return total > shown ? `\n\n… ${total - shown} more ${what}` : '';
 }
@@ -371,20 +376,16 @@ function parameters(s: ParametersSection): RenderedSection {
     const statsRows = s.stats.rows.slice(0, v.stats);
     if (statsRows.length > 0) {
       parts.push(
-        details(
+        foldedTable(
           'All statistics per parameter (notebook importance, coefficient, p, runs that set it)',
-          modelTable(s.stats, statsRows) + moreRows(statsRows.length, s.stats.rows.length),
+          s.stats,
+          statsRows,
         ),
       );
     }
     const levelRows = s.levels.rows.slice(0, v.levels);
     if (levelRows.length > 0) {
-      parts.push(
-        details(
-          'Levels of the categorical parameters',
-          modelTable(s.levels, levelRows) + moreRows(levelRows.length, s.levels.rows.length),
-        ),
-      );
+      parts.push(foldedTable('Levels of the categorical parameters', s.levels, levelRows));
     }
     const lists: string[] = [];
     if (s.idLike.length > 0) lists.push(`- ⚠️ Look like ids, not hyperparameters: ${nameList(s.idLike)}`);
@@ -518,10 +519,7 @@ function quality(s: QualitySection): RenderedSection {
     if (total > 0) {
       const rows = s.outliers.rows.slice(0, level === 0 ? 50 : 10);
       parts.push(
-        details(
-          `${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`,
-          modelTable(s.outliers, rows) + moreRows(rows.length, total),
-        ),
+        foldedTable(`${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`, s.outliers, rows),
       );
     }
     return parts.join('\n\n');
