@@ -11,6 +11,7 @@ import type { OlsResult } from '../stats/ols.js';
 import type { Summary } from './summary.js';
 import type { Comparison } from './compare.js';
 import type { FidelityAnalysis } from '../insights/fidelity.js';
+import type { SourceMeta } from '../sources/types.js';
 
 /**
  * A multi-fidelity sweep's budget column read at its highest budget (insights.fidelity), or only a
@@ -89,7 +90,10 @@ export interface Analysis {
   /** Design indices of the best runs (top 10%, at least 5, and every run tied with the last). */
   readonly bestRuns: Int32Array;
   readonly gates: GateOutcome[];
+  /** The W&B sweep when the runs came from one (its report lines and the JSON's `sweep`), else null. */
   readonly sweep: SweepInfo | null;
+  /** What the source says of itself: label, URL, states, objective, searched space, comment key. */
+  readonly meta: SourceMeta;
   /** The verdict, decided once for every output. */
   readonly summary: Summary;
 }

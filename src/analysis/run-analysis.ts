@@ -1,12 +1,12 @@
 /**
- * One analysis, end to end, as data: load the runs (file or W&B sweep), filter, build the design,
+ * One analysis, end to end, as data: load the runs (a source from the registry: a file, a W&B
+ * sweep, an MLflow experiment, an Optuna study), filter, build the design,
  * compute the recipe's statistics and the insights, evaluate the gates. No rendering, no writing:
  * the CLI and the action render and publish what this returns.
  */
-import { readRunsFile } from '../sources/read-runs.js';
 import { applyWhere, parseWhere } from '../sources/where.js';
-import { parseSweepRef } from '../sources/wandb/sweep-ref.js';
-import { loadSweep } from '../sources/wandb/load-sweep.js';
+import { loadSource, type SourceRequest } from '../sources/registry.js';
+import type { Objective, SourceMeta } from '../sources/types.js';
 import { buildDesign, resolveParams } from '../design/build-design.js';
 import type { Design, Goal } from '../design/types.js';
 import type { RunsTable } from '../table/runs-table.js';
@@ -30,6 +30,15 @@ export interface AnalysisInput {
   readonly runsFile?: string;
   /** A W&B sweep: `entity/project/id` or its page URL. */
   readonly sweep?: string;
+  /**
+   * Any source of the registry (src/sources/registry.ts) by kind and options (its flags by name),
+   * instead of runsFile/sweep: `{kind: 'mlflow', options: {mlflow: 'my-exp'}}`.
+   */
+  readonly source?: SourceRequest;
+  /** --states: run states to keep (a source's own states; W&B's also from wandb.states). */
+  readonly states?: string[];
+  /** The environment a source reads credentials and servers from; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly wandb?: {
     readonly apiKey?: string;
     readonly baseUrl?: string;
@@ -61,9 +70,7 @@ export interface AnalysisInput {
 
 export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   const progress = input.onProgress ?? (() => {});
-  if (!input.runsFile === !input.sweep) {
-    throw new UsageError('give exactly one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID');
-  }
+  const request0 = sourceRequestOf(input);
   if (!Number.isInteger(input.trees) || input.trees < 1) {
     throw new UsageError(`--trees must be a positive integer, got ${input.trees}`);
   }
@@ -73,29 +80,19 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   const filters = (input.where ?? []).map(parseWhere);
   checkBaselineRules(input.rules, input.baseline !== undefined);
 
-  // 1. sources → runs table
-  let table: RunsTable;
-  let sweep: SweepInfo | null = null;
-  let source: string;
-  if (input.sweep) {
-    const ref = parseSweepRef(input.sweep);
-    progress(`reading sweep ${ref.entity}/${ref.project}/${ref.id} from W&B`);
-    const loaded = await loadSweep(ref, {
-      apiKey: input.wandb?.apiKey,
-      baseUrl: input.wandb?.baseUrl,
-      states: input.wandb?.states,
-      wait: input.wandb?.wait,
-      waitTimeoutMinutes: input.wandb?.waitTimeoutMinutes,
-      onProgress: progress,
-    });
-    table = loaded.table;
-    sweep = loaded.sweep;
-    source = `W&B sweep ${ref.entity}/${ref.project}/${ref.id}`;
-  } else {
-    progress(`reading ${input.runsFile}`);
-    table = await readRunsFile(input.runsFile!);
-    source = input.runsFile!;
-  }
+  // 1. sources → runs table (and the source's neutral metadata: all that is read of it below)
+  const env = input.env ?? process.env;
+  const loaded = await loadSource(request0, {
+    env: input.wandb?.apiKey !== undefined ? { ...env, WANDB_API_KEY: input.wandb.apiKey } : env,
+    states: input.states ?? input.wandb?.states,
+    target: input.target,
+    onProgress: progress,
+  });
+  const meta: SourceMeta = loaded.meta;
+  let table: RunsTable = loaded.table;
+  const source = meta.kind === 'file' ? meta.label : `${meta.what} ${meta.label}`;
+  // W&B's own record of its sweep, for the report's and the JSON's `sweep` (null for other sources)
+  const sweep = meta.kind === 'wandb' ? ((meta.details.sweep as SweepInfo | undefined) ?? null) : null;
   const filtered = applyWhere(table, filters);
   table = filtered.table;
   if (filters.length > 0 && table.rowCount === 0) {
@@ -105,14 +102,20 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   }
 
   // 2. which columns: target, goal, hyperparameters
-  const target = input.target ?? sweep?.metric?.name;
+  const target = input.target ?? meta.objective?.name;
   if (!target) {
     const metrics = table.metricKeys.length > 0 ? table.metricKeys : table.columns;
-    const why = sweep ? "the sweep's config has no metric" : 'no --target given';
+    const why = noTargetReason(meta);
     throw new UsageError(`${why}: pass --target with one of: ${listNames(metrics)}`);
   }
-  const goal = decideGoal(target, input.goal, sweep?.metric ?? null);
-  const params = chooseParams(table, input.params, sweep, target);
+  const objective = objectiveFor(meta, target);
+  const decided = decideGoal(target, input.goal, objective);
+  // decideGoal names W&B's sweep metric; another source's objective is named as that source's
+  const goal =
+    meta.kind !== 'wandb' && !input.goal && objective?.name === target
+      ? { ...decided, reason: `the ${meta.what}'s direction for ${target}` }
+      : decided;
+  const params = chooseParams(table, input.params, meta, target);
 
   const request: AnalysisRequest = {
     target,
@@ -143,7 +146,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
       seed: input.seed,
       threads: input.threads,
       threshold: input.qualityThreshold,
-      sweepConfig: sweep?.config ?? null,
+      sweepConfig: meta.config,
       logScaled: base.ols_standardized?.log_scaled,
       onProgress: progress,
     });
@@ -160,7 +163,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   // a multi-fidelity sweep: found even without the insights (the warning), read at its top budget with them
   const fidelity: FidelityReading = await computeFidelity(design, {
     flag: input.fidelity,
-    sweepConfig: sweep?.config ?? null,
+    sweepConfig: meta.config,
     read: input.insights,
     trees: input.trees,
     seed: input.seed,
@@ -180,6 +183,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
               ...ref,
               runsFile: ref.runsFile,
               sweep: ref.sweep,
+              source: undefined,
               params: request.params,
               target,
               goal: goal.goal,
@@ -220,6 +224,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     bestRuns: bestRuns(design.y, goal.goal, bestCountFor(design.n)),
     gates,
     sweep,
+    meta,
   };
   return { ...facts, summary: summarize(facts) };
 }
@@ -228,20 +233,59 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
 function chooseParams(
   table: RunsTable,
   given: string[] | undefined,
-  sweep: SweepInfo | null,
+  meta: SourceMeta,
   target: string,
 ): string[] {
   if (given && given.length > 0) return resolveParams(table, given);
-  if (sweep) {
-    const fromConfig = sweep.parameters.filter((p) => table.columns.includes(p) && p !== target);
+  if (meta.kind !== 'file') {
+    const fromConfig = meta.parameters.filter((p) => table.columns.includes(p) && p !== target);
     if (fromConfig.length > 0) return fromConfig;
     const varying = varyingConfigKeys(table).filter((p) => p !== target);
     if (varying.length > 0) return varying;
+    const what =
+      meta.kind === 'wandb'
+        ? "the sweep's runs have no config key that varies"
+        : `the runs of ${meta.what} ${meta.label} have no hyperparameter that varies`;
     throw new UsageError(
-      `the sweep's runs have no config key that varies; pass --params with some of: ${listNames(table.configKeys)}`,
+      `${what}; pass --params with some of: ${listNames(table.configKeys.length > 0 ? table.configKeys : table.columns)}`,
     );
   }
   return resolveParams(table, undefined).filter((p) => p !== target);
+}
+
+/** The registry's request for the input: `source` as given, else a runs file or a W&B sweep. */
+function sourceRequestOf(input: AnalysisInput): SourceRequest {
+  const given = [input.runsFile, input.sweep, input.source].filter((x) => x !== undefined && x !== '');
+  if (given.length !== 1) {
+    throw new UsageError(
+      'give exactly one source: --runs FILE, --sweep ENTITY/PROJECT/SWEEP_ID, --mlflow EXPERIMENT or --optuna STORAGE --study NAME',
+    );
+  }
+  if (input.source) return input.source;
+  if (input.runsFile) return { kind: 'file', options: { runs: input.runsFile } };
+  const w = input.wandb;
+  return {
+    kind: 'wandb',
+    options: {
+      sweep: input.sweep,
+      'wandb-base-url': w?.baseUrl,
+      wait: w?.wait,
+      'wait-timeout': w?.waitTimeoutMinutes === undefined ? undefined : String(w.waitTimeoutMinutes),
+    },
+  };
+}
+
+/** The objective the source declares for `target`: its single objective, or the one of that name. */
+function objectiveFor(meta: SourceMeta, target: string): Objective | null {
+  return meta.objectives.find((o) => o.name === target) ?? meta.objective;
+}
+
+function noTargetReason(meta: SourceMeta): string {
+  if (meta.kind === 'wandb') return "the sweep's config has no metric";
+  if (meta.objectives.length > 1) {
+    return `${meta.what} ${meta.label} has ${meta.objectives.length} objectives (${meta.objectives.map((o) => `${o.name} ${o.goal}`).join(', ')}): name one with --target`;
+  }
+  return 'no --target given';
 }
 
 export function listNames(names: string[], max = 30): string {

@@ -7,7 +7,7 @@
  */
 export type Cell = string | number | boolean | null;
 
-export type SourceFormat = 'csv' | 'json' | 'jsonl' | 'wandb';
+export type SourceFormat = 'csv' | 'json' | 'jsonl' | 'wandb' | 'mlflow' | 'optuna';
 
 export interface RunsTable {
   /** Where the runs came from, for messages ("runs.csv", "wandb sweep ent/proj/abc"). */
