@@ -14,7 +14,7 @@
 import type { Design, Goal, ParameterInfo } from '../design/types.js';
 import { roundDown, roundUp } from './advice.js';
 import { findSpec, isObject, ownValue, setOwn, specValues, type Spec } from './sweep-spec.js';
-import { commentList, commentText, stringifySweepConfig } from './sweep-yaml.js';
+import { commentLines, commentList, commentText, stringifySweepConfig } from './sweep-yaml.js';
 import type { NextSweep, ParameterAdvice } from './types.js';
 
 /** Parameter names W&B's sweep-config schema accepts. */
@@ -78,12 +78,17 @@ export function nextSweepConfig(
 
   // every piece of data in a comment is one line, and short: a name cannot start a line of its own
   const header = [
-    `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`,
-    changed.length > 0
-      ? `# Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
-      : '# No parameter reliably matters: every range is kept as searched.',
+    ...commentLines(
+      `Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`,
+    ),
+    ...commentLines(
+      changed.length > 0
+        ? `Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
+        : 'No parameter reliably matters: every range is kept as searched.',
+    ),
   ];
-  if (skipped.length > 0) header.push(`# Left out (not valid W&B parameter names): ${commentList(skipped)}`);
+  if (skipped.length > 0)
+    header.push(...commentLines(`Left out (not valid W&B parameter names): ${commentList(skipped)}`));
   return { yaml: `${header.join('\n')}\n${stringifySweepConfig(config)}`, config };
 }
 

@@ -128,6 +128,28 @@ export function commentText(text: string, max = COMMENT_ITEM_MAX): string {
   return points.slice(0, head).join('') + '…' + points.slice(points.length - (max - 1 - head)).join('');
 }
 
+/** Width of a comment line: a PR comment's code block shows about 100 characters. */
+const COMMENT_WIDTH = 88;
+
+/**
+ * One-line text (commentText's) as YAML comment lines of at most COMMENT_WIDTH characters, broken at
+ * spaces (a word longer than a line stays whole): `# …` each.
+ */
+export function commentLines(text: string): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    if (line !== '#' && Array.from(line).length + 1 + Array.from(word).length > COMMENT_WIDTH) {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** A comma-separated list of data items for a comment, at most `max` shown. */
 export function commentList(items: readonly string[], max = 20): string {
   const shown = items.slice(0, max).map((s) => commentText(s));
