@@ -448,6 +448,8 @@ function chartBlock(chart: Chart, opts: MarkdownOptions): string {
   } else {
     const m = mermaidChart(chart);
     parts.push(m.code !== null ? codeBlock(m.code, 'mermaid') : plainTable(m.bars!), escapeText(m.caption));
+    // a table of Unicode bars already carries the numbers
+    if (m.code === null) return parts.join('\n\n');
   }
   parts.push(details('the numbers', plainTable(chartTable(chart))));
   return parts.join('\n\n');
