@@ -6,7 +6,7 @@
  */
 import { RandomSplitter, rowMajor } from './splitter.js';
 import { splitterState } from './random.js';
-import { Tree } from './tree.js';
+import { Tree, TREE_UNDEFINED } from './tree.js';
 
 /** np.finfo(np.float64).eps: a node is a leaf when its impurity is ≤ this (absolute). */
 const EPSILON = 2.220446049250313e-16;
@@ -92,7 +92,7 @@ export class DepthFirstBuilder {
       }
 
       const id = isLeaf
-        ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+        ? tree.addNode(TREE_UNDEFINED, TREE_UNDEFINED, impurity, nNode, criterion.nodeValue())
         : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
       if (parent >= 0) {
         if (isLeft) tree.left[parent] = id;
@@ -124,9 +124,4 @@ export class DepthFirstBuilder {
     tree.trim();
     return tree;
   }
-}
-
-/** Grows one tree (a builder for a single use); see DepthFirstBuilder. */
-export function buildTree(data: Float32Array, y: Float64Array, n: number, k: number, treeSeed: number): Tree {
-  return new DepthFirstBuilder(data, y, n, k).build(treeSeed);
 }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { DepthFirstBuilder } from './builder.js';
 import { treeSeeds } from './random.js';
-import { Tree } from './tree.js';
+import { leafValue, rowBlock, Tree } from './tree.js';
 import type { WorkerInput, WorkerTree } from './worker.js';
 
 export { Tree } from './tree.js';
@@ -89,33 +89,26 @@ export class ExtraTreesForest {
           throw new RangeError(`predict: row ${rows[r]} outside [0, ${X.n})`);
       }
     }
+    const block = rowBlock(X.data, X.n, X.k, rows ?? null);
     const out = new Float64Array(m);
-    for (const tree of this.trees) predictTreeInto(tree, X, out, rows);
+    for (const tree of this.trees) predictInto(tree, block, X.k, out);
     const t = this.trees.length;
     for (let i = 0; i < m; i++) out[i] /= t;
     return out;
   }
 }
 
-/** Adds one tree's predictions for `rows` of X (all by default) to `out`. */
-export function predictTreeInto(tree: Tree, X: FeatureMatrix, out: Float64Array, rows?: Int32Array): void {
-  const { data, n } = X;
-  const { left, right, feature, threshold, value } = tree;
-  const m = rows ? rows.length : n;
-  for (let r = 0; r < m; r++) {
-    const i = rows ? rows[r] : r;
-    let node = 0;
-    while (left[node] !== -1) {
-      node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
-    }
-    out[r] += value[node];
-  }
+/** Adds one tree's predictions for the rows of a row-major block (k values per row) to `out`. */
+function predictInto(tree: Tree, block: Float32Array, k: number, out: Float64Array): void {
+  const packed = tree.packed();
+  const noMask = new Uint8Array(k);
+  for (let r = 0; r < out.length; r++) out[r] += leafValue(packed, block, r * k, r * k, noMask);
 }
 
 /** One tree's predictions for `rows` of X (all by default). */
 export function predictTree(tree: Tree, X: FeatureMatrix, rows?: Int32Array): Float64Array {
   const out = new Float64Array(rows ? rows.length : X.n);
-  predictTreeInto(tree, X, out, rows);
+  predictInto(tree, rowBlock(X.data, X.n, X.k, rows ?? null), X.k, out);
   return out;
 }
 

@@ -48,8 +48,8 @@ export class RandomSplitter {
   sqSumLeftChild = 0;
   sumRightChild = 0;
   sqSumRightChild = 0;
-  /** The feature the search partitioned by last (the samples are in its order). */
-  private lastFeature = -1;
+  /** gatherColumn's maximum. */
+  private readonly minMax = new Float64Array(1);
 
   /**
    * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
@@ -80,34 +80,151 @@ export class RandomSplitter {
   /**
    * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
    * partitioned by the best split and sets the best* fields; bestPos === end means no split.
-   * The criterion's reset/update/proxy for each candidate are inlined here (same operations, same
+   * One split step for every node size; only how a candidate's values are read (the row-major copy
+   * up to ROW_MAJOR_NODE samples, the column above) and how the samples are partitioned (sklearn's
+   * loop up to SMALL_NODE, branch-free above) depend on it. The small-node variants are written
+   * inline and the criterion's reset/update/proxy for each candidate too (same operations, same
    * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
    */
   nodeSplit(start: number, end: number, impurity: number, nConstant: number): void {
-    const { data, n, samples, xf, features, constantFeatures, criterion, rights } = this;
+    const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights, minMax } = this;
+    const y = criterion.y;
+    const sumTotal = criterion.sumTotal;
     const weightNode = end - start;
-    // Two copies of the feature loop, so each compiles to code for its own node sizes.
-    if (weightNode <= SMALL_NODE) this.searchSmall(start, end, nConstant);
-    else this.searchLarge(start, end, nConstant);
-    const bestPos = this.bestPos;
-    const bestFeature = this.bestFeature;
-    const bestThreshold = this.bestThreshold;
+    const maxFeatures = this.k;
+    let rs = this.randState | 0;
+
+    let bestPos = end;
+    let bestFeature = 0;
+    let bestThreshold = 0;
+    let bestProxy = -Infinity;
+
+    let fI = this.k;
+    let nFound = 0;
+    let nDrawn = 0;
     const nKnown = nConstant;
-    const nTotal = this.nConstantOut;
+    let nTotal = nKnown;
+    let nVisited = 0;
+    let current = -1;
+
+    while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+      nVisited++;
+      // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      // (rs stays an int32: the xorshift steps are the same bits either way)
+      let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+      if (fJ < nKnown) {
+        const t = features[nDrawn];
+        features[nDrawn] = features[fJ];
+        features[fJ] = t;
+        nDrawn++;
+        continue;
+      }
+      fJ += nFound;
+      current = features[fJ];
+
+      let mn: number;
+      let mx: number;
+      if (weightNode <= ROW_MAJOR_NODE) {
+        // Small node: its samples' rows are a few cache lines, shared by all k features.
+        mn = rows[samples[start] * k + current];
+        mx = mn;
+        xf[start] = mn;
+        for (let p = start + 1; p < end; p++) {
+          const v = rows[samples[p] * k + current];
+          xf[p] = v;
+          if (v < mn) mn = v;
+          else if (v > mx) mx = v;
+        }
+      } else {
+        mn = gatherColumn(data, (current * n) | 0, samples, xf, start, end, minMax);
+        mx = minMax[0];
+      }
+      if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+        features[fJ] = features[nTotal];
+        features[nTotal] = current;
+        nFound++;
+        nTotal++;
+        continue;
+      }
+
+      fI--;
+      const t = features[fI];
+      features[fI] = features[fJ];
+      features[fJ] = t;
+
+      // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+      if (rs === 0) rs = 1;
+      rs ^= rs << 13;
+      rs ^= rs >>> 17;
+      rs ^= rs << 5;
+      let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+      if (thr === mx) thr = mn;
+
+      // sklearn's partition, and sum_left after the criterion's `reset(); update(pos)`, bit for bit.
+      let pos: number;
+      let sumLeft: number;
+      if (weightNode <= SMALL_NODE) {
+        // sklearn's loop as written, summing the targets as they are placed: left samples are final
+        // in increasing position order, right ones in decreasing order — the orders of the forward
+        // and backward sums of `update`, so either sum comes out bit for bit.
+        let p = start;
+        let e = end;
+        let sl = 0;
+        let sr = sumTotal;
+        while (p < e) {
+          if (xf[p] <= thr) {
+            sl += y[samples[p]];
+            p++;
+          } else {
+            e--;
+            xf[p] = xf[e];
+            const t = samples[p];
+            samples[p] = samples[e];
+            samples[e] = t;
+            sr -= y[t];
+          }
+        }
+        pos = e;
+        sumLeft = pos - start <= end - pos ? sl : sr;
+      } else {
+        pos = partition(xf, samples, start, end, thr, rights);
+        sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+      }
+      // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+      if (pos - start < 1 || end - pos < 1) continue;
+
+      // proxy_impurity_improvement()
+      const sumRight = sumTotal - sumLeft;
+      const weightLeft = pos - start;
+      const weightRight = weightNode - weightLeft;
+      const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestPos = pos;
+        bestFeature = current;
+        bestThreshold = thr;
+      }
+    }
+    this.randState = rs;
+    this.bestPos = bestPos;
+    this.bestFeature = bestFeature;
+    this.bestThreshold = bestThreshold;
+    this.nConstantOut = nTotal;
 
     let improvement = -Infinity;
     let impL = Infinity;
     let impR = Infinity;
     if (bestPos < end) {
-      if (this.lastFeature !== bestFeature) {
-        // sklearn re-partitions by the best feature's values (the same swaps as above).
+      // sklearn re-partitions by the best feature's values (the same swaps as a candidate's).
+      if (current !== bestFeature) {
         if (weightNode <= ROW_MAJOR_NODE) {
-          const k = this.k;
-          const rows = this.rows;
           for (let p = start; p < end; p++) xf[p] = rows[samples[p] * k + bestFeature];
         } else {
-          const col = bestFeature * n;
-          for (let p = start; p < end; p++) xf[p] = data[col + samples[p]];
+          gatherColumn(data, (bestFeature * n) | 0, samples, xf, start, end, minMax);
         }
         if (weightNode <= SMALL_NODE) partitionSmall(xf, samples, start, end, bestThreshold);
         else partition(xf, samples, start, end, bestThreshold, rights);
@@ -115,8 +232,6 @@ export class RandomSplitter {
       // One pass for criterion.reset(); update(bestPos); children_impurity() and for the children's
       // `init` sums (each forward over its own range, which nothing reorders before the child is
       // grown): the same additions in the same order as those separate passes.
-      const y = criterion.y;
-      const sumTotal = criterion.sumTotal;
       let s1L = 0;
       let s2L = 0;
       for (let p = start; p < bestPos; p++) {
@@ -160,269 +275,53 @@ export class RandomSplitter {
     this.bestImpurityLeft = impL;
     this.bestImpurityRight = impR;
   }
+}
 
-  private searchSmall(start: number, end: number, nConstant: number): void {
-    const { rows, k, samples, xf, features, criterion } = this;
-    const y = criterion.y;
-    const sumTotal = criterion.sumTotal;
-    const weightNode = end - start;
-    const maxFeatures = this.k;
-    let rs = this.randState | 0;
-
-    let bestPos = end;
-    let bestFeature = 0;
-    let bestThreshold = 0;
-    let bestProxy = -Infinity;
-
-    let fI = this.k;
-    let nFound = 0;
-    let nDrawn = 0;
-    const nKnown = nConstant;
-    let nTotal = nKnown;
-    let nVisited = 0;
-    let current = -1;
-
-    while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-      nVisited++;
-      // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-      if (rs === 0) rs = 1;
-      rs ^= rs << 13;
-      rs ^= rs >>> 17;
-      rs ^= rs << 5;
-      // (rs stays an int32: the xorshift steps are the same bits either way)
-      let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-      if (fJ < nKnown) {
-        const t = features[nDrawn];
-        features[nDrawn] = features[fJ];
-        features[fJ] = t;
-        nDrawn++;
-        continue;
-      }
-      fJ += nFound;
-      current = features[fJ];
-
-      // Small node: its samples' rows are a few cache lines, shared by all k features.
-      let mn = rows[samples[start] * k + current];
-      let mx = mn;
-      xf[start] = mn;
-      for (let p = start + 1; p < end; p++) {
-        const v = rows[samples[p] * k + current];
-        xf[p] = v;
-        if (v < mn) mn = v;
-        else if (v > mx) mx = v;
-      }
-
-      if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-        features[fJ] = features[nTotal];
-        features[nTotal] = current;
-        nFound++;
-        nTotal++;
-        continue;
-      }
-
-      fI--;
-      const t = features[fI];
-      features[fI] = features[fJ];
-      features[fJ] = t;
-
-      // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-      if (rs === 0) rs = 1;
-      rs ^= rs << 13;
-      rs ^= rs >>> 17;
-      rs ^= rs << 5;
-      // (rs stays an int32: the xorshift steps are the same bits either way)
-      let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-      if (thr === mx) thr = mn;
-
-      // sklearn's partition loop, summing the targets as they are placed: left samples are final
-      // in increasing position order, right ones in decreasing order — the orders of the forward
-      // and backward sums of the criterion's `update`, so either sum comes out bit for bit.
-      let p = start;
-      let e = end;
-      let sl = 0;
-      let sr = sumTotal;
-      while (p < e) {
-        if (xf[p] <= thr) {
-          sl += y[samples[p]];
-          p++;
-        } else {
-          e--;
-          xf[p] = xf[e];
-          const t = samples[p];
-          samples[p] = samples[e];
-          samples[e] = t;
-          sr -= y[t];
-        }
-      }
-      const pos = e;
-      const sumLeft = pos - start <= end - pos ? sl : sr;
-      // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-      if (pos - start < 1 || end - pos < 1) continue;
-
-      // proxy_impurity_improvement()
-      const sumRight = sumTotal - sumLeft;
-      const weightLeft = pos - start;
-      const weightRight = weightNode - weightLeft;
-      const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-      if (proxy > bestProxy) {
-        bestProxy = proxy;
-        bestPos = pos;
-        bestFeature = current;
-        bestThreshold = thr;
-      }
-    }
-    this.randState = rs;
-    this.bestPos = bestPos;
-    this.bestFeature = bestFeature;
-    this.bestThreshold = bestThreshold;
-    this.lastFeature = current;
-    this.nConstantOut = nTotal;
+/**
+ * The values of one column (data[col + i]) at the node's positions into xf (sklearn's `Xf`), in one
+ * pass with their minimum (returned) and maximum (into minMax[0]), compared as sklearn does:
+ * `if v < mn … elif v > mx`.
+ */
+function gatherColumn(
+  data: Float32Array,
+  col: number,
+  samples: Int32Array,
+  xf: Float64Array,
+  start: number,
+  end: number,
+  minMax: Float64Array,
+): number {
+  // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
+  let mn = data[(col + samples[start]) | 0];
+  let mx = mn;
+  xf[start] = mn;
+  let p = start + 1;
+  for (; p + 3 < end; p += 4) {
+    const v = data[(col + samples[p]) | 0];
+    const w = data[(col + samples[p + 1]) | 0];
+    const v2 = data[(col + samples[p + 2]) | 0];
+    const w2 = data[(col + samples[p + 3]) | 0];
+    xf[p] = v;
+    xf[p + 1] = w;
+    xf[p + 2] = v2;
+    xf[p + 3] = w2;
+    if (v < mn) mn = v;
+    else if (v > mx) mx = v;
+    if (w < mn) mn = w;
+    else if (w > mx) mx = w;
+    if (v2 < mn) mn = v2;
+    else if (v2 > mx) mx = v2;
+    if (w2 < mn) mn = w2;
+    else if (w2 > mx) mx = w2;
   }
-
-  private searchLarge(start: number, end: number, nConstant: number): void {
-    const { data, rows, n, k, samples, xf, features, criterion, rights } = this;
-    const y = criterion.y;
-    const sumTotal = criterion.sumTotal;
-    const weightNode = end - start;
-    const maxFeatures = this.k;
-    let rs = this.randState | 0;
-
-    let bestPos = end;
-    let bestFeature = 0;
-    let bestThreshold = 0;
-    let bestProxy = -Infinity;
-
-    let fI = this.k;
-    let nFound = 0;
-    let nDrawn = 0;
-    const nKnown = nConstant;
-    let nTotal = nKnown;
-    let nVisited = 0;
-    let current = -1;
-
-    while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-      nVisited++;
-      // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-      if (rs === 0) rs = 1;
-      rs ^= rs << 13;
-      rs ^= rs >>> 17;
-      rs ^= rs << 5;
-      // (rs stays an int32: the xorshift steps are the same bits either way)
-      let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-      if (fJ < nKnown) {
-        const t = features[nDrawn];
-        features[nDrawn] = features[fJ];
-        features[fJ] = t;
-        nDrawn++;
-        continue;
-      }
-      fJ += nFound;
-      current = features[fJ];
-
-      // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
-      const col = (current * n) | 0;
-
-      let mn: number;
-      let mx: number;
-      if (weightNode <= ROW_MAJOR_NODE) {
-        // Small node: its samples' rows are a few cache lines, shared by all k features.
-        mn = rows[samples[start] * k + current];
-        mx = mn;
-        xf[start] = mn;
-        for (let p = start + 1; p < end; p++) {
-          const v = rows[samples[p] * k + current];
-          xf[p] = v;
-          if (v < mn) mn = v;
-          else if (v > mx) mx = v;
-        }
-      } else {
-        mn = data[(col + samples[start]) | 0];
-        mx = mn;
-        xf[start] = mn;
-        let p = start + 1;
-        for (; p + 3 < end; p += 4) {
-          const v = data[(col + samples[p]) | 0];
-          const w = data[(col + samples[p + 1]) | 0];
-          const v2 = data[(col + samples[p + 2]) | 0];
-          const w2 = data[(col + samples[p + 3]) | 0];
-          xf[p] = v;
-          xf[p + 1] = w;
-          xf[p + 2] = v2;
-          xf[p + 3] = w2;
-          if (v < mn) mn = v;
-          else if (v > mx) mx = v;
-          if (w < mn) mn = w;
-          else if (w > mx) mx = w;
-          if (v2 < mn) mn = v2;
-          else if (v2 > mx) mx = v2;
-          if (w2 < mn) mn = w2;
-          else if (w2 > mx) mx = w2;
-        }
-        for (; p + 1 < end; p += 2) {
-          const v = data[(col + samples[p]) | 0];
-          const w = data[(col + samples[p + 1]) | 0];
-          xf[p] = v;
-          xf[p + 1] = w;
-          if (v < mn) mn = v;
-          else if (v > mx) mx = v;
-          if (w < mn) mn = w;
-          else if (w > mx) mx = w;
-        }
-        if (p < end) {
-          const v = data[(col + samples[p]) | 0];
-          xf[p] = v;
-          if (v < mn) mn = v;
-          else if (v > mx) mx = v;
-        }
-      }
-
-      if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-        features[fJ] = features[nTotal];
-        features[nTotal] = current;
-        nFound++;
-        nTotal++;
-        continue;
-      }
-
-      fI--;
-      const t = features[fI];
-      features[fI] = features[fJ];
-      features[fJ] = t;
-
-      // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-      if (rs === 0) rs = 1;
-      rs ^= rs << 13;
-      rs ^= rs >>> 17;
-      rs ^= rs << 5;
-      // (rs stays an int32: the xorshift steps are the same bits either way)
-      let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-      if (thr === mx) thr = mn;
-
-      const pos = partition(xf, samples, start, end, thr, rights);
-      // criterion.reset(); criterion.update(pos)
-      const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
-      // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-      if (pos - start < 1 || end - pos < 1) continue;
-
-      // proxy_impurity_improvement()
-      const sumRight = sumTotal - sumLeft;
-      const weightLeft = pos - start;
-      const weightRight = weightNode - weightLeft;
-      const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-      if (proxy > bestProxy) {
-        bestProxy = proxy;
-        bestPos = pos;
-        bestFeature = current;
-        bestThreshold = thr;
-      }
-    }
-    this.randState = rs;
-    this.bestPos = bestPos;
-    this.bestFeature = bestFeature;
-    this.bestThreshold = bestThreshold;
-    this.lastFeature = current;
-    this.nConstantOut = nTotal;
+  for (; p < end; p++) {
+    const v = data[(col + samples[p]) | 0];
+    xf[p] = v;
+    if (v < mn) mn = v;
+    else if (v > mx) mx = v;
   }
+  minMax[0] = mx;
+  return mn;
 }
 
 /**

@@ -1,10 +1,59 @@
 /**
  * A fitted regression tree as scikit-learn stores it (`sklearn/tree/_tree.pyx::Tree`): parallel node
- * arrays, node ids in pre-order (left child first). Leaves have `left = right = -1`, `feature = -2`,
- * `threshold = -2`. A sample goes left when its float32 feature value is ≤ the float64 threshold.
+ * arrays, node ids in pre-order (left child first). Leaves have `left = right = TREE_LEAF`,
+ * `feature = TREE_UNDEFINED`, `threshold = TREE_UNDEFINED`. A sample goes left when its float32
+ * feature value is ≤ the float64 threshold.
  */
+/** sklearn's `_TREE_LEAF`: the children of a leaf. */
 export const TREE_LEAF = -1;
+/** sklearn's `_TREE_UNDEFINED`: a leaf's feature and threshold. */
 export const TREE_UNDEFINED = -2;
+
+/**
+ * A tree packed for prediction: per node [feature, left, right] in one Int32Array, so a step reads
+ * one cache line instead of three arrays.
+ */
+export interface PackedTree {
+  readonly nodes: Int32Array;
+  readonly threshold: Float64Array;
+  readonly value: Float64Array;
+}
+
+/**
+ * The tree walker: the value of the leaf that a row of a row-major block (k values per row) reaches.
+ * The row's features are read at data[own + f], except those flagged in `mask`, read at
+ * data[other + f] (another row's: a permutation). Plain prediction: other = own.
+ */
+export function leafValue(
+  tree: PackedTree,
+  data: Float32Array,
+  own: number,
+  other: number,
+  mask: Uint8Array,
+): number {
+  const { nodes, threshold } = tree;
+  let node = 0;
+  let left = nodes[1];
+  while (left !== TREE_LEAF) {
+    const f = nodes[3 * node];
+    const v = data[(mask[f] === 1 ? other : own) + f];
+    node = v <= threshold[node] ? left : nodes[3 * node + 2];
+    left = nodes[3 * node + 1];
+  }
+  return tree.value[node];
+}
+
+/** Rows of a column-major float32 matrix (n rows, k columns) as a row-major block. */
+export function rowBlock(data: Float32Array, n: number, k: number, rows: Int32Array | null): Float32Array {
+  const m = rows ? rows.length : n;
+  const block = new Float32Array(m * k);
+  for (let j = 0; j < k; j++) {
+    const col = j * n;
+    if (rows) for (let r = 0; r < m; r++) block[r * k + j] = data[col + rows[r]];
+    else for (let r = 0; r < m; r++) block[r * k + j] = data[col + r];
+  }
+  return block;
+}
 
 export class Tree {
   nodeCount = 0;
@@ -18,6 +67,7 @@ export class Tree {
   impurity: Float64Array;
   /** Samples in the node (= weighted_n_node_samples: every sample has weight 1). */
   nNodeSamples: Int32Array;
+  private pack: PackedTree | null = null;
 
   constructor(capacity = 64) {
     this.feature = new Int32Array(capacity);
@@ -87,14 +137,19 @@ export class Tree {
     this.nNodeSamples = grow(this.nNodeSamples, (c) => new Int32Array(c));
   }
 
-  /** Leaf value for row `i` of a column-major float32 matrix with `n` rows. */
-  predictRow(data: Float32Array, n: number, i: number): number {
-    const { left, right, feature, threshold } = this;
-    let node = 0;
-    while (left[node] !== TREE_LEAF) {
-      node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
+  /** The tree packed for `leafValue` (built once). */
+  packed(): PackedTree {
+    if (this.pack === null || this.pack.value.length !== this.nodeCount) {
+      const c = this.nodeCount;
+      const nodes = new Int32Array(3 * c);
+      for (let i = 0; i < c; i++) {
+        nodes[3 * i] = this.feature[i];
+        nodes[3 * i + 1] = this.left[i];
+        nodes[3 * i + 2] = this.right[i];
+      }
+      this.pack = { nodes, threshold: this.threshold.subarray(0, c), value: this.value.subarray(0, c) };
     }
-    return this.value[node];
+    return this.pack;
   }
 
   /**

@@ -11,7 +11,7 @@
  * keeps the insights within about 5× one forest fit.
  */
 import type { FeatureMatrix } from '../forest/forest.js';
-import type { Tree } from '../forest/tree.js';
+import { leafValue, rowBlock, type PackedTree } from '../forest/tree.js';
 import { MT19937 } from '../forest/random.js';
 import { tPpf } from '../stats/distributions.js';
 import { r2Score } from './cv-r2.js';
@@ -48,7 +48,7 @@ interface FoldData {
   /** Held-out features, row-major (m × k): a run's values share a cache line. */
   readonly rowsData: Float32Array;
   readonly yTest: Float64Array;
-  readonly trees: PackedTrees;
+  readonly trees: PackedTree[];
   readonly baseline: Float64Array;
   readonly baseR2: number;
   readonly perms: Int32Array[];
@@ -81,14 +81,10 @@ export class FoldPermuter {
       const m = test.length;
       maxM = Math.max(maxM, m);
       const k = X.k;
-      const rowsData = new Float32Array(m * k);
-      for (let j = 0; j < k; j++) {
-        const col = j * X.n;
-        for (let r = 0; r < m; r++) rowsData[r * k + j] = X.data[col + test[r]];
-      }
-      const trees = packTrees(
-        fit.forest.trees.slice(0, Math.max(1, Math.min(opts.trees, fit.forest.trees.length))),
-      );
+      const rowsData = rowBlock(X.data, X.n, k, test);
+      const trees = fit.forest.trees
+        .slice(0, Math.max(1, Math.min(opts.trees, fit.forest.trees.length)))
+        .map((t) => t.packed());
       const yTest = Float64Array.from(test, (i) => y[i]);
       const baseline = new Float64Array(m);
       predictRows(trees, rowsData, k, m, null, this.mask, [], null, baseline, new Uint8Array(m));
@@ -141,42 +137,12 @@ export class FoldPermuter {
 }
 
 /**
- * A fold forest's trees packed for prediction: per node [feature, left, right] in one Int32Array
- * (a leaf has left = -1), so a step reads one cache line instead of three arrays.
- */
-export interface PackedTrees {
-  readonly count: number;
-  readonly nodes: Int32Array[];
-  readonly threshold: Float64Array[];
-  readonly value: Float64Array[];
-}
-
-export function packTrees(trees: readonly Tree[]): PackedTrees {
-  const nodes: Int32Array[] = [];
-  const threshold: Float64Array[] = [];
-  const value: Float64Array[] = [];
-  for (const t of trees) {
-    const c = t.nodeCount;
-    const packed = new Int32Array(3 * c);
-    for (let i = 0; i < c; i++) {
-      packed[3 * i] = t.feature[i];
-      packed[3 * i + 1] = t.left[i];
-      packed[3 * i + 2] = t.right[i];
-    }
-    nodes.push(packed);
-    threshold.push(t.threshold.slice(0, c));
-    value.push(t.value.slice(0, c));
-  }
-  return { count: trees.length, nodes, threshold, value };
-}
-
-/**
  * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
  * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
  * predicts as it did, so it is copied from `baseline` instead of walked again.
  */
 function predictRows(
-  trees: PackedTrees,
+  trees: readonly PackedTree[],
   data: Float32Array,
   k: number,
   m: number,
@@ -205,27 +171,15 @@ function predictRows(
     if (differs) walking++;
   }
   if (walking > 0) {
-    for (let t = 0; t < trees.count; t++) {
-      const nodes = trees.nodes[t];
-      const threshold = trees.threshold[t];
-      const value = trees.value[t];
+    for (const tree of trees) {
       for (let r = 0; r < m; r++) {
         if (walk[r] === 0) continue;
         const own = r * k;
-        const other = perm ? perm[r] * k : own;
-        let node = 0;
-        let left = nodes[1];
-        while (left !== -1) {
-          const f = nodes[3 * node];
-          const v = data[(mask[f] === 1 ? other : own) + f];
-          node = v <= threshold[node] ? left : nodes[3 * node + 2];
-          left = nodes[3 * node + 1];
-        }
-        out[r] += value[node];
+        out[r] += leafValue(tree, data, own, perm ? perm[r] * k : own, mask);
       }
     }
   }
-  const count = trees.count;
+  const count = trees.length;
   for (let r = 0; r < m; r++) out[r] = walk[r] === 1 ? out[r] / count : baseline![r];
 }
 
