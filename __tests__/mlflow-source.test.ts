@@ -75,7 +75,12 @@ async function failure(p: Promise<unknown>): Promise<{ code: number; line: strin
   throw new Error('expected a failure');
 }
 
-const base = { trees: 40, seed: 0, rules: [], insights: true } as const;
+const base: Pick<AnalysisInput, 'trees' | 'seed' | 'rules' | 'insights'> = {
+  trees: 40,
+  seed: 0,
+  rules: [],
+  insights: true,
+};
 let server: MlflowServer;
 
 function mlflow(

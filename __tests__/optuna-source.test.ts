@@ -35,7 +35,12 @@ const RECIPE_KEYS = [
   'cv_r2',
 ];
 
-const base = { trees: 40, seed: 0, rules: [], insights: true } as const;
+const base: Pick<AnalysisInput, 'trees' | 'seed' | 'rules' | 'insights'> = {
+  trees: 40,
+  seed: 0,
+  rules: [],
+  insights: true,
+};
 
 function optuna(storage: string, study?: string, extra: Partial<AnalysisInput> = {}): AnalysisInput {
   return { ...base, source: { kind: 'optuna', options: { optuna: storage, study } }, ...extra };
