@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nearest } from '../design/build-design.js';
 import { UsageError } from '../errors.js';
+import { SOURCES, selectSource, type SourceRequest } from '../sources/registry.js';
 import type { Goal } from '../design/types.js';
 
 export type ChartsMode = 'quickchart' | 'mermaid' | 'none';
@@ -10,6 +11,8 @@ export type ChartsMode = 'quickchart' | 'mermaid' | 'none';
 export interface AnalyzeOptions {
   runs?: string;
   sweep?: string;
+  /** Another source of the registry (--mlflow, --optuna …) with its options; runs and sweep unset. */
+  source?: SourceRequest;
   target?: string;
   params?: string[];
   goal?: Goal;
@@ -58,14 +61,14 @@ Usage:
   sweep-insights COMMAND --help
 
 Commands:
-  analyze   analyse a runs file (CSV, JSON, JSONL) or a W&B sweep
+  analyze   analyse a runs file (CSV, JSON, JSONL), a W&B sweep, an MLflow experiment or an Optuna study
   demo      the same analysis on a bundled example sweep (--list: the examples)
 
 Exit codes: 0 done; 1 a gate (--fail-on) failed; 2 a bad request (usage, input data, unknown
 names, a sweep that does not exist); 3 a remote service failed or refused; 4 an internal error.
 `;
 
-export const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --sweep SWEEP) [options]
+export const ANALYZE_HELP = `Usage: sweep-insights analyze (--runs FILE | --sweep SWEEP | --mlflow EXPERIMENT | --optuna STORAGE) [options]
 
 Source (one of):
   --runs FILE              runs table: CSV with a header row, JSON (an array of runs or {"runs": [...]}),
@@ -73,7 +76,7 @@ Source (one of):
                            - (or a pipe such as /dev/stdin) reads standard input
   --sweep SWEEP            a W&B sweep: ENTITY/PROJECT/SWEEP_ID or https://wandb.ai/ENTITY/PROJECT/sweeps/ID
                            (API key from WANDB_API_KEY)
-
+${sourceHelp()}
 What to analyse:
   --target METRIC          the metric to explain (default for a sweep: the sweep's metric)
   --params a,b,c           the hyperparameters (a flat file needs them; W&B runs default to their config
@@ -86,7 +89,9 @@ What to analyse:
                            sweep at its highest budget with 20+ runs, and how budgets rank configurations
                            (default: a numeric hyperparameter named budget, epochs, iterations, steps, …;
                            none: off)
-  --states a,b             W&B run states to use (default: every run with a finite target)
+  --states a,b             run states to use: W&B's (finished, crashed, …), MLflow's (finished, failed, …;
+                           default: every run with a finite target) or Optuna's (default complete;
+                           also pruned, fail, running, waiting)
   --allow-id-like          keep a categorical with about one value per run (an id, a path) as a
                            hyperparameter; without it such a column is refused (exit 2)
 
@@ -170,6 +175,33 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flags of every source in the registry that the options above do not already have. */
+const SOURCE_OPTIONS: Record<string, { type: 'string' | 'boolean' }> = Object.fromEntries(
+  SOURCES.flatMap((s) => Object.entries(s.flags))
+    .filter(([flag]) => !(flag in OPTIONS))
+    .map(([flag, spec]) => [flag, { type: spec.type }]),
+);
+const ALL_OPTIONS = { ...OPTIONS, ...SOURCE_OPTIONS } as typeof OPTIONS;
+
+/** Help lines for the sources' own flags (those not described above), from the registry. */
+function sourceHelp(): string {
+  const lines: string[] = [];
+  for (const s of SOURCES) {
+    // the file's and W&B's flags are described in the text above
+    if (s.kind === 'file' || s.kind === 'wandb') continue;
+    for (const [flag, spec] of Object.entries(s.flags)) {
+      const space = spec.help.indexOf('  ');
+      const arg = space > 0 ? spec.help.slice(0, space) : '';
+      const text = space > 0 ? spec.help.slice(space + 2) : spec.help;
+      const head = `  --${flag}${arg ? ` ${arg}` : ''}`;
+      const [first, ...more] = text.split('\n');
+      lines.push(head.length < 27 ? head.padEnd(27) + first : `${head}\n${' '.repeat(27)}${first}`);
+      for (const line of more) lines.push(' '.repeat(27) + line);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 export function parseCommandLine(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -181,14 +213,22 @@ export function parseCommandLine(argv: string[]): Command {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: command === 'demo', strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: ALL_OPTIONS,
+      allowPositionals: command === 'demo',
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError(parseArgsMessage(err, command));
   }
   const v = parsed.values;
   if (v.help) return { kind: 'help', text: command === 'demo' ? DEMO_HELP : ANALYZE_HELP };
-  if (command === 'demo' && (v.runs || v.sweep)) {
-    throw new UsageError('demo runs on the bundled example: use analyze for --runs or --sweep');
+  const flags = v as Record<string, unknown>;
+  if (command === 'demo' && SOURCES.some((s) => flags[s.selector] !== undefined)) {
+    throw new UsageError(
+      'demo runs on the bundled example: use analyze for --runs, --sweep, --mlflow or --optuna',
+    );
   }
   if (command === 'demo' && parsed.positionals.length > 1) {
     throw new UsageError(
@@ -228,10 +268,15 @@ export function parseCommandLine(argv: string[]): Command {
     full: v.full ?? false,
     debug: v.debug ?? false,
   };
-  if (command === 'analyze' && !options.runs === !options.sweep) {
-    throw new UsageError(
-      'analyze needs one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID (see --help)',
-    );
+  if (command === 'analyze') {
+    // exactly one source, and no flag of another source (src/sources/registry.ts)
+    const chosen = selectSource(flags);
+    if (chosen.kind !== 'file' && chosen.kind !== 'wandb') {
+      for (const [flag, value] of Object.entries(chosen.options)) {
+        if (typeof value === 'string') nonEmpty(value, `--${flag}`);
+      }
+      options.source = chosen;
+    }
   }
   checkOutputPaths(options);
   if (command === 'demo') {
@@ -255,7 +300,7 @@ function parseArgsMessage(err: unknown, command: string): string {
     const guess = /^--./.test(flag)
       ? nearest(
           flag,
-          Object.keys(OPTIONS).map((k) => `--${k}`),
+          Object.keys(ALL_OPTIONS).map((k) => `--${k}`),
         )
       : null;
     const shown = JSON.stringify(given).slice(1, -1);

@@ -26,10 +26,13 @@ export async function postCliComment(
   model: ReportModel,
   options: AnalyzeOptions,
   env: NodeJS.ProcessEnv,
+  /** The key from the source's metadata (sources/registry commentKeyOf); else from --runs/--sweep. */
+  sourceKey?: string,
 ): Promise<string> {
   const target = parseCommentTarget(options.comment ?? '');
   const key = checkKey(
     options.commentKey ??
+      sourceKey ??
       defaultCommentKey({ sweep: options.sweep, runsFile: options.runs }, model.title.target),
   );
   const result = await upsertReportComment(

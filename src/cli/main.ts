@@ -15,6 +15,7 @@ import { renderText } from '../render/text.js';
 import { writeFilesAtomic, type OutputFile } from '../publish/files.js';
 import { ENGINE_VERSION } from '../version.js';
 import { parseCommentTarget, postCliComment } from './comment.js';
+import { commentKeyOf } from '../sources/registry.js';
 import { progressReporter } from './progress.js';
 
 export interface CliIo {
@@ -66,6 +67,9 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
   const input: AnalysisInput = {
     runsFile: options.runs,
     sweep: options.sweep,
+    source: options.source,
+    states: options.states,
+    env: io.env,
     wandb: {
       apiKey: io.env.WANDB_API_KEY,
       baseUrl: options.wandbBaseUrl ?? io.env.WANDB_BASE_URL,
@@ -126,7 +130,12 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
   if (!options.quiet && !stdoutTaken)
     io.stdout(renderText(model, { width: io.stdoutColumns ?? 80, full: options.full }));
   if (options.comment) {
-    const url = await postCliComment(model, options, io.env);
+    const url = await postCliComment(
+      model,
+      options,
+      io.env,
+      commentKeyOf(analysis.meta, analysis.request.target),
+    );
     if (!options.quiet) (stdoutTaken ? io.stderr : io.stdout)(`comment: ${url}\n`);
   }
   const failed = analysis.gates.filter((g) => !g.passed);

@@ -11,17 +11,21 @@ export const mlflowSource: SourceDefinition = {
     mlflow: {
       type: 'string',
       input: 'mlflow-experiment',
-      help: 'EXPERIMENT  an MLflow experiment, by name or id (credentials from MLFLOW_TRACKING_USERNAME/_PASSWORD or MLFLOW_TRACKING_TOKEN)',
+      help:
+        'EXPERIMENT  an MLflow experiment, by name or id; credentials from MLFLOW_TRACKING_TOKEN,\n' +
+        'or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD',
     },
     'mlflow-tracking-uri': {
       type: 'string',
       input: 'mlflow-tracking-uri',
-      help: 'URI  the MLflow tracking server (default MLFLOW_TRACKING_URI), http(s)',
+      help: 'URI  the MLflow tracking server, http(s) (default MLFLOW_TRACKING_URI)',
     },
     'metric-agg': {
       type: 'string',
       input: 'metric-agg',
-      help: "last|min|max  which value of each run's target: the last logged (default), or the min/max of its history",
+      help:
+        "last|min|max  each run's value of the target: the last logged (default), or the min or max\n" +
+        'of its history (MLflow)',
     },
   },
   async load(options, ctx) {

@@ -10,12 +10,12 @@ export const optunaSource: SourceDefinition = {
     optuna: {
       type: 'string',
       input: 'optuna-storage',
-      help: 'STORAGE  an Optuna storage: a JournalStorage file, or sqlite:///relative.db / sqlite:////absolute.db',
+      help: 'STORAGE  an Optuna storage: a JournalStorage file, sqlite:///relative.db or\nsqlite:////absolute/path.db',
     },
     study: {
       type: 'string',
       input: 'optuna-study',
-      help: 'NAME  the study in it (required when it holds several; a wrong name lists them)',
+      help: 'NAME  the study (needed when the storage holds several; a wrong name lists them)',
     },
   },
   async load(options, ctx) {
