@@ -32,7 +32,8 @@ export async function computeResult(
   const forest = await fitExtraTreesAsync(features, design.y, {
     trees: opts.trees,
     seed: opts.seed,
-    threads: opts.threads ?? 1,
+    threads: opts.threads,
+    keepTrees: 0, // only the importances are read: the trees themselves need not be kept
   });
   const imp = forest.featureImportances();
   // fromEntries, not `obj[name] = v`: a name like `__proto__` is a key like any other

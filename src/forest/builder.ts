@@ -6,7 +6,7 @@
  */
 import { RandomSplitter, rowMajor } from './splitter.js';
 import { splitterState } from './random.js';
-import { Tree, TREE_UNDEFINED } from './tree.js';
+import { leafValue, rowBlock, Tree, TREE_UNDEFINED } from './tree.js';
 
 /** np.finfo(np.float64).eps: a node is a leaf when its impurity is ≤ this (absolute). */
 const EPSILON = 2.220446049250313e-16;
@@ -124,4 +124,83 @@ export class DepthFirstBuilder {
     tree.trim();
     return tree;
   }
+}
+
+/** One forest to grow: on `rows` of X, y (all by default), predicting `test` rows, keeping `keep` trees. */
+export interface GrowJob {
+  readonly rows: Int32Array | null;
+  readonly test: Int32Array | null;
+  /** Trees 0 … keep − 1 are kept whole; of the others only importances and predictions. */
+  readonly keep: number;
+}
+
+/** What one grown tree contributes to its forest. */
+export interface TreeOutcome {
+  readonly index: number;
+  readonly nodeCount: number;
+  /** The tree's normalised MDI; null for a single-leaf tree (sklearn leaves those out of the mean). */
+  readonly importances: Float64Array | null;
+  /** The tree's predictions for the job's test rows; null without test rows. */
+  readonly predictions: Float64Array | null;
+  /** The tree itself when index < keep. */
+  readonly tree: Tree | null;
+}
+
+/** Grows the trees of one job on one thread: the job's rows and test block, selected once. */
+export class JobGrower {
+  private readonly builder: DepthFirstBuilder;
+  private readonly k: number;
+  private readonly keep: number;
+  private readonly block: Float32Array | null;
+  private readonly m: number;
+  private readonly noMask: Uint8Array;
+
+  constructor(data: Float32Array, y: Float64Array, n: number, k: number, job: GrowJob) {
+    const sel = selectRows(data, y, n, k, job.rows);
+    this.builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, k);
+    this.k = k;
+    this.keep = job.keep;
+    this.block = job.test ? rowBlock(data, n, k, job.test) : null;
+    this.m = job.test ? job.test.length : 0;
+    this.noMask = new Uint8Array(k);
+  }
+
+  grow(index: number, seed: number): TreeOutcome {
+    const tree = this.builder.build(seed);
+    const { k, block, m } = this;
+    let predictions: Float64Array | null = null;
+    if (block) {
+      const packed = tree.packed();
+      predictions = new Float64Array(m);
+      for (let r = 0; r < m; r++) predictions[r] = leafValue(packed, block, r * k, r * k, this.noMask);
+    }
+    return {
+      index,
+      nodeCount: tree.nodeCount,
+      importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
+      predictions,
+      tree: index < this.keep ? tree : null,
+    };
+  }
+}
+
+/** The rows of X and y that a fit sees, as their own compact arrays (X[rows], y[rows] in sklearn). */
+export function selectRows(
+  data: Float32Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  rows: Int32Array | null,
+): { data: Float32Array; y: Float64Array; n: number } {
+  if (!rows) return { data, y, n };
+  const m = rows.length;
+  const sub = new Float32Array(m * k);
+  const ys = new Float64Array(m);
+  for (let r = 0; r < m; r++) ys[r] = y[rows[r]];
+  for (let j = 0; j < k; j++) {
+    const src = j * n;
+    const dst = j * m;
+    for (let r = 0; r < m; r++) sub[dst + r] = data[src + rows[r]];
+  }
+  return { data: sub, y: ys, n: m };
 }

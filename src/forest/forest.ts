@@ -8,18 +8,24 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { DepthFirstBuilder } from './builder.js';
+import { JobGrower, type GrowJob, type TreeOutcome } from './builder.js';
 import { treeSeeds } from './random.js';
 import { leafValue, rowBlock, Tree } from './tree.js';
-import type { WorkerInput, WorkerTree } from './worker.js';
+import type { WorkerInput, WorkerMessage, WorkerOutcome, WorkerTask } from './worker.js';
 
 export { Tree } from './tree.js';
 
 export interface ForestOptions {
   trees: number;
   seed: number;
-  /** Worker threads for fitExtraTreesAsync (default 1: the calling thread). Same result for any value. */
+  /** Worker threads for the async fits (default, 0 or less: one per core). Same result for any value. */
   threads?: number;
+  /**
+   * Trees kept whole in the fitted forest: the first ones (default all). The others still count in
+   * `featureImportances()` (and in a fit's held-out predictions); a large forest's trees are most of
+   * its memory.
+   */
+  keepTrees?: number;
 }
 
 /** Features as scikit-learn's trees see them: float32, column-major (data[j * n + i]). */
@@ -29,10 +35,14 @@ export interface FeatureMatrix {
   readonly data: Float32Array;
 }
 
-/** Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit). */
+/**
+ * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
+ * in a SharedArrayBuffer: worker threads read it where it is, without a copy each.
+ */
 export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureMatrix {
   if (X.length !== n * k) throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
-  const data = Float32Array.from(X);
+  const data = new Float32Array(new SharedArrayBuffer(X.length * 4));
+  data.set(X);
   for (let p = 0; p < data.length; p++) {
     if (!Number.isFinite(data[p])) {
       // scikit-learn refuses these too ("Input contains NaN, infinity or a value too large for float32").
@@ -46,12 +56,21 @@ export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureM
 }
 
 export class ExtraTreesForest {
+  /** The trees kept whole: the first `keepTrees` of the fit (all by default). */
   readonly trees: Tree[];
   readonly k: number;
+  /** Trees grown. */
+  readonly size: number;
+  /** Per tree grown: its normalised MDI, null for a single-leaf tree. */
+  private readonly treeImportances: readonly (Float64Array | null)[];
 
-  constructor(trees: Tree[], k: number) {
+  /** A forest of `trees`; or of `treeImportances.length` trees of which `trees` are the first. */
+  constructor(trees: Tree[], k: number, treeImportances?: readonly (Float64Array | null)[]) {
     this.trees = trees;
     this.k = k;
+    this.treeImportances =
+      treeImportances ?? trees.map((t) => (t.nodeCount > 1 ? t.featureImportances(k) : null));
+    this.size = this.treeImportances.length;
   }
 
   /**
@@ -62,9 +81,8 @@ export class ExtraTreesForest {
     const k = this.k;
     const mean = new Float64Array(k);
     let used = 0;
-    for (const tree of this.trees) {
-      if (tree.nodeCount <= 1) continue;
-      const imp = tree.featureImportances(k);
+    for (const imp of this.treeImportances) {
+      if (imp === null) continue;
       for (let f = 0; f < k; f++) mean[f] += imp[f];
       used++;
     }
@@ -78,10 +96,12 @@ export class ExtraTreesForest {
 
   /**
    * Mean of the trees' predictions for `rows` of X (all rows by default), in that order; as sklearn,
-   * the trees' outputs are summed in tree order and divided by the number of trees.
+   * the trees' outputs are summed in tree order and divided by the number of trees. Needs every tree.
    */
   predict(X: FeatureMatrix, rows?: Int32Array): Float64Array {
     if (X.k !== this.k) throw new RangeError(`predict: ${X.k} features, the forest was fitted on ${this.k}`);
+    if (this.trees.length !== this.size)
+      throw new RangeError(`predict: ${this.trees.length} of the ${this.size} trees were kept`);
     const m = rows ? rows.length : X.n;
     if (rows) {
       for (let r = 0; r < m; r++) {
@@ -112,38 +132,108 @@ export function predictTree(tree: Tree, X: FeatureMatrix, rows?: Int32Array): Fl
   return out;
 }
 
-/** The rows of X and y that a fit sees, as their own compact arrays (X[rows], y[rows] in sklearn). */
-export function selectRows(
-  X: FeatureMatrix,
-  y: Float64Array,
-  rows?: Int32Array,
-): { data: Float32Array; y: Float64Array; n: number } {
-  if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
-  if (!rows) return { data: X.data, y, n: X.n };
-  const { n, k, data } = X;
-  const m = rows.length;
-  const sub = new Float32Array(m * k);
-  const ys = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    const i = rows[r];
-    if (!(i >= 0 && i < n)) throw new RangeError(`fit: row ${i} outside [0, ${n})`);
-    ys[r] = y[i];
-  }
-  for (let j = 0; j < k; j++) {
-    const src = j * n;
-    const dst = j * m;
-    for (let r = 0; r < m; r++) sub[dst + r] = data[src + rows[r]];
-  }
-  return { data: sub, y: ys, n: m };
+/** One forest of a fit: its trees, seed and rows, and the held-out rows it predicts. */
+export interface FitRequest {
+  readonly trees: number;
+  readonly seed: number;
+  /** Rows of X, y it is fitted on, in that order (all by default). */
+  readonly rows?: Int32Array;
+  /** Rows of X it predicts once fitted (sklearn's `forest.predict(X[test])`). */
+  readonly test?: Int32Array;
+  /** Trees kept whole (default all); see ForestOptions.keepTrees. */
+  readonly keepTrees?: number;
 }
 
-function checkOptions(opts: ForestOptions, n: number): void {
-  if (!Number.isInteger(opts.trees) || opts.trees < 1)
-    throw new RangeError(`trees must be ≥ 1, got ${opts.trees}`);
-  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) {
-    throw new RangeError(`seed must be an integer in [0, 2^32), got ${opts.seed}`);
+export interface FitResult {
+  readonly forest: ExtraTreesForest;
+  /** The forest's predictions for the request's test rows (null without). */
+  readonly predictions: Float64Array | null;
+}
+
+function checkRequest(req: FitRequest, X: FeatureMatrix): void {
+  if (!Number.isInteger(req.trees) || req.trees < 1)
+    throw new RangeError(`trees must be ≥ 1, got ${req.trees}`);
+  if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff) {
+    throw new RangeError(`seed must be an integer in [0, 2^32), got ${req.seed}`);
   }
-  if (n < 1) throw new RangeError('fit: no rows');
+  for (const rows of [req.rows, req.test]) {
+    if (!rows) continue;
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r];
+      if (!(i >= 0 && i < X.n)) throw new RangeError(`fit: row ${i} outside [0, ${X.n})`);
+    }
+  }
+  if ((req.rows ? req.rows.length : X.n) < 1) throw new RangeError('fit: no rows');
+}
+
+function jobOf(req: FitRequest): GrowJob {
+  return {
+    rows: req.rows ?? null,
+    test: req.test ?? null,
+    keep: Math.max(0, Math.min(req.keepTrees ?? req.trees, req.trees)),
+  };
+}
+
+/** Collects one request's tree outcomes, arriving in any order, into its forest and predictions. */
+class Assembly {
+  private readonly kept: Tree[] = [];
+  private readonly importances: (Float64Array | null)[];
+  private readonly sum: Float64Array | null;
+  private readonly waiting = new Map<number, Float64Array>();
+  private nextPrediction = 0;
+  received = 0;
+
+  constructor(
+    readonly req: FitRequest,
+    readonly seeds: Int32Array,
+    readonly job: GrowJob,
+  ) {
+    this.importances = new Array<Float64Array | null>(req.trees).fill(null);
+    this.sum = req.test ? new Float64Array(req.test.length) : null;
+  }
+
+  add(o: TreeOutcome): void {
+    this.importances[o.index] = o.importances;
+    if (o.tree) this.kept[o.index] = o.tree;
+    if (this.sum && o.predictions) {
+      // sklearn sums the trees' predictions in tree order: the same bits whatever order they arrive in
+      this.waiting.set(o.index, o.predictions);
+      let p: Float64Array | undefined;
+      while ((p = this.waiting.get(this.nextPrediction)) !== undefined) {
+        const sum = this.sum;
+        for (let r = 0; r < sum.length; r++) sum[r] += p[r];
+        this.waiting.delete(this.nextPrediction++);
+      }
+    }
+    this.received++;
+  }
+
+  result(k: number): FitResult {
+    const sum = this.sum;
+    if (sum) for (let r = 0; r < sum.length; r++) sum[r] /= this.req.trees;
+    return { forest: new ExtraTreesForest(this.kept, k, this.importances), predictions: sum };
+  }
+}
+
+/**
+ * Fits the requested forests on the calling thread, one after the other; `onStart(i)` as request i
+ * starts. Each tree depends only on its seed and its forest's rows.
+ */
+export function fitForests(
+  X: FeatureMatrix,
+  y: Float64Array,
+  requests: readonly FitRequest[],
+  onStart?: (request: number) => void,
+): FitResult[] {
+  if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
+  for (const req of requests) checkRequest(req, X);
+  return requests.map((req, i) => {
+    onStart?.(i);
+    const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
+    const grower = new JobGrower(X.data, y, X.n, X.k, a.job);
+    for (let t = 0; t < req.trees; t++) a.add(grower.grow(t, a.seeds[t]));
+    return a.result(X.k);
+  });
 }
 
 /** Fits the forest on `rows` of X, y (in that order; all rows by default) on the calling thread. */
@@ -153,13 +243,8 @@ export function fitExtraTrees(
   opts: ForestOptions,
   rows?: Int32Array,
 ): ExtraTreesForest {
-  const sel = selectRows(X, y, rows);
-  checkOptions(opts, sel.n);
-  const seeds = treeSeeds(opts.seed, opts.trees);
-  const builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, X.k);
-  const trees: Tree[] = [];
-  for (let t = 0; t < seeds.length; t++) trees.push(builder.build(seeds[t]));
-  return new ExtraTreesForest(trees, X.k);
+  return fitForests(X, y, [{ trees: opts.trees, seed: opts.seed, rows, keepTrees: opts.keepTrees }])[0]
+    .forest;
 }
 
 /**
@@ -174,17 +259,120 @@ function workerFile(): URL | null {
   return null;
 }
 
-/** Worker threads to use: opts.threads (0 or less: one per core), at most one per tree. */
-export function threadCount(opts: ForestOptions): number {
-  const asked = opts.threads ?? 1;
+/** Worker threads to use: opts.threads (unset, 0 or less: one per core), at most one per tree. */
+export function threadCount(opts: Pick<ForestOptions, 'trees' | 'threads'> & Partial<ForestOptions>): number {
+  const asked = opts.threads ?? 0;
   const t = asked <= 0 ? availableParallelism() : Math.floor(asked);
   return Math.max(1, Math.min(t, opts.trees));
 }
 
 /**
- * As fitExtraTrees; with more than one thread (opts.threads) the trees are grown on worker threads
- * when the worker script is available, else on the calling thread. Every tree depends only on its
- * own seed, so the forest is identical bit for bit either way.
+ * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
+ * per core) when the worker script is available, else grown on the calling thread. The workers read
+ * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
+ * they are done, and send back what each tree contributes; every tree depends only on its seed and
+ * its forest's rows, so the result is identical bit for bit for any number of threads.
+ */
+export async function fitForestsAsync(
+  X: FeatureMatrix,
+  y: Float64Array,
+  requests: readonly FitRequest[],
+  threads?: number,
+  onStart?: (request: number) => void,
+): Promise<FitResult[]> {
+  const total = requests.reduce((s, r) => s + r.trees, 0);
+  const count = threadCount({ trees: total, threads });
+  const file = count > 1 ? workerFile() : null;
+  if (!file) return fitForests(X, y, requests, onStart);
+  if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
+  for (const req of requests) checkRequest(req, X);
+  const assemblies = requests.map((req) => new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req)));
+  // The tasks: a few trees of one request each, request by request (a worker seldom changes forest).
+  const tasks: { job: number; first: number; count: number }[] = [];
+  const chunk = Math.max(1, Math.min(8, Math.floor(total / (count * 8))));
+  assemblies.forEach((a, job) => {
+    for (let t = 0; t < a.req.trees; t += chunk)
+      tasks.push({ job, first: t, count: Math.min(chunk, a.req.trees - t) });
+  });
+  const shared = (a: Float32Array | Float64Array): Float32Array | Float64Array => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const b =
+      a instanceof Float32Array
+        ? new Float32Array(new SharedArrayBuffer(a.byteLength))
+        : new Float64Array(new SharedArrayBuffer(a.byteLength));
+    b.set(a);
+    return b;
+  };
+  const input: WorkerInput = {
+    data: shared(X.data) as Float32Array,
+    y: shared(y) as Float64Array,
+    n: X.n,
+    k: X.k,
+    jobs: assemblies.map((a) => a.job),
+  };
+  let next = 0;
+  const started = new Set<number>();
+  const workers: Worker[] = [];
+  const dispatch = (worker: Worker): boolean => {
+    if (next >= tasks.length) return false;
+    const task = tasks[next++];
+    if (!started.has(task.job)) {
+      started.add(task.job);
+      onStart?.(task.job);
+    }
+    const seeds = assemblies[task.job].seeds.slice(task.first, task.first + task.count);
+    const msg: WorkerTask = { job: task.job, first: task.first, seeds };
+    worker.postMessage(msg);
+    return true;
+  };
+  try {
+    await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const worker = new Worker(file, { workerData: input });
+            workers.push(worker);
+            worker.on('message', (msg: WorkerMessage) => {
+              if (msg.kind === 'idle') {
+                if (!dispatch(worker)) {
+                  worker.postMessage(null);
+                  resolve();
+                }
+                return;
+              }
+              assemblies[msg.job].add(outcomeOf(msg));
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`forest worker exited with code ${code}`));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  for (const a of assemblies) {
+    if (a.received !== a.req.trees)
+      throw new Error(`forest workers returned ${a.received} of ${a.req.trees} trees`);
+  }
+  return assemblies.map((a) => a.result(X.k));
+}
+
+function outcomeOf(msg: WorkerOutcome): TreeOutcome {
+  return {
+    index: msg.index,
+    nodeCount: msg.nodeCount,
+    importances: msg.importances,
+    predictions: msg.predictions,
+    tree: msg.tree ? Tree.fromArrays(msg.tree) : null,
+  };
+}
+
+/**
+ * As fitExtraTrees; with more than one thread (opts.threads, default one per core) the trees are
+ * grown on worker threads (see fitForestsAsync). The same forest, bit for bit.
  */
 export async function fitExtraTreesAsync(
   X: FeatureMatrix,
@@ -192,61 +380,6 @@ export async function fitExtraTreesAsync(
   opts: ForestOptions,
   rows?: Int32Array,
 ): Promise<ExtraTreesForest> {
-  const threads = threadCount(opts);
-  const file = threads > 1 ? workerFile() : null;
-  if (!file) return fitExtraTrees(X, y, opts, rows);
-  const sel = selectRows(X, y, rows);
-  checkOptions(opts, sel.n);
-  const seeds = treeSeeds(opts.seed, opts.trees);
-  // Features and targets shared with the workers, not copied per worker.
-  const data = new Float32Array(new SharedArrayBuffer(sel.data.byteLength));
-  data.set(sel.data);
-  const ys = new Float64Array(new SharedArrayBuffer(sel.y.byteLength));
-  ys.set(sel.y);
-  const trees: Tree[] = new Array<Tree>(seeds.length);
-  const jobs: Promise<void>[] = [];
-  const workers: Worker[] = [];
-  for (let w = 0; w < threads; w++) {
-    // Round-robin keeps the workers' loads even (trees of one forest cost about the same).
-    const indices = Int32Array.from(
-      { length: Math.ceil((seeds.length - w) / threads) },
-      (_, i) => w + i * threads,
-    );
-    const input: WorkerInput = {
-      data,
-      y: ys,
-      n: sel.n,
-      k: X.k,
-      indices,
-      seeds: indices.map((i) => seeds[i]),
-    };
-    jobs.push(
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(file, { workerData: input });
-        workers.push(worker);
-        let received = 0;
-        worker.on('message', (msg: WorkerTree) => {
-          trees[msg.index] = Tree.fromArrays(msg);
-          received++;
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (code === 0 && received === indices.length) resolve();
-          else
-            reject(
-              new Error(
-                `forest worker exited with code ${code} after ${received} of ${indices.length} trees`,
-              ),
-            );
-        });
-      }),
-    );
-  }
-  try {
-    await Promise.all(jobs);
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
-  }
-  return new ExtraTreesForest(trees, X.k);
+  const req: FitRequest = { trees: opts.trees, seed: opts.seed, rows, keepTrees: opts.keepTrees };
+  return (await fitForestsAsync(X, y, [req], opts.threads))[0].forest;
 }

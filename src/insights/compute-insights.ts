@@ -41,7 +41,7 @@ export function computeInsights(design: Design, opts: InsightsOptions): Insights
   return finishInsights(design, opts, plan, full, clean);
 }
 
-/** As computeInsights, the fold forests grown on `threads` worker threads; the same result. */
+/** As computeInsights, the fold forests grown on `threads` worker threads (default one per core); the same result. */
 export async function computeInsightsAsync(
   design: Design,
   opts: InsightsOptions & { threads?: number },
@@ -77,15 +77,17 @@ function planInsights(design: Design, opts: InsightsOptions & { threads?: number
     const flagged = new Set(outliers.map((o) => o.index));
     keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !flagged.has(i));
   }
-  const threads = opts.threads ?? 1;
+  const threads = opts.threads;
+  // the permutations read only the first PERMUTATION_TREES trees of each fold forest
+  const keepTrees = PERMUTATION_TREES;
   return {
     features: toFeatureMatrix(design.X, n, design.k),
     outliers,
     outlierRule: found,
     keep,
-    fullForest: { trees: opts.trees, seed: opts.seed, threads },
+    fullForest: { trees: opts.trees, seed: opts.seed, threads, keepTrees },
     // the outlier-free folds feed the verdict and the permutations: PERMUTATION_TREES trees suffice
-    cleanForest: { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads },
+    cleanForest: { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads, keepTrees },
     onFullFold: (f) => progress(`cross-validation: fold ${f + 1} of 5 (${opts.trees} trees)`),
     onCleanFold: (f) =>
       progress(`cross-validation without ${outliers.length} outlier runs: fold ${f + 1} of 5`),

@@ -6,10 +6,12 @@
  * Under 10 runs there is no honest cross-validation: null.
  */
 import {
-  fitExtraTrees,
-  fitExtraTreesAsync,
+  fitForests,
+  fitForestsAsync,
   type ExtraTreesForest,
   type FeatureMatrix,
+  type FitRequest,
+  type FitResult,
   type ForestOptions,
 } from '../forest/forest.js';
 import { MT19937 } from '../forest/random.js';
@@ -30,8 +32,9 @@ export interface FoldFit {
   readonly train: Int32Array;
   /** Held-out runs (indices into X and y), ascending. */
   readonly test: Int32Array;
+  /** The fold's forest (its first `keepTrees` trees kept whole). */
   readonly forest: ExtraTreesForest;
-  /** R² of the forest on the held-out runs. */
+  /** R² of the forest (all its trees) on the held-out runs. */
   readonly r2: number;
 }
 
@@ -90,9 +93,10 @@ export function r2Score(yTrue: Float64Array, yPred: Float64Array): number {
 
 /**
  * The fold forests, fitted once and kept: the cross-validated R² is read from them, and the insights'
- * permutation importance permutes on the same forests, so the insights cost one cross-validation, not two.
- */
-/**
+ * permutation importance permutes on the same forests, so the insights cost one cross-validation, not
+ * two. `opts.keepTrees` (default all) bounds the trees each fold forest keeps (the permutations need
+ * only the first few); the R² is from all `opts.trees`.
+ *
  * `KFold(5, shuffle=True, random_state=0)` over `rows` (all runs by default), one forest per fold
  * fitted on the other folds and scored on its own; null under 10 runs.
  */
@@ -105,13 +109,13 @@ export function fitFolds(
 ): FoldFit[] | null {
   const splits = foldSplits(X.n, rows);
   if (!splits) return null;
-  return splits.map(({ train, test }, f) => {
-    onFold?.(f);
-    return score(fitExtraTrees(X, y, opts, train), X, y, train, test);
-  });
+  return scoreFolds(splits, fitForests(X, y, foldRequests(splits, opts), onFold), y);
 }
 
-/** As fitFolds, each fold's forest grown with fitExtraTreesAsync (worker threads); the same forests. */
+/**
+ * As fitFolds, the trees of all the fold forests spread over worker threads (opts.threads, default
+ * one per core); the same forests and scores.
+ */
 export async function fitFoldsAsync(
   X: FeatureMatrix,
   y: Float64Array,
@@ -121,13 +125,18 @@ export async function fitFoldsAsync(
 ): Promise<FoldFit[] | null> {
   const splits = foldSplits(X.n, rows);
   if (!splits) return null;
-  const fits: FoldFit[] = [];
-  for (let f = 0; f < splits.length; f++) {
-    onFold?.(f);
-    const { train, test } = splits[f];
-    fits.push(score(await fitExtraTreesAsync(X, y, opts, train), X, y, train, test));
-  }
-  return fits;
+  const fits = await fitForestsAsync(X, y, foldRequests(splits, opts), opts.threads, onFold);
+  return scoreFolds(splits, fits, y);
+}
+
+function foldRequests(splits: { train: Int32Array; test: Int32Array }[], opts: ForestOptions): FitRequest[] {
+  return splits.map(({ train, test }) => ({
+    trees: opts.trees,
+    seed: opts.seed,
+    rows: train,
+    test,
+    keepTrees: opts.keepTrees,
+  }));
 }
 
 /** The folds as indices into X (through `rows` when given); null under CV_MIN_RUNS runs. */
@@ -140,18 +149,21 @@ function foldSplits(total: number, rows?: Int32Array): { train: Int32Array; test
   }));
 }
 
-function score(
-  forest: ExtraTreesForest,
-  X: FeatureMatrix,
+/** Each fold's R² from its forest's held-out predictions (sklearn's `r2_score(y[test], predict(X[test]))`). */
+function scoreFolds(
+  splits: { train: Int32Array; test: Int32Array }[],
+  fits: FitResult[],
   y: Float64Array,
-  train: Int32Array,
-  test: Int32Array,
-): FoldFit {
-  const r2 = r2Score(
-    Float64Array.from(test, (i) => y[i]),
-    forest.predict(X, test),
-  );
-  return { train, test, forest, r2 };
+): FoldFit[] {
+  return splits.map(({ train, test }, f) => ({
+    train,
+    test,
+    forest: fits[f].forest,
+    r2: r2Score(
+      Float64Array.from(test, (i) => y[i]),
+      fits[f].predictions!,
+    ),
+  }));
 }
 
 /** The cross-validated R² of fold fits: per fold and mean (as cross_val_score(...).mean()). */
@@ -174,7 +186,7 @@ export function crossValidatedR2(
   return folds && cvFromFolds(folds);
 }
 
-/** As crossValidatedR2, each fold's forest grown with fitExtraTreesAsync (worker threads); same result. */
+/** As crossValidatedR2, the fold forests grown on worker threads (fitFoldsAsync); same result. */
 export async function crossValidatedR2Async(
   X: FeatureMatrix,
   y: Float64Array,

@@ -336,7 +336,7 @@ async function readAtFidelity(
   label: string,
 ): Promise<{ quality: NonNullable<FidelityAnalysis['quality']>; ranking: FidelityImportance[] }> {
   const progress = opts.onProgress ?? (() => {});
-  const threads = opts.threads ?? 1;
+  const threads = opts.threads;
   const features = toFeatureMatrix(design.X, design.n, design.k);
   const y = design.y;
   const found = findOutliers(y, design.rows);
@@ -346,13 +346,15 @@ async function readAtFidelity(
       ? Int32Array.from({ length: design.n }, (_, i) => i).filter((i) => !flagged.has(i))
       : null;
   progress(`fidelity: cross-validation at ${label} (${design.n} runs)`);
-  const full = await fitFoldsAsync(features, y, { trees: opts.trees, seed: opts.seed, threads });
+  // the permutations read only the first PERMUTATION_TREES trees of each fold forest
+  const keepTrees = PERMUTATION_TREES;
+  const full = await fitFoldsAsync(features, y, { trees: opts.trees, seed: opts.seed, threads, keepTrees });
   const clean =
     full && keep
       ? await fitFoldsAsync(
           features,
           y,
-          { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads },
+          { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads, keepTrees },
           keep,
         )
       : null;
