@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   goal?: Goal;
   /** --fidelity: the budget column of a multi-fidelity sweep, or 'none' (default: recognised by name). */
   fidelity?: string;
+  /** --baseline: a results JSON of an earlier run, or a runs file / W&B sweep to compare with. */
+  baseline?: string;
   trees: number;
   seed: number;
   threads?: number;
@@ -89,6 +91,10 @@ What to analyse:
                            sweep at its highest budget with 20+ runs, and how budgets rank configurations
                            (default: a numeric hyperparameter named budget, epochs, iterations, steps, …;
                            none: off)
+  --baseline REF           compare with a baseline (e.g. the base branch's sweep): a results JSON written by
+                           --json on an earlier run (read back, no refit), or a runs file or W&B sweep
+                           analysed the same way; gates delta(best|top_mean|mean), delta_low(…),
+                           delta_high(…), importance_shift(p)
   --states a,b             run states to use: W&B's (finished, crashed, …), MLflow's (finished, failed, …;
                            default: every run with a finite target) or Optuna's (default complete;
                            also pruned, fail, running, waiting)
@@ -149,6 +155,7 @@ const OPTIONS = {
   params: { type: 'string' },
   goal: { type: 'string' },
   fidelity: { type: 'string' },
+  baseline: { type: 'string' },
   trees: { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
@@ -245,6 +252,7 @@ export function parseCommandLine(argv: string[]): Command {
     params: v.params === undefined ? undefined : splitList(v.params, '--params'),
     goal: v.goal === undefined ? undefined : oneOf(v.goal, ['maximize', 'minimize'] as const, '--goal'),
     fidelity: nonEmpty(v.fidelity, '--fidelity'),
+    baseline: nonEmpty(v.baseline, '--baseline'),
     trees: integer(v.trees, '--trees', 250, 1, 100_000),
     seed: integer(v.seed, '--seed', 0, 0, 2 ** 32 - 1),
     threads: v.threads === undefined ? undefined : integer(v.threads, '--threads', 1, 0, 256),

@@ -88,6 +88,7 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     insights: options.insights,
     allowIdLike: options.allowIdLike,
     fidelity: options.fidelity,
+    baseline: options.baseline,
     onProgress: progress.update,
   };
   if (options.comment !== undefined) {
