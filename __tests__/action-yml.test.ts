@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { isMap, isScalar, parse, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { SOURCES } from '../src/sources/registry.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TEXT = readFileSync(join(ROOT, 'action.yml'), 'utf8');
@@ -18,6 +19,11 @@ const INPUTS = [
   'wandb-api-key',
   'wandb-base-url',
   'runs-file',
+  'mlflow-experiment',
+  'mlflow-tracking-uri',
+  'metric-agg',
+  'optuna-storage',
+  'optuna-study',
   'params',
   'target',
   'goal',
@@ -123,6 +129,8 @@ describe('action.yml', () => {
     const source = readFileSync(join(ROOT, 'src/action/inputs.ts'), 'utf8');
     const read = new Set([...source.matchAll(/get\((?:get, )?'([a-z-]+)'/g)].map((m) => m[1]));
     for (const m of source.matchAll(/(?:boolean|integer|positiveNumber)\(get, '([a-z-]+)'/g)) read.add(m[1]);
+    // the sources' own inputs are read through the registry (sourceFromInputs), as each source declares them
+    for (const s of SOURCES) for (const f of Object.values(s.flags)) if (f.input) read.add(f.input);
     expect([...read].sort()).toEqual([...INPUTS].sort());
   });
 });

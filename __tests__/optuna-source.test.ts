@@ -189,6 +189,28 @@ describe('Optuna studies made by Optuna, read as the CSV export reads', () => {
   });
 });
 
+describe('the next sweep in Optuna terms', () => {
+  it('distributions as Optuna serialises them, the advice applied; no W&B config for a study', async () => {
+    const a = await runAnalysis(optuna(JOURNAL, 'mnist-tpe'));
+    expect(a.insights!.nextSweep).toBeNull();
+    const next = a.nextStudy!;
+    expect(Object.keys(next.distributions)).toEqual(PARAMS);
+    const d = next.distributions;
+    expect(d.lr.name).toBe('FloatDistribution');
+    expect(Object.keys(d.lr.attributes)).toEqual(['step', 'low', 'high', 'log']);
+    expect(d.lr.attributes.log).toBe(true);
+    expect(d.n_layers).toMatchObject({ name: 'IntDistribution', attributes: { log: false, step: 1 } });
+    expect(Object.keys(d.n_layers.attributes)).toEqual(['log', 'step', 'low', 'high']);
+    const step = d.dropout.attributes as { low: number; high: number; step: number };
+    expect(step.step).toBe(0.05);
+    expect(Math.abs(((step.high - step.low) / step.step) % 1)).toBeLessThan(1e-9);
+    const choices = d.optimizer.attributes.choices as string[];
+    expect(choices.length).toBeGreaterThan(0);
+    expect(choices.every((c) => ['adam', 'sgd', 'rmsprop'].includes(c))).toBe(true);
+    expect(JSON.parse(next.json)).toEqual(next.distributions);
+  });
+});
+
 describe('Optuna bad input: one line, exit 2', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'optuna-bad-'));
   const lines = readFileSync(JOURNAL, 'utf8').split('\n');

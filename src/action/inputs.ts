@@ -9,6 +9,7 @@ import type { Goal } from '../design/types.js';
 import { UsageError } from '../errors.js';
 import { parseRules } from '../gates/rules.js';
 import { checkKey, type CommentMode } from '../publish/comment.js';
+import { SOURCES, type SourceRequest } from '../sources/registry.js';
 
 export type ChartsChoice = 'quickchart' | 'mermaid' | 'none';
 
@@ -90,13 +91,7 @@ export function readInputs(
 ): ActionInputs {
   const sweep = get('sweep');
   const runsFile = get('runs-file');
-  if ((sweep === '') === (runsFile === '')) {
-    throw new UsageError(
-      sweep === ''
-        ? 'give one source: the input `sweep` (a W&B sweep, entity/project/id or its URL) or `runs-file` (CSV, JSON or JSONL)'
-        : 'give one source, not both: `sweep` or `runs-file`',
-    );
-  }
+  const source = sourceFromInputs(get);
   const apiKey = get('wandb-api-key') || env.WANDB_API_KEY || '';
   const params = get('params');
   const goal = get('goal');
@@ -106,8 +101,11 @@ export function readInputs(
   const token = get('github-token');
 
   const analysis: AnalysisInput = {
-    runsFile: runsFile || undefined,
-    sweep: sweep || undefined,
+    runsFile: source ? undefined : runsFile || undefined,
+    sweep: source ? undefined : sweep || undefined,
+    source: source ?? undefined,
+    states: states === '' ? undefined : splitList(states, 'states'),
+    env,
     wandb: {
       apiKey: apiKey || undefined,
       baseUrl: get('wandb-base-url') || env.WANDB_BASE_URL || undefined,
@@ -162,8 +160,54 @@ export function readInputs(
       quickchartHost,
     },
     context,
-    secrets: [apiKey, token].filter((s) => s !== ''),
+    // MLflow's credentials come from the environment (a workflow's `env:` from secrets): masked too
+    secrets: [apiKey, token, env.MLFLOW_TRACKING_TOKEN ?? '', env.MLFLOW_TRACKING_PASSWORD ?? ''].filter(
+      (s) => s.trim() !== '',
+    ),
   };
+}
+
+/**
+ * The source the inputs name (src/sources/registry.ts): exactly one of the sources' selecting inputs
+ * (`runs-file`, `sweep`, `mlflow-experiment`, `optuna-storage`). Null for a runs file or a W&B sweep
+ * (read from their own inputs above); the request for any other source, from its flags' inputs. An
+ * input of another such source (e.g. `optuna-study` without `optuna-storage`) is refused.
+ */
+function sourceFromInputs(get: InputReader): SourceRequest | null {
+  const selectorInput = (s: (typeof SOURCES)[number]): string => s.flags[s.selector].input ?? s.selector;
+  const chosen = SOURCES.filter((s) => get(selectorInput(s)) !== '');
+  if (chosen.length !== 1) {
+    const names = SOURCES.map((s) => `\`${selectorInput(s)}\``);
+    throw new UsageError(
+      chosen.length === 0
+        ? `give one source: the input \`sweep\` (a W&B sweep, entity/project/id or its URL), \`runs-file\` (CSV, JSON or JSONL), \`mlflow-experiment\` or \`optuna-storage\``
+        : `give one source, not ${chosen.length === 2 ? 'both' : chosen.length}: one of ${names.join(', ')} (got ${chosen.map((s) => `\`${selectorInput(s)}\``).join(' and ')})`,
+    );
+  }
+  const source = chosen[0];
+  for (const other of SOURCES) {
+    if (other === source || other.kind === 'file' || other.kind === 'wandb') continue;
+    for (const spec of Object.values(other.flags)) {
+      if (!spec.input || spec.input in inputsOf(source)) continue;
+      const v = get(spec.input);
+      if (v !== '' && v !== spec.default) {
+        throw new UsageError(
+          `input \`${spec.input}\` belongs to \`${selectorInput(other)}\`, not to \`${selectorInput(source)}\``,
+        );
+      }
+    }
+  }
+  if (source.kind === 'file' || source.kind === 'wandb') return null;
+  const options: Record<string, string | undefined> = {};
+  for (const [flag, spec] of Object.entries(source.flags)) {
+    const v = get(spec.input ?? flag);
+    options[flag] = v === '' ? undefined : v;
+  }
+  return { kind: source.kind, options };
+}
+
+function inputsOf(source: (typeof SOURCES)[number]): Record<string, true> {
+  return Object.fromEntries(Object.values(source.flags).flatMap((f) => (f.input ? [[f.input, true]] : [])));
 }
 
 /** Events whose payload names the pull request; elsewhere only `pr-number` does. */

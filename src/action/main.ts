@@ -14,16 +14,12 @@ import type { Analysis } from '../analysis/analysis.js';
 import { resultsJson } from '../analysis/results-json.js';
 import { describeError, EXIT, exitCodeOf, type ExitCode } from '../errors.js';
 import { describeOutcome, failedRules } from '../gates/rules.js';
-import {
-  defaultCommentKey,
-  GitHubApiError,
-  githubTimeoutsFromEnv,
-  upsertReportComment,
-} from '../publish/comment.js';
+import { GitHubApiError, githubTimeoutsFromEnv, upsertReportComment } from '../publish/comment.js';
 import { writeFilesAtomic } from '../publish/files.js';
 import { renderWithinBytes, writeJobSummary } from '../publish/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { buildReportModel, type ReportModel } from '../report/model.js';
+import { commentKeyOf } from '../sources/registry.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 
 export interface ActionOutputs {
@@ -61,12 +57,8 @@ export async function run(): Promise<ExitCode> {
   let remoteFailure: unknown = null;
   try {
     const model = buildReportModel(analysis);
-    const key =
-      publish.commentKey ??
-      defaultCommentKey(
-        { sweep: inputs.analysis.sweep, runsFile: inputs.analysis.runsFile },
-        analysis.request.target,
-      );
+    // the source's stable key (sources/registry): the same as before for a runs file or a W&B sweep
+    const key = publish.commentKey ?? commentKeyOf(analysis.meta, analysis.request.target);
     core.info(publish.chartsReason);
     const render = (maxChars: number): string =>
       renderMarkdown(model, {
@@ -85,13 +77,15 @@ export async function run(): Promise<ExitCode> {
     );
     const resultsPath = join(dir, 'results.json');
     const reportPath = join(dir, 'report.md');
-    const next = analysis.insights?.nextSweep;
-    const nextSweepPath = next ? join(dir, 'next-sweep.yaml') : '';
+    // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
+    const nextText = analysis.nextStudy?.json ?? analysis.insights?.nextSweep?.yaml ?? null;
+    const nextSweepPath =
+      nextText === null ? '' : join(dir, analysis.nextStudy ? 'next-study.json' : 'next-sweep.yaml');
     // All three or none: the outputs never point at a mix of this run's files and an older run's.
     await writeFilesAtomic([
       { path: resultsPath, text: resultsJson(analysis) },
       { path: reportPath, text: report },
-      ...(next ? [{ path: nextSweepPath, text: next.yaml }] : []),
+      ...(nextText !== null ? [{ path: nextSweepPath, text: nextText }] : []),
     ]);
 
     if (publish.jobSummary) {

@@ -12,6 +12,7 @@ import type { Summary } from './summary.js';
 import type { Comparison } from './compare.js';
 import type { FidelityAnalysis } from '../insights/fidelity.js';
 import type { SourceMeta } from '../sources/types.js';
+import type { NextStudy } from '../insights/next-study.js';
 
 /**
  * A multi-fidelity sweep's budget column read at its highest budget (insights.fidelity), or only a
@@ -94,6 +95,11 @@ export interface Analysis {
   readonly sweep: SweepInfo | null;
   /** What the source says of itself: label, URL, states, objective, searched space, comment key. */
   readonly meta: SourceMeta;
+  /**
+   * The next-sweep suggestion in the source's own terms when it has a searched space of its own (an
+   * Optuna study: distributions as JSON); `insights.nextSweep` (W&B's YAML) is then null.
+   */
+  readonly nextStudy?: NextStudy | null;
   /** The verdict, decided once for every output. */
   readonly summary: Summary;
 }

@@ -7,6 +7,7 @@
 import { applyWhere, parseWhere } from '../sources/where.js';
 import { loadSource, type SourceRequest } from '../sources/registry.js';
 import type { Objective, SourceMeta } from '../sources/types.js';
+import { nextStudy, type NextStudy } from '../insights/next-study.js';
 import { buildDesign, resolveParams } from '../design/build-design.js';
 import type { Design, Goal } from '../design/types.js';
 import type { RunsTable } from '../table/runs-table.js';
@@ -160,6 +161,12 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
   }
   const result = withCvR2(base, cv);
+  // A source with its own searched space (an Optuna study): the next sweep in its terms, not W&B's
+  let nextStudyConfig: NextStudy | null = null;
+  if (insights && meta.space) {
+    nextStudyConfig = nextStudy(meta.space, insights.advice, params);
+    insights = { ...insights, nextSweep: null };
+  }
   // a multi-fidelity sweep: found even without the insights (the warning), read at its top budget with them
   const fidelity: FidelityReading = await computeFidelity(design, {
     flag: input.fidelity,
@@ -225,6 +232,7 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     gates,
     sweep,
     meta,
+    nextStudy: nextStudyConfig,
   };
   return { ...facts, summary: summarize(facts) };
 }

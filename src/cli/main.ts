@@ -117,7 +117,8 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     });
   }
   if (options.nextSweep) {
-    const next = analysis.insights?.nextSweep;
+    // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
+    const next = analysis.nextStudy ? { yaml: analysis.nextStudy.json } : analysis.insights?.nextSweep;
     if (!next) {
       throw new UsageError(
         '--next-sweep needs the insights (drop --no-insights), at least 2 runs, and a hyperparameter whose name W&B accepts (letters, digits, _ . -; not starting with a digit)',

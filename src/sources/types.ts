@@ -90,6 +90,8 @@ export interface SourceFlag {
   readonly type: 'string' | 'boolean';
   /** The action input that carries it, when the action takes it (action.yml). */
   readonly input?: string;
+  /** The action input's default in action.yml, when it has one (an input at its default is "not given"). */
+  readonly default?: string;
   /** One line of help: `VALUE  what it does`. */
   readonly help: string;
 }

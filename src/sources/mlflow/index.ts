@@ -23,6 +23,7 @@ export const mlflowSource: SourceDefinition = {
     'metric-agg': {
       type: 'string',
       input: 'metric-agg',
+      default: 'last',
       help:
         "last|min|max  each run's value of the target: the last logged (default), or the min or max\n" +
         'of its history (MLflow)',
