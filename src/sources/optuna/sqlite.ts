@@ -1,9 +1,16 @@
 /**
  * Read-only SQLite without a native module: Node's own `node:sqlite` where the running Node has it
  * (Node 22.13+, 24: the action's), else sql.js, SQLite compiled to WebAssembly (the variant with the
- * wasm inlined, so a bundle needs no asset file beside it). Both give rows as plain objects.
+ * wasm inlined). Both give rows as plain objects.
+ *
+ * sql.js is read as text and run as a CommonJS module here, not imported: its Emscripten wrapper sets
+ * `module = undefined` and then tests `typeof module`, which a bundler's static `typeof module`
+ * rewrite breaks. `new URL(…, import.meta.url)` is what ncc follows to copy the file beside the bundle
+ * (dist/sql-wasm-inline.js); from the sources it is the package's own file.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { runInThisContext } from 'node:vm';
 import { InputError } from '../../errors.js';
 import { fileError } from '../text-file.js';
 
@@ -75,10 +82,17 @@ let sqlJs: Promise<SqlJsStatic> | null = null;
 
 async function loadSqlJs(): Promise<SqlJsStatic> {
   if (!sqlJs) {
-    sqlJs = import('sql.js/dist/sql-wasm-inline.js').then((m) => {
-      const init = ((m as { default?: unknown }).default ?? m) as () => Promise<SqlJsStatic>;
+    sqlJs = (async () => {
+      const url = new URL('../../../node_modules/sql.js/dist/sql-wasm-inline.js', import.meta.url);
+      const code = readFileSync(url, 'utf8');
+      const wrapper = runInThisContext(`(function (module, exports, require) {${code}\n})`, {
+        filename: 'sql-wasm-inline.js',
+      }) as (module: { exports: unknown }, exports: unknown, require: NodeJS.Require) => void;
+      const mod: { exports: unknown } = { exports: {} };
+      wrapper(mod, mod.exports, createRequire(import.meta.url));
+      const init = mod.exports as () => Promise<SqlJsStatic>;
       return init();
-    });
+    })();
   }
   return sqlJs;
 }
