@@ -31,23 +31,9 @@ export interface AnalysisRequest {
   readonly seed: number;
 }
 
-/** What we know of a W&B sweep, when the runs came from one. */
-export interface SweepInfo {
-  readonly entity: string;
-  readonly project: string;
-  readonly id: string;
-  readonly name: string | null;
-  readonly state: string | null;
-  readonly url: string;
-  readonly method: string | null;
-  readonly metric: { readonly name: string; readonly goal: Goal } | null;
-  /** The sweep config (parsed YAML). */
-  readonly config: Record<string, unknown> | null;
-  /** Hyperparameters from the config's `parameters` block (flattened with dots). */
-  readonly parameters: string[];
-  /** Runs per state, over all fetched runs. */
-  readonly states: Record<string, number>;
-}
+// A W&B sweep's own record: declared by its source (src/sources/wandb/sweep-info.ts), re-exported.
+export type { SweepInfo } from '../sources/wandb/sweep-info.js';
+import type { SweepInfo } from '../sources/wandb/sweep-info.js';
 
 export interface BestRun {
   /** Index in the design. */

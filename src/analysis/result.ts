@@ -5,55 +5,10 @@
  */
 import type { ParamKind } from '../design/types.js';
 
-export type Num = number | null;
-
-export interface OlsJson {
-  params: Record<string, Num>;
-  bse: Record<string, Num>;
-  tvalues: Record<string, Num>;
-  pvalues: Record<string, Num>;
-  conf_int: Record<string, [Num, Num]>;
-  nobs: Num;
-  rank: number;
-  k_constant: number;
-  df_model: Num;
-  df_resid: Num;
-  rsquared: Num;
-  rsquared_adj: Num;
-  fvalue: Num;
-  f_pvalue: Num;
-  llf: Num;
-  aic: Num;
-  bic: Num;
-  condition_number: Num;
-  smallest_eigenvalue: Num;
-  omnibus: Num;
-  omnibus_pvalue: Num;
-  durbin_watson: Num;
-  jarque_bera: Num;
-  jarque_bera_pvalue: Num;
-  skew: Num;
-  kurtosis: Num;
-}
-
-export interface OlsStandardizedJson {
-  features: string[];
-  log_scaled: string[];
-  params: Record<string, Num>;
-  bse: Record<string, Num>;
-  tvalues: Record<string, Num>;
-  pvalues: Record<string, Num>;
-  conf_int: Record<string, [Num, Num]>;
-  nobs: Num;
-  k_constant: number;
-  df_model: Num;
-  df_resid: Num;
-  rsquared: Num;
-  rsquared_adj: Num;
-  fvalue: Num;
-  f_pvalue: Num;
-  condition_number: Num;
-}
+// The statistics' JSON shapes live with the statistics (src/stats/json.ts); re-exported here.
+export type { Num, OlsJson, OlsStandardizedJson } from '../stats/json.js';
+export { num } from '../stats/json.js';
+import type { Num, OlsJson, OlsStandardizedJson } from '../stats/json.js';
 
 export interface CvR2Json {
   folds: number[];
@@ -75,9 +30,4 @@ export interface AnalysisResult {
   ols_standardized: OlsStandardizedJson | null;
   cv_r2: CvR2Json | null;
   engine: { name: string; version: string; trees: number; seed: number };
-}
-
-/** JSON-safe number: NaN and ±inf become null. */
-export function num(x: number): Num {
-  return Number.isFinite(x) ? x : null;
 }

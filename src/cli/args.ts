@@ -1,7 +1,7 @@
 /** Command-line parsing: commands, options, help texts. Nothing here reads files or the network. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nearest } from '../design/build-design.js';
+import { nearest } from '../names.js';
 import { UsageError } from '../errors.js';
 import { SOURCES, selectSource, type SourceRequest } from '../sources/registry.js';
 import type { Goal } from '../design/types.js';

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nearest } from '../design/build-design.js';
+import { nearest } from '../names.js';
 import { UsageError } from '../errors.js';
 import type { Goal } from '../design/types.js';
 

@@ -2,8 +2,11 @@
  * The design matrix and what it was built from (recipe.md §3–§5): the notebook's preprocessing
  * (NaN → column mean, categoricals → one dummy per level), ready for the statistics.
  */
-export type ParamKind = 'numeric' | 'boolean' | 'categorical' | 'empty';
-export type Goal = 'maximize' | 'minimize';
+import type { ParamKind } from '../table/typing.js';
+import type { Goal } from '../sources/types.js';
+
+// Declared in the lower layers that use them first (cell typing, the sources' objectives); re-exported.
+export type { ParamKind, Goal };
 
 export interface ParameterInfo {
   readonly name: string;

@@ -16,7 +16,7 @@
 import { InputError, UsageError } from '../errors.js';
 import type { Cell, RunsTable } from '../table/runs-table.js';
 import { csvNumber, isMissing, jsonLevelText } from '../table/typing.js';
-import { listColumns, nearest } from '../design/build-design.js';
+import { listColumns, nearest } from '../names.js';
 import { compareNumbers } from '../table/compare.js';
 
 export type WhereOp = '=' | '!=' | '<' | '<=' | '>' | '>=';

@@ -5,7 +5,7 @@
  * (`corrwith(method="spearman")` → scipy `spearmanr`).
  */
 import type { Design } from '../design/types.js';
-import { num, type Num } from '../analysis/result.js';
+import { num, type Num } from './json.js';
 import { pairwiseSum } from './sum.js';
 
 /** Pearson correlation as pandas `Series.corr` / `np.corrcoef(x, y)[0, 1]`; NaN pairs are skipped. */

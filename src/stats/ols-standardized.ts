@@ -6,8 +6,8 @@
  * target per one standard deviation" and R² is centered.
  */
 import type { Design } from '../design/types.js';
-import type { OlsStandardizedJson } from '../analysis/result.js';
-import { num, type Num } from '../analysis/result.js';
+import type { OlsStandardizedJson } from './json.js';
+import { num, type Num } from './json.js';
 import { fitOls, type OlsResult } from './ols.js';
 import { bnStd, pairwiseSum } from './sum.js';
 

@@ -6,7 +6,7 @@
  * Jarque–Bera, Durbin–Watson. Like statsmodels' results object, `OlsResult` keeps the fitted arrays
  * and derives everything else on demand.
  */
-import { num, type Num, type OlsJson } from '../analysis/result.js';
+import { num, type Num, type OlsJson } from './json.js';
 import { chi2Sf2, fSf, tPpf, tTwoSided } from './distributions.js';
 import { pairwiseSum } from './sum.js';
 import { rankOf, svd, type Svd } from './svd.js';

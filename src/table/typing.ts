@@ -9,7 +9,9 @@
  *   missing in a hyperparameter.
  */
 import type { Cell } from './runs-table.js';
-import type { ParamKind } from '../design/types.js';
+
+/** What a hyperparameter column holds once typed (the design's kinds; declared here, where cells are typed). */
+export type ParamKind = 'numeric' | 'boolean' | 'categorical' | 'empty';
 
 /** pandas 2 default NA tokens (recipe.md §2); compared without trimming, as pandas does. */
 export const NA_TOKENS: ReadonlySet<string> = new Set([

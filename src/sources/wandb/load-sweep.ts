@@ -3,7 +3,7 @@
  * until it ends, then every run page by page with config and summary in the same query.
  */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import type { SweepInfo } from '../../analysis/analysis.js';
+import type { SweepInfo } from './sweep-info.js';
 import { RemoteError, UsageError } from '../../errors.js';
 import type { RunMeta, RunsTable } from '../../table/runs-table.js';
 import { ENGINE_NAME, ENGINE_VERSION } from '../../version.js';

@@ -1,6 +1,6 @@
 /** A sweep's config (YAML text on the server): its parameters, metric and method. */
 import { parse as parseYaml } from 'yaml';
-import type { Goal } from '../../design/types.js';
+import type { Goal } from '../types.js';
 
 /** Parses the sweep config; null when it is empty or not a YAML mapping (the caller says so). */
 export function parseSweepConfig(text: string | null | undefined): Record<string, unknown> | null {
