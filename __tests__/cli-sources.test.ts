@@ -3,6 +3,8 @@
  * the stand-in tracking server, --optuna on the committed studies, one source only, a source's flag
  * without its source refused, help from the registry, the comment key from the source's metadata.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -118,6 +120,44 @@ describe('analyze with the registry sources', () => {
     );
     expect(byFlag.code).toBe(0);
     expect(JSON.parse(byFlag.stdout).runs.used).toBe(24);
+  });
+
+  it('the report names the source: what it is, its label and link, its run states', async () => {
+    const env = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: TOKEN };
+    const dir = mkdtempSync(join(tmpdir(), 'cli-sources-'));
+    const md = join(dir, 'report.md');
+    const m = await cli(
+      [
+        'analyze',
+        '--mlflow',
+        'lr-sweep',
+        '--target',
+        'val_acc',
+        '--no-insights',
+        '--markdown',
+        md,
+        '--quiet',
+      ],
+      env,
+    );
+    expect(m.code).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    expect(text).toContain(`Runs: MLflow experiment [lr-sweep (id 3)](<${server.url}/#/experiments/3>)`);
+    expect(text).toContain('Run states: finished 24.');
+    const o = await cli([
+      'analyze',
+      '--optuna',
+      join(OPTUNA, 'study.journal'),
+      '--study',
+      'mnist-tpe',
+      '--no-insights',
+      '--full',
+    ]);
+    expect(o.code).toBe(0);
+    const flat = o.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('Runs: Optuna study mnist-tpe');
+    expect(flat).toContain('Trial states: complete 68, fail 5, pruned 7, running 1, waiting 1.');
+    expect(flat).toContain('(trial 75)');
   });
 
   it('401 → exit 3, a missing experiment → exit 2: one line each, the token never shown', async () => {

@@ -179,7 +179,7 @@ function renderHead(model: ReportModel): string {
     if (title.sweep.name) extra.push(`“${escapeName(title.sweep.name)}”`);
     if (title.sweep.state) extra.push(escapeText(title.sweep.state.toLowerCase()));
     if (title.sweep.method) extra.push(escapeText(title.sweep.method));
-    source = `Runs: W&B sweep ${link}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.`;
+    source = `Runs: ${escapeText(title.sweep.what ?? 'W&B sweep')} ${link}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.`;
   } else {
     source = `Runs: ${escapeName(title.source, 120)}.`;
   }

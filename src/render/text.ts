@@ -166,7 +166,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
       .map((x) => clean(x, 40));
     out.push(
       ...wrap(
-        `Runs: W&B sweep ${clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${clean(title.sweep.url, 200)}`,
+        `Runs: ${clean(title.sweep.what ?? 'W&B sweep', 40)} ${clean(title.sweep.label)}${extra.length ? ` (${extra.join(', ')})` : ''} ${clean(title.sweep.url, 200)}`,
         width,
         '',
       ),

@@ -39,7 +39,10 @@ export interface ReportTitle {
   readonly goalReason: string;
   /** Where the runs came from (a file path or "W&B sweep e/p/id"). */
   readonly source: string;
+  /** The source when it is more than a file (a W&B sweep, an MLflow experiment, an Optuna study). */
   readonly sweep: {
+    /** What it is: "W&B sweep", "MLflow experiment", "Optuna study" (absent: a W&B sweep). */
+    readonly what?: string;
     readonly label: string;
     readonly name: string | null;
     readonly url: string;
@@ -413,7 +416,8 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
     });
   }
 
-  const sweep = analysis.sweep;
+  // the source's neutral metadata (src/sources/types.ts), whatever the source
+  const meta = analysis.meta;
   return {
     title: {
       target: request.target,
@@ -421,15 +425,17 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
       goalAssumed: request.goalAssumed,
       goalReason: request.goalReason,
       source: analysis.source,
-      sweep: sweep
-        ? {
-            label: `${sweep.entity}/${sweep.project}/${sweep.id}`,
-            name: sweep.name,
-            url: sweep.url,
-            state: sweep.state,
-            method: sweep.method,
-          }
-        : null,
+      sweep:
+        meta && meta.kind !== 'file'
+          ? {
+              what: meta.what,
+              label: meta.label,
+              name: meta.name !== null && !meta.label.startsWith(meta.name) ? meta.name : null,
+              url: meta.url ?? '',
+              state: meta.state,
+              method: meta.method,
+            }
+          : null,
     },
     headline: headline(analysis),
     sections,
@@ -1155,7 +1161,7 @@ function fidelitySection(analysis: Analysis): FidelitySection | null {
 }
 
 function runsSection(analysis: Analysis): RunsSection {
-  const { result, filters, sweep } = analysis;
+  const { result, filters, meta } = analysis;
   const read = result.runs.total + filters.removed;
   const sentences: string[] = [`${read} run${read === 1 ? '' : 's'} read from ${analysis.source}.`];
   if (filters.text.length > 0) {
@@ -1167,11 +1173,13 @@ function runsSection(analysis: Analysis): RunsSection {
     );
   }
   sentences.push(`${result.runs.used} used.`);
-  if (sweep) {
-    const states = Object.keys(sweep.states)
+  if (meta && meta.kind !== 'file') {
+    const states = Object.keys(meta.states)
       .sort()
-      .map((state) => `${state} ${sweep.states[state]}`);
-    if (states.length > 0) sentences.push(`W&B run states: ${states.join(', ')}.`);
+      .map((state) => `${state} ${meta.states[state]}`);
+    const label =
+      meta.kind === 'wandb' ? 'W&B run states' : meta.kind === 'optuna' ? 'Trial states' : 'Run states';
+    if (states.length > 0) sentences.push(`${label}: ${states.join(', ')}.`);
   }
   return { kind: 'runs', id: 'runs', heading: 'Runs', priority: PRIORITY.runs, sentences };
 }

@@ -124,7 +124,9 @@ export async function loadStudy(o: OptunaOptions): Promise<LoadedSource> {
     for (const [name, p] of trial.params) params.push([name, p.distribution.external(p.internal)]);
     const metrics: [string, Cell][] = objectiveNames.map((name, i) => [name, trial.values?.[i] ?? null]);
     for (const [key, v] of trial.userAttrs) metrics.push([key, attrCell(v)]);
-    const meta: RunMeta = { id: String(trial.number), name: `trial ${trial.number}`, state: trial.state };
+    // a trial is known by its number: "trial 12" names and identifies it (storage ids are internal)
+    const label = `trial ${trial.number}`;
+    const meta: RunMeta = { id: label, name: label, state: trial.state };
     runs.push({
       params,
       metrics,
