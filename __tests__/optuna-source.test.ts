@@ -129,7 +129,14 @@ describe('Optuna studies made by Optuna, read as the CSV export reads', () => {
     expect(s.table.columns).toEqual(j.table.columns);
     for (const c of j.table.columns) expect(s.table.cells.get(c)).toEqual(j.table.cells.get(c));
     expect(s.meta.space).toEqual(j.meta.space);
-    expect(s.meta.details.storage).toBe('rdb');
+    expect(s.meta.details).toMatchObject({ storage: 'rdb', engine: 'sql.js' });
+    // Node's own SQLite where this Node has it (22.13+, 24: the action's runtime)
+    const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    if (typeof get === 'function' && get.call(process, 'node:sqlite')) {
+      const n = await loadStudy({ storage: DB, study: 'mnist-tpe', sqliteEngine: 'node:sqlite' });
+      expect(n.meta.details.engine).toBe('node:sqlite');
+      for (const c of j.table.columns) expect(n.table.cells.get(c)).toEqual(j.table.cells.get(c));
+    }
   });
 
   it('--states widens the trials (a pruned trial has its last intermediate value; a failed one none)', async () => {
