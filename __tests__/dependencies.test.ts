@@ -38,6 +38,9 @@ function importedPackages(): Set<string> {
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
       if (!m[1].startsWith('node:')) found.add(packageOf(m[1]));
     }
+    // a package file read at run time and copied beside the bundle (sql.js, src/sources/optuna/sqlite.ts)
+    for (const m of text.matchAll(/new URL\('(?:\.\.\/)+node_modules\/((?:@[^/']+\/)?[^/']+)\//g))
+      found.add(m[1]);
   }
   return found;
 }
