@@ -110,7 +110,8 @@ Engine:
 Outputs:
   --json FILE              the results as JSON (recipe keys, plus goal, best run, insights and gates)
   --markdown FILE          the Markdown report (what the GitHub Action posts)
-  --next-sweep FILE        a suggested next W&B sweep config (YAML)
+  --next-sweep FILE        a suggested next W&B sweep config (YAML); for an Optuna study, its distributions
+                           (JSON, for optuna.distributions.json_to_distribution)
                            (an output FILE may be - for standard output: the text report is then not printed)
   --charts MODE            charts in the Markdown: quickchart, mermaid or none (default none)
   --quickchart-host HOST   QuickChart server for chart images (default quickchart.io)
