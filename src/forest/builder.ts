@@ -6,7 +6,7 @@
  */
 import { RandomSplitter, rowMajor } from './splitter.js';
 import { splitterState } from './random.js';
-import { leafValue, rowBlock, Tree, TREE_UNDEFINED } from './tree.js';
+import { leafValue, packTree, rowBlock, Tree, TREE_UNDEFINED, type PackedTree } from './tree.js';
 
 /** np.finfo(np.float64).eps: a node is a leaf when its impurity is ≤ this (absolute). */
 const EPSILON = 2.220446049250313e-16;
@@ -130,8 +130,10 @@ export class DepthFirstBuilder {
 export interface GrowJob {
   readonly rows: Int32Array | null;
   readonly test: Int32Array | null;
-  /** Trees 0 … keep − 1 are kept whole; of the others only importances and predictions. */
+  /** Trees 0 … keep − 1 are kept; of the others only importances and predictions. */
   readonly keep: number;
+  /** Keep them packed for prediction only (PackedTree: a third of a Tree's memory), not whole. */
+  readonly packedOnly: boolean;
 }
 
 /** What one grown tree contributes to its forest. */
@@ -142,8 +144,10 @@ export interface TreeOutcome {
   readonly importances: Float64Array | null;
   /** The tree's predictions for the job's test rows; null without test rows. */
   readonly predictions: Float64Array | null;
-  /** The tree itself when index < keep. */
+  /** The tree itself when index < keep (and not packedOnly). */
   readonly tree: Tree | null;
+  /** The tree packed when index < keep and packedOnly. */
+  readonly packed: PackedTree | null;
 }
 
 /** Grows the trees of one job on one thread: the job's rows and test block, selected once. */
@@ -151,6 +155,7 @@ export class JobGrower {
   private readonly builder: DepthFirstBuilder;
   private readonly k: number;
   private readonly keep: number;
+  private readonly packedOnly: boolean;
   private readonly block: Float32Array | null;
   private readonly m: number;
   private readonly noMask: Uint8Array;
@@ -160,6 +165,7 @@ export class JobGrower {
     this.builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, k);
     this.k = k;
     this.keep = job.keep;
+    this.packedOnly = job.packedOnly;
     this.block = job.test ? rowBlock(data, n, k, job.test) : null;
     this.m = job.test ? job.test.length : 0;
     this.noMask = new Uint8Array(k);
@@ -179,7 +185,9 @@ export class JobGrower {
       nodeCount: tree.nodeCount,
       importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
       predictions,
-      tree: index < this.keep ? tree : null,
+      tree: index < this.keep && !this.packedOnly ? tree : null,
+      // shared: the permutations' worker threads read these trees without a copy each
+      packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
     };
   }
 }

@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { JobGrower, type GrowJob, type TreeOutcome } from './builder.js';
 import { treeSeeds } from './random.js';
-import { leafValue, rowBlock, Tree } from './tree.js';
-import type { WorkerInput, WorkerMessage, WorkerOutcome, WorkerTask } from './worker.js';
+import { leafValue, rowBlock, Tree, type PackedTree } from './tree.js';
+import type { WorkerInput, WorkerMessage, WorkerOutcome, WorkerRequest } from './worker.js';
 
 export { Tree } from './tree.js';
 
@@ -63,14 +63,31 @@ export class ExtraTreesForest {
   readonly size: number;
   /** Per tree grown: its normalised MDI, null for a single-leaf tree. */
   private readonly treeImportances: readonly (Float64Array | null)[];
+  /** The first trees packed for prediction, when they were kept that way instead of whole. */
+  private readonly packedTrees: readonly PackedTree[];
 
-  /** A forest of `trees`; or of `treeImportances.length` trees of which `trees` are the first. */
-  constructor(trees: Tree[], k: number, treeImportances?: readonly (Float64Array | null)[]) {
+  /**
+   * A forest of `trees`; or of `treeImportances.length` trees of which `trees` (or `packed`, kept
+   * for prediction only) are the first.
+   */
+  constructor(
+    trees: Tree[],
+    k: number,
+    treeImportances?: readonly (Float64Array | null)[],
+    packed: readonly PackedTree[] = [],
+  ) {
     this.trees = trees;
     this.k = k;
     this.treeImportances =
       treeImportances ?? trees.map((t) => (t.nodeCount > 1 ? t.featureImportances(k) : null));
     this.size = this.treeImportances.length;
+    this.packedTrees = packed;
+  }
+
+  /** The first `count` trees packed for prediction (fewer when fewer were kept). */
+  predictors(count: number): PackedTree[] {
+    if (this.trees.length > 0) return this.trees.slice(0, count).map((t) => t.packed());
+    return this.packedTrees.slice(0, count);
   }
 
   /**
@@ -100,8 +117,9 @@ export class ExtraTreesForest {
    */
   predict(X: FeatureMatrix, rows?: Int32Array): Float64Array {
     if (X.k !== this.k) throw new RangeError(`predict: ${X.k} features, the forest was fitted on ${this.k}`);
-    if (this.trees.length !== this.size)
-      throw new RangeError(`predict: ${this.trees.length} of the ${this.size} trees were kept`);
+    const trees = this.predictors(this.size);
+    if (trees.length !== this.size)
+      throw new RangeError(`predict: ${trees.length} of the ${this.size} trees were kept`);
     const m = rows ? rows.length : X.n;
     if (rows) {
       for (let r = 0; r < m; r++) {
@@ -111,16 +129,15 @@ export class ExtraTreesForest {
     }
     const block = rowBlock(X.data, X.n, X.k, rows ?? null);
     const out = new Float64Array(m);
-    for (const tree of this.trees) predictInto(tree, block, X.k, out);
-    const t = this.trees.length;
+    for (const tree of trees) predictInto(tree, block, X.k, out);
+    const t = trees.length;
     for (let i = 0; i < m; i++) out[i] /= t;
     return out;
   }
 }
 
 /** Adds one tree's predictions for the rows of a row-major block (k values per row) to `out`. */
-function predictInto(tree: Tree, block: Float32Array, k: number, out: Float64Array): void {
-  const packed = tree.packed();
+function predictInto(packed: PackedTree, block: Float32Array, k: number, out: Float64Array): void {
   const noMask = new Uint8Array(k);
   for (let r = 0; r < out.length; r++) out[r] += leafValue(packed, block, r * k, r * k, noMask);
 }
@@ -128,7 +145,7 @@ function predictInto(tree: Tree, block: Float32Array, k: number, out: Float64Arr
 /** One tree's predictions for `rows` of X (all by default). */
 export function predictTree(tree: Tree, X: FeatureMatrix, rows?: Int32Array): Float64Array {
   const out = new Float64Array(rows ? rows.length : X.n);
-  predictInto(tree, rowBlock(X.data, X.n, X.k, rows ?? null), X.k, out);
+  predictInto(tree.packed(), rowBlock(X.data, X.n, X.k, rows ?? null), X.k, out);
   return out;
 }
 
@@ -140,8 +157,10 @@ export interface FitRequest {
   readonly rows?: Int32Array;
   /** Rows of X it predicts once fitted (sklearn's `forest.predict(X[test])`). */
   readonly test?: Int32Array;
-  /** Trees kept whole (default all); see ForestOptions.keepTrees. */
+  /** Trees kept (default all); see ForestOptions.keepTrees. */
   readonly keepTrees?: number;
+  /** Keep them packed for prediction only (`predictors`), not whole (`trees` stays empty). */
+  readonly packedOnly?: boolean;
 }
 
 export interface FitResult {
@@ -171,12 +190,14 @@ function jobOf(req: FitRequest): GrowJob {
     rows: req.rows ?? null,
     test: req.test ?? null,
     keep: Math.max(0, Math.min(req.keepTrees ?? req.trees, req.trees)),
+    packedOnly: req.packedOnly ?? false,
   };
 }
 
 /** Collects one request's tree outcomes, arriving in any order, into its forest and predictions. */
 class Assembly {
   private readonly kept: Tree[] = [];
+  private readonly keptPacked: PackedTree[] = [];
   private readonly importances: (Float64Array | null)[];
   private readonly sum: Float64Array | null;
   private readonly waiting = new Map<number, Float64Array>();
@@ -195,6 +216,7 @@ class Assembly {
   add(o: TreeOutcome): void {
     this.importances[o.index] = o.importances;
     if (o.tree) this.kept[o.index] = o.tree;
+    if (o.packed) this.keptPacked[o.index] = o.packed;
     if (this.sum && o.predictions) {
       // sklearn sums the trees' predictions in tree order: the same bits whatever order they arrive in
       this.waiting.set(o.index, o.predictions);
@@ -211,7 +233,10 @@ class Assembly {
   result(k: number): FitResult {
     const sum = this.sum;
     if (sum) for (let r = 0; r < sum.length; r++) sum[r] /= this.req.trees;
-    return { forest: new ExtraTreesForest(this.kept, k, this.importances), predictions: sum };
+    return {
+      forest: new ExtraTreesForest(this.kept, k, this.importances, this.keptPacked),
+      predictions: sum,
+    };
   }
 }
 
@@ -251,7 +276,7 @@ export function fitExtraTrees(
  * The worker script: dist/forest-worker.js next to the bundle, or worker.js next to this module when
  * compiled by tsc (the benchmark). null under the TypeScript sources (tests): then one thread.
  */
-function workerFile(): URL | null {
+export function forestWorkerFile(): URL | null {
   for (const name of ['./forest-worker.js', './worker.js']) {
     const url = new URL(name, import.meta.url);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
@@ -282,7 +307,7 @@ export async function fitForestsAsync(
 ): Promise<FitResult[]> {
   const total = requests.reduce((s, r) => s + r.trees, 0);
   const count = threadCount({ trees: total, threads });
-  const file = count > 1 ? workerFile() : null;
+  const file = count > 1 ? forestWorkerFile() : null;
   if (!file) return fitForests(X, y, requests, onStart);
   if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
   for (const req of requests) checkRequest(req, X);
@@ -294,70 +319,107 @@ export async function fitForestsAsync(
     for (let t = 0; t < a.req.trees; t += chunk)
       tasks.push({ job, first: t, count: Math.min(chunk, a.req.trees - t) });
   });
-  const shared = (a: Float32Array | Float64Array): Float32Array | Float64Array => {
+  const shared = <T extends Float32Array | Float64Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
     if (a.buffer instanceof SharedArrayBuffer) return a;
-    const b =
-      a instanceof Float32Array
-        ? new Float32Array(new SharedArrayBuffer(a.byteLength))
-        : new Float64Array(new SharedArrayBuffer(a.byteLength));
+    const b = make(new SharedArrayBuffer(a.byteLength));
     b.set(a);
     return b;
   };
-  const input: WorkerInput = {
-    data: shared(X.data) as Float32Array,
-    y: shared(y) as Float64Array,
+  const session: WorkerInput = {
+    kind: 'grow',
+    data: shared(X.data, (b) => new Float32Array(b)),
+    y: shared(y, (b) => new Float64Array(b)),
     n: X.n,
     k: X.k,
     jobs: assemblies.map((a) => a.job),
   };
   let next = 0;
   const started = new Set<number>();
-  const workers: Worker[] = [];
-  const dispatch = (worker: Worker): boolean => {
-    if (next >= tasks.length) return false;
-    const task = tasks[next++];
-    if (!started.has(task.job)) {
-      started.add(task.job);
-      onStart?.(task.job);
-    }
-    const seeds = assemblies[task.job].seeds.slice(task.first, task.first + task.count);
-    const msg: WorkerTask = { job: task.job, first: task.first, seeds };
-    worker.postMessage(msg);
-    return true;
-  };
-  try {
-    await Promise.all(
-      Array.from(
-        { length: count },
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const worker = new Worker(file, { workerData: input });
-            workers.push(worker);
-            worker.on('message', (msg: WorkerMessage) => {
-              if (msg.kind === 'idle') {
-                if (!dispatch(worker)) {
-                  worker.postMessage(null);
-                  resolve();
-                }
-                return;
-              }
-              assemblies[msg.job].add(outcomeOf(msg));
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`forest worker exited with code ${code}`));
-            });
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await withWorkers(file, count, (worker, done) => {
+    const dispatch = (): void => {
+      if (next >= tasks.length) {
+        worker.postMessage({ kind: 'end' } satisfies WorkerRequest);
+        done();
+        return;
+      }
+      const task = tasks[next++];
+      if (!started.has(task.job)) {
+        started.add(task.job);
+        onStart?.(task.job);
+      }
+      const seeds = assemblies[task.job].seeds.slice(task.first, task.first + task.count);
+      worker.postMessage({ kind: 'task', job: task.job, first: task.first, seeds } satisfies WorkerRequest);
+    };
+    worker.postMessage(session satisfies WorkerRequest);
+    dispatch();
+    return (msg: WorkerMessage) => {
+      if (msg.kind === 'idle') dispatch();
+      else if (msg.kind === 'tree') assemblies[msg.job].add(outcomeOf(msg));
+    };
+  });
   for (const a of assemblies) {
     if (a.received !== a.req.trees)
       throw new Error(`forest workers returned ${a.received} of ${a.req.trees} trees`);
   }
   return assemblies.map((a) => a.result(X.k));
+}
+
+/**
+ * The worker threads, kept for the life of the process once started (with their JIT-compiled tree
+ * builder): between fits they hold no data and do not keep the process alive (unref).
+ */
+let pool: Worker[] = [];
+/** Sessions run on the pool one at a time. */
+let poolQueue: Promise<void> = Promise.resolve();
+
+/**
+ * Runs one session on `count` pooled workers of the worker script: `start(worker, done)` posts the
+ * worker its first requests and returns the handler of its messages, which calls `done` when that
+ * worker has finished. Resolves when all have; rejects if one fails (the pool is then discarded).
+ */
+export function withWorkers(
+  file: URL,
+  count: number,
+  start: (worker: Worker, done: () => void) => (msg: WorkerMessage) => void,
+): Promise<void> {
+  const run = async (): Promise<void> => {
+    while (pool.length < count) pool.push(new Worker(file));
+    const workers = pool.slice(0, count);
+    const cleanups: (() => void)[] = [];
+    try {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              worker.ref();
+              const onError = (err: Error): void => reject(err);
+              const onExit = (code: number): void =>
+                reject(new Error(`forest worker exited with code ${code}`));
+              worker.on('error', onError);
+              worker.on('exit', onExit);
+              const onMessage = start(worker, resolve);
+              worker.on('message', onMessage);
+              cleanups.push(() => {
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                worker.off('message', onMessage);
+                worker.unref();
+              });
+            }),
+        ),
+      );
+    } catch (err) {
+      const old = pool;
+      pool = [];
+      await Promise.all(old.map((w) => w.terminate()));
+      throw err;
+    } finally {
+      for (const c of cleanups) c();
+    }
+  };
+  const session = poolQueue.then(run);
+  poolQueue = session.catch(() => {});
+  return session;
 }
 
 function outcomeOf(msg: WorkerOutcome): TreeOutcome {
@@ -367,6 +429,7 @@ function outcomeOf(msg: WorkerOutcome): TreeOutcome {
     importances: msg.importances,
     predictions: msg.predictions,
     tree: msg.tree ? Tree.fromArrays(msg.tree) : null,
+    packed: msg.packed,
   };
 }
 

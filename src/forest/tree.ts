@@ -10,13 +10,38 @@ export const TREE_LEAF = -1;
 export const TREE_UNDEFINED = -2;
 
 /**
- * A tree packed for prediction: per node [feature, left, right] in one Int32Array, so a step reads
- * one cache line instead of three arrays.
+ * A tree packed for prediction, 16 bytes a node: nodes[2i] = the feature (TREE_UNDEFINED for a
+ * leaf), nodes[2i + 1] = the right child; the left child is always i + 1 (node ids are in pre-order,
+ * left subtree first); payload[i] = the threshold of a split, the value of a leaf.
  */
 export interface PackedTree {
   readonly nodes: Int32Array;
-  readonly threshold: Float64Array;
-  readonly value: Float64Array;
+  readonly payload: Float64Array;
+}
+
+/**
+ * Packs a tree grown by the builder (see PackedTree); `shared`: in SharedArrayBuffers, so that
+ * worker threads read it where it is.
+ */
+export function packTree(tree: Tree, shared = false): PackedTree {
+  const c = tree.nodeCount;
+  const nodes = shared ? new Int32Array(new SharedArrayBuffer(8 * c)) : new Int32Array(2 * c);
+  const payload = shared ? new Float64Array(new SharedArrayBuffer(8 * c)) : new Float64Array(c);
+  const { feature, left, right, threshold, value } = tree;
+  for (let i = 0; i < c; i++) {
+    if (left[i] === TREE_LEAF) {
+      nodes[2 * i] = TREE_UNDEFINED;
+      nodes[2 * i + 1] = TREE_LEAF;
+      payload[i] = value[i];
+    } else {
+      if (left[i] !== i + 1)
+        throw new RangeError(`packTree: node ${i}'s left child is ${left[i]}, not ${i + 1}`);
+      nodes[2 * i] = feature[i];
+      nodes[2 * i + 1] = right[i];
+      payload[i] = threshold[i];
+    }
+  }
+  return { nodes, payload };
 }
 
 /**
@@ -31,16 +56,101 @@ export function leafValue(
   other: number,
   mask: Uint8Array,
 ): number {
-  const { nodes, threshold } = tree;
+  const { nodes, payload } = tree;
   let node = 0;
-  let left = nodes[1];
-  while (left !== TREE_LEAF) {
-    const f = nodes[3 * node];
+  let f = nodes[0];
+  while (f >= 0) {
     const v = data[(mask[f] === 1 ? other : own) + f];
-    node = v <= threshold[node] ? left : nodes[3 * node + 2];
-    left = nodes[3 * node + 1];
+    node = v <= payload[node] ? node + 1 : nodes[2 * node + 1];
+    f = nodes[2 * node];
   }
-  return tree.value[node];
+  return payload[node];
+}
+
+/**
+ * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
+ * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
+ * predicts as it did, so it is copied from `baseline` instead of walked again.
+ */
+export function predictRows(
+  trees: readonly PackedTree[],
+  data: Float32Array,
+  k: number,
+  m: number,
+  perm: Int32Array | null,
+  mask: Uint8Array,
+  columns: readonly number[],
+  baseline: Float64Array | null,
+  out: Float64Array,
+  walk: Uint8Array,
+): void {
+  out.fill(0);
+  let walking = 0;
+  for (let r = 0; r < m; r++) {
+    let differs = perm === null;
+    if (perm) {
+      const own = r * k;
+      const other = perm[r] * k;
+      for (const c of columns) {
+        if (data[own + c] !== data[other + c]) {
+          differs = true;
+          break;
+        }
+      }
+    }
+    walk[r] = differs ? 1 : 0;
+    if (differs) walking++;
+  }
+  if (walking > 0) {
+    for (const tree of trees) {
+      for (let r = 0; r < m; r++) {
+        if (walk[r] === 0) continue;
+        const own = r * k;
+        out[r] += leafValue(tree, data, own, perm ? perm[r] * k : own, mask);
+      }
+    }
+  }
+  const count = trees.length;
+  for (let r = 0; r < m; r++) out[r] = walk[r] === 1 ? out[r] / count : baseline![r];
+}
+
+/** One fold of a permutation importance: its held-out rows (row-major), trees, baseline and permutations. */
+export interface PermutedFold {
+  readonly m: number;
+  readonly rowsData: Float32Array;
+  readonly trees: readonly PackedTree[];
+  readonly baseline: Float64Array;
+  readonly perms: readonly Int32Array[];
+}
+
+/**
+ * Each fold's mean predictions (predictRows) with `columns` permuted together by each of its
+ * permutations, one after the other (fold-major, m values each) in one array.
+ */
+export function permutedPredictions(
+  folds: readonly PermutedFold[],
+  k: number,
+  columns: readonly number[],
+): Float64Array {
+  let total = 0;
+  let maxM = 0;
+  for (const f of folds) {
+    total += f.m * f.perms.length;
+    maxM = Math.max(maxM, f.m);
+  }
+  const all = new Float64Array(total);
+  const mask = new Uint8Array(k);
+  for (const c of columns) mask[c] = 1;
+  const walk = new Uint8Array(maxM);
+  let at = 0;
+  for (const f of folds) {
+    for (const perm of f.perms) {
+      const out = all.subarray(at, at + f.m);
+      predictRows(f.trees, f.rowsData, k, f.m, perm, mask, columns, f.baseline, out, walk);
+      at += f.m;
+    }
+  }
+  return all;
 }
 
 /** Rows of a column-major float32 matrix (n rows, k columns) as a row-major block. */
@@ -139,16 +249,7 @@ export class Tree {
 
   /** The tree packed for `leafValue` (built once). */
   packed(): PackedTree {
-    if (this.pack === null || this.pack.value.length !== this.nodeCount) {
-      const c = this.nodeCount;
-      const nodes = new Int32Array(3 * c);
-      for (let i = 0; i < c; i++) {
-        nodes[3 * i] = this.feature[i];
-        nodes[3 * i + 1] = this.left[i];
-        nodes[3 * i + 2] = this.right[i];
-      }
-      this.pack = { nodes, threshold: this.threshold.subarray(0, c), value: this.value.subarray(0, c) };
-    }
+    if (this.pack === null || this.pack.payload.length !== this.nodeCount) this.pack = packTree(this);
     return this.pack;
   }
 

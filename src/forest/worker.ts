@@ -1,15 +1,22 @@
 /**
- * Worker thread entry (bundled as dist/forest-worker.js). It reads the features and targets from
- * the SharedArrayBuffers it is given (not copied), then, task after task, grows the trees whose seeds
- * it is sent and posts back what each contributes (transferred, not copied): its importances, its
- * predictions for the forest's test rows, and the tree itself when the forest keeps it. It posts
- * `idle` when ready for the next task; `null` ends it. A tree depends only on its seed and its
- * forest's rows, so which thread grows it does not change it.
+ * Worker thread entry (bundled as dist/forest-worker.js), kept in a pool for the life of the process
+ * (forest.ts withWorkers). A fit posts it a `grow` session — the features and targets in
+ * SharedArrayBuffers (read where they are, not copied) and the forests to grow — then `task` after
+ * `task`: it grows the trees whose seeds it is sent and posts back what each contributes
+ * (transferred, not copied): its importances, its predictions for the forest's test rows, and the
+ * tree itself (or packed) when the forest keeps it; then `idle`, ready for the next. `end` closes the
+ * session (the worker holds no data between fits). A tree depends only on its seed and its forest's
+ * rows, so which thread grows it does not change it.
+ * A `permute` request: it predicts the held-out runs with each of the permutation importance's groups
+ * it is given permuted, on the fold forests (whose packed trees it shares), posts each group's
+ * predictions, then `idle`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { JobGrower, type GrowJob } from './builder.js';
+import { permutedPredictions, type PackedTree, type PermutedFold } from './tree.js';
 
 export interface WorkerInput {
+  kind: 'grow';
   data: Float32Array;
   y: Float64Array;
   n: number;
@@ -20,10 +27,23 @@ export interface WorkerInput {
 
 /** Grow trees first, first + 1, … of forest `job` from these seeds. */
 export interface WorkerTask {
+  kind: 'task';
   job: number;
   first: number;
   seeds: Int32Array;
 }
+
+/** A permutation importance's groups of columns (indices into its list) to predict permuted. */
+export interface PermuteInput {
+  kind: 'permute';
+  k: number;
+  folds: PermutedFold[];
+  groups: number[][];
+  indices: number[];
+}
+
+/** What the pool posts a worker. */
+export type WorkerRequest = WorkerInput | WorkerTask | PermuteInput | { kind: 'end' };
 
 export interface WorkerTree {
   nodeCount: number;
@@ -44,49 +64,75 @@ export interface WorkerOutcome {
   importances: Float64Array | null;
   predictions: Float64Array | null;
   tree: WorkerTree | null;
+  packed: PackedTree | null;
 }
 
-export type WorkerMessage = WorkerOutcome | { kind: 'idle' };
+export interface PermuteOutcome {
+  kind: 'permuted';
+  index: number;
+  /** permutedPredictions of the group. */
+  predictions: Float64Array;
+}
+
+/** What a worker posts back. */
+export type WorkerMessage = WorkerOutcome | PermuteOutcome | { kind: 'idle' };
 
 if (parentPort) {
   const port = parentPort;
-  const input = workerData as WorkerInput;
+  let input: WorkerInput | null = null;
   let grower: JobGrower | null = null;
   let growerJob = -1;
-  port.on('message', (task: WorkerTask | null) => {
-    if (task === null) {
-      port.close();
+  port.on('message', (req: WorkerRequest) => {
+    if (req.kind === 'grow' || req.kind === 'end') {
+      input = req.kind === 'grow' ? req : null;
+      grower = null;
+      growerJob = -1;
       return;
     }
-    if (growerJob !== task.job) {
-      grower = null; // the previous forest's rows and scratch can go before the next are selected
-      grower = new JobGrower(input.data, input.y, input.n, input.k, input.jobs[task.job]);
-      growerJob = task.job;
-    }
-    for (let t = 0; t < task.seeds.length; t++) {
-      const o = grower!.grow(task.first + t, task.seeds[t]);
-      const transfer: ArrayBuffer[] = [];
-      if (o.importances) transfer.push(o.importances.buffer as ArrayBuffer);
-      if (o.predictions) transfer.push(o.predictions.buffer as ArrayBuffer);
-      let tree: WorkerTree | null = null;
-      if (o.tree) {
-        const { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples } = o.tree;
-        tree = { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples };
-        for (const a of [feature, threshold, left, right, value, impurity, nNodeSamples])
-          transfer.push(a.buffer as ArrayBuffer);
+    if (req.kind === 'task') {
+      if (growerJob !== req.job) {
+        grower = null; // the previous forest's rows and scratch can go before the next are selected
+        grower = new JobGrower(input!.data, input!.y, input!.n, input!.k, input!.jobs[req.job]);
+        growerJob = req.job;
       }
-      const msg: WorkerOutcome = {
-        kind: 'tree',
-        job: task.job,
-        index: o.index,
-        nodeCount: o.nodeCount,
-        importances: o.importances,
-        predictions: o.predictions,
-        tree,
-      };
-      port.postMessage(msg, transfer);
+      for (let t = 0; t < req.seeds.length; t++) {
+        const [msg, transfer] = outcome(grower!, req, t);
+        port.postMessage(msg, transfer);
+      }
+    } else {
+      req.groups.forEach((columns, i) => {
+        const predictions = permutedPredictions(req.folds, req.k, columns);
+        const msg: PermuteOutcome = { kind: 'permuted', index: req.indices[i], predictions };
+        port.postMessage(msg, [predictions.buffer as ArrayBuffer]);
+      });
     }
     port.postMessage({ kind: 'idle' } satisfies WorkerMessage);
   });
-  port.postMessage({ kind: 'idle' } satisfies WorkerMessage);
+}
+
+/** Grows tree task.first + t: its message and transfer list. */
+function outcome(grower: JobGrower, task: WorkerTask, t: number): [WorkerOutcome, ArrayBuffer[]] {
+  const o = grower.grow(task.first + t, task.seeds[t]);
+  const transfer: ArrayBuffer[] = [];
+  if (o.importances) transfer.push(o.importances.buffer as ArrayBuffer);
+  if (o.predictions) transfer.push(o.predictions.buffer as ArrayBuffer);
+  let tree: WorkerTree | null = null;
+  if (o.tree) {
+    const { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples } = o.tree;
+    tree = { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples };
+    for (const a of [feature, threshold, left, right, value, impurity, nNodeSamples])
+      transfer.push(a.buffer as ArrayBuffer);
+  }
+  // (a packed tree is in SharedArrayBuffers: shared by posting it, not transferred)
+  const msg: WorkerOutcome = {
+    kind: 'tree',
+    job: task.job,
+    index: o.index,
+    nodeCount: o.nodeCount,
+    importances: o.importances,
+    predictions: o.predictions,
+    tree,
+    packed: o.packed,
+  };
+  return [msg, transfer];
 }

@@ -38,7 +38,9 @@ export function computeInsights(design: Design, opts: InsightsOptions): Insights
     full && plan.keep
       ? fitFolds(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
       : null;
-  return finishInsights(design, opts, plan, full, clean);
+  const permuter = verdictPermuter(design, opts, plan, clean ?? full);
+  const singles = permuter ? usedParameters(design).map((p) => permuter.permute(p.columns)) : null;
+  return finishInsights(design, opts, plan, full, clean, permuter, singles);
 }
 
 /** As computeInsights, the fold forests grown on `threads` worker threads (default one per core); the same result. */
@@ -52,7 +54,37 @@ export async function computeInsightsAsync(
     full && plan.keep
       ? await fitFoldsAsync(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
       : null;
-  return finishInsights(design, opts, plan, full, clean);
+  const permuter = verdictPermuter(design, opts, plan, clean ?? full);
+  const singles = permuter
+    ? await permuter.permuteAll(
+        usedParameters(design).map((p) => p.columns),
+        opts.threads,
+      )
+    : null;
+  return finishInsights(design, opts, plan, full, clean, permuter, singles);
+}
+
+function usedParameters(design: Design): Design['parameters'] {
+  return design.parameters.filter((p) => p.kind !== 'empty');
+}
+
+/** The permutations run on the forests the verdict is read from (outlier-free when there are outliers). */
+function verdictPermuter(
+  design: Design,
+  opts: InsightsOptions,
+  plan: Plan,
+  verdictFolds: FoldFit[] | null,
+): FoldPermuter | null {
+  if (!verdictFolds) return null;
+  const progress = opts.onProgress ?? (() => {});
+  progress(
+    `permutation importance: ${usedParameters(design).length} parameters × ${PERMUTATION_REPEATS} repeats × 5 folds`,
+  );
+  return new FoldPermuter(plan.features, design.y, verdictFolds, {
+    repeats: PERMUTATION_REPEATS,
+    trees: PERMUTATION_TREES,
+    seed: opts.seed,
+  });
 }
 
 interface Plan {
@@ -100,11 +132,13 @@ function finishInsights(
   plan: Plan,
   full: FoldFit[] | null,
   clean: FoldFit[] | null,
+  /** The verdict folds' permuter and its sample per used parameter (null: no cross-validation). */
+  permuter: FoldPermuter | null,
+  samples: GroupSample[] | null,
 ): Insights {
-  const progress = opts.onProgress ?? (() => {});
   const threshold = opts.threshold ?? DEFAULT_QUALITY_THRESHOLD;
   const { n, y } = design;
-  const { features, outliers } = plan;
+  const { outliers } = plan;
   const constantTarget = y.every((v) => v === y[0]);
   const cv: CvR2 | null = full ? cvFromFolds(full) : null;
   const quality = assessQuality({
@@ -117,24 +151,16 @@ function finishInsights(
 
   // 2. permutation importance on the forests the verdict is read from
   const verdictFolds = clean ?? full;
-  const used = design.parameters.filter((p) => p.kind !== 'empty');
+  const used = usedParameters(design);
   const permutation: PermutationImportance[] = [];
   const singles = new Map<string, GroupSample>();
-  let permuter: FoldPermuter | null = null;
-  if (verdictFolds) {
-    progress(`permutation importance: ${used.length} parameters × ${PERMUTATION_REPEATS} repeats × 5 folds`);
-    permuter = new FoldPermuter(features, y, verdictFolds, {
-      repeats: PERMUTATION_REPEATS,
-      trees: PERMUTATION_TREES,
-      seed: opts.seed,
-    });
-    for (const p of used) {
-      const sample = permuter.permute(p.columns);
-      singles.set(p.name, sample);
+  if (permuter && samples) {
+    used.forEach((p, i) => {
+      singles.set(p.name, samples[i]);
       // an interval above 0 on a model that predicts nothing is not an effect, and neither is a drop
       // of held-out R² too small to matter (the intervals measure the folds' noise only)
-      permutation.push(heldOutImportance(p.name, sample.drops, !quality.explainsNothing));
-    }
+      permutation.push(heldOutImportance(p.name, samples[i].drops, !quality.explainsNothing));
+    });
   }
   const reliable = verdictFolds !== null && !quality.explainsNothing;
   const mattering = reliable

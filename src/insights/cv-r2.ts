@@ -32,7 +32,7 @@ export interface FoldFit {
   readonly train: Int32Array;
   /** Held-out runs (indices into X and y), ascending. */
   readonly test: Int32Array;
-  /** The fold's forest (its first `keepTrees` trees kept whole). */
+  /** The fold's forest: its first `keepTrees` trees kept for prediction (`predictors`). */
   readonly forest: ExtraTreesForest;
   /** R² of the forest (all its trees) on the held-out runs. */
   readonly r2: number;
@@ -136,6 +136,7 @@ function foldRequests(splits: { train: Int32Array; test: Int32Array }[], opts: F
     rows: train,
     test,
     keepTrees: opts.keepTrees,
+    packedOnly: true, // the fold forests only predict (the R², the permutations)
   }));
 }
 

@@ -375,10 +375,12 @@ async function readAtFidelity(
       trees: PERMUTATION_TREES,
       seed: opts.seed,
     });
-    for (const p of design.parameters) {
-      if (p.kind === 'empty') continue;
-      ranking.push(heldOutImportance(p.name, permuter.permute(p.columns).drops, !q.explainsNothing));
-    }
+    const used = design.parameters.filter((p) => p.kind !== 'empty');
+    const samples = await permuter.permuteAll(
+      used.map((p) => p.columns),
+      threads,
+    );
+    used.forEach((p, i) => ranking.push(heldOutImportance(p.name, samples[i].drops, !q.explainsNothing)));
     ranking.sort((a, b) => b.mean - a.mean || a.parameter.localeCompare(b.parameter));
   }
   return {

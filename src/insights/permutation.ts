@@ -10,8 +10,9 @@
  * (random-control: −0.116 with 50 and with 250 trees in scikit-learn), at a tenth of the cost, which
  * keeps the insights within about 5× one forest fit.
  */
-import type { FeatureMatrix } from '../forest/forest.js';
-import { leafValue, rowBlock, type PackedTree } from '../forest/tree.js';
+import { forestWorkerFile, threadCount, withWorkers, type FeatureMatrix } from '../forest/forest.js';
+import type { PermuteInput, WorkerMessage } from '../forest/worker.js';
+import { permutedPredictions, predictRows, rowBlock, type PackedTree } from '../forest/tree.js';
 import { MT19937 } from '../forest/random.js';
 import { tPpf } from '../stats/distributions.js';
 import { r2Score } from './cv-r2.js';
@@ -59,45 +60,50 @@ export class FoldPermuter {
   readonly k: number;
   readonly repeats: number;
   private readonly folds: FoldData[];
-  private readonly out: Float64Array;
-  private readonly mask: Uint8Array;
-  private readonly walk: Uint8Array;
 
   constructor(X: FeatureMatrix, y: Float64Array, fits: readonly FoldFit[], opts: PermutationOptions) {
     this.n = X.n;
     this.k = X.k;
     this.repeats = opts.repeats;
-    this.mask = new Uint8Array(X.k);
-    const rng = new MT19937(opts.seed);
-    let maxM = 0;
-    const cap = opts.rows ?? PERMUTATION_ROWS;
-    this.folds = fits.map((fit) => {
-      let test = fit.test;
-      if (test.length > cap) {
-        const order = Int32Array.from(test);
-        rng.shuffle(order);
-        test = order.subarray(0, cap).sort();
-      }
-      const m = test.length;
-      maxM = Math.max(maxM, m);
-      const k = X.k;
-      const rowsData = rowBlock(X.data, X.n, k, test);
-      const trees = fit.forest.trees
-        .slice(0, Math.max(1, Math.min(opts.trees, fit.forest.trees.length)))
-        .map((t) => t.packed());
-      const yTest = Float64Array.from(test, (i) => y[i]);
-      const baseline = new Float64Array(m);
-      predictRows(trees, rowsData, k, m, null, this.mask, [], null, baseline, new Uint8Array(m));
-      const perms: Int32Array[] = [];
-      for (let r = 0; r < opts.repeats; r++) {
-        const p = Int32Array.from({ length: m }, (_, i) => i);
-        rng.shuffle(p);
-        perms.push(p);
-      }
-      return { test, m, rowsData, yTest, trees, baseline, baseR2: r2Score(yTest, baseline), perms };
+    this.folds = foldData(X, y, fits, opts);
+  }
+
+  /**
+   * `permute` of each group, the groups' predictions spread over worker threads (`threads`; default
+   * one per core) when the worker script is available, the fold forests' packed trees shared with
+   * them: the same samples as one after the other on this thread.
+   */
+  async permuteAll(groups: readonly (readonly number[])[], threads?: number): Promise<GroupSample[]> {
+    const count = threadCount({ trees: groups.length, threads });
+    const file = count > 1 ? forestWorkerFile() : null;
+    if (!file) return groups.map((g) => this.permute(g));
+    const results = new Array<GroupSample>(groups.length);
+    let workerIndex = 0;
+    const folds = this.folds.map(({ m, rowsData, trees, baseline, perms }) => ({
+      m,
+      rowsData,
+      trees,
+      baseline,
+      perms,
+    }));
+    await withWorkers(file, count, (worker, done) => {
+      const w = workerIndex++;
+      const indices: number[] = [];
+      for (let i = w; i < groups.length; i += count) indices.push(i);
+      const req: PermuteInput = {
+        kind: 'permute',
+        k: this.k,
+        folds,
+        groups: indices.map((i) => [...groups[i]]),
+        indices,
+      };
+      worker.postMessage(req);
+      return (msg: WorkerMessage) => {
+        if (msg.kind === 'permuted') results[msg.index] = this.sampleOf(msg.predictions);
+        else if (msg.kind === 'idle') done();
+      };
     });
-    this.out = new Float64Array(maxM);
-    this.walk = new Uint8Array(maxM);
+    return results;
   }
 
   /** Values per group: folds × repeats. */
@@ -107,19 +113,23 @@ export class FoldPermuter {
 
   /** Permutes the given design columns together and measures what the predictions lose. */
   permute(columns: readonly number[]): GroupSample {
+    return this.sampleOf(permutedPredictions(this.folds, this.k, columns));
+  }
+
+  /** The drops, changes and per-run changes from permutedPredictions' output. */
+  private sampleOf(predictions: Float64Array): GroupSample {
     const S = this.samples;
     const drops = new Float64Array(S);
     const change = new Float64Array(S);
     const perRun = new Float64Array(this.n).fill(Number.NaN);
-    this.mask.fill(0);
-    for (const c of columns) this.mask[c] = 1;
     let s = 0;
+    let at = 0;
     for (const fold of this.folds) {
       const { m, test, baseline } = fold;
-      const out = this.out.subarray(0, m);
       for (let i = 0; i < m; i++) perRun[test[i]] = 0;
-      for (const perm of fold.perms) {
-        predictRows(fold.trees, fold.rowsData, this.k, m, perm, this.mask, columns, baseline, out, this.walk);
+      for (let r = 0; r < fold.perms.length; r++) {
+        const out = predictions.subarray(at, at + m);
+        at += m;
         drops[s] = fold.baseR2 - r2Score(fold.yTest, out);
         let sq = 0;
         for (let i = 0; i < m; i++) {
@@ -131,56 +141,42 @@ export class FoldPermuter {
         s++;
       }
     }
-    this.mask.fill(0);
     return { drops, change, perRun };
   }
 }
 
-/**
- * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
- * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
- * predicts as it did, so it is copied from `baseline` instead of walked again.
- */
-function predictRows(
-  trees: readonly PackedTree[],
-  data: Float32Array,
-  k: number,
-  m: number,
-  perm: Int32Array | null,
-  mask: Uint8Array,
-  columns: readonly number[],
-  baseline: Float64Array | null,
-  out: Float64Array,
-  walk: Uint8Array,
-): void {
-  out.fill(0);
-  let walking = 0;
-  for (let r = 0; r < m; r++) {
-    let differs = perm === null;
-    if (perm) {
-      const own = r * k;
-      const other = perm[r] * k;
-      for (const c of columns) {
-        if (data[own + c] !== data[other + c]) {
-          differs = true;
-          break;
-        }
-      }
+/** The permuter's folds: the held-out runs (at most opts.rows a fold), their baseline and permutations. */
+function foldData(
+  X: FeatureMatrix,
+  y: Float64Array,
+  fits: readonly FoldFit[],
+  opts: PermutationOptions,
+): FoldData[] {
+  const k = X.k;
+  const rng = new MT19937(opts.seed);
+  const cap = opts.rows ?? PERMUTATION_ROWS;
+  const noMask = new Uint8Array(k);
+  return fits.map((fit): FoldData => {
+    let test = fit.test;
+    if (test.length > cap) {
+      const order = Int32Array.from(test);
+      rng.shuffle(order);
+      test = order.subarray(0, cap).sort();
     }
-    walk[r] = differs ? 1 : 0;
-    if (differs) walking++;
-  }
-  if (walking > 0) {
-    for (const tree of trees) {
-      for (let r = 0; r < m; r++) {
-        if (walk[r] === 0) continue;
-        const own = r * k;
-        out[r] += leafValue(tree, data, own, perm ? perm[r] * k : own, mask);
-      }
+    const m = test.length;
+    const rowsData = rowBlock(X.data, X.n, k, test);
+    const trees = fit.forest.predictors(Math.max(1, opts.trees));
+    const yTest = Float64Array.from(test, (i) => y[i]);
+    const baseline = new Float64Array(m);
+    predictRows(trees, rowsData, k, m, null, noMask, [], null, baseline, new Uint8Array(m));
+    const perms: Int32Array[] = [];
+    for (let r = 0; r < opts.repeats; r++) {
+      const p = Int32Array.from({ length: m }, (_, i) => i);
+      rng.shuffle(p);
+      perms.push(p);
     }
-  }
-  const count = trees.length;
-  for (let r = 0; r < m; r++) out[r] = walk[r] === 1 ? out[r] / count : baseline![r];
+    return { test, m, rowsData, yTest, trees, baseline, baseR2: r2Score(yTest, baseline), perms };
+  });
 }
 
 /** Mean, sample sd and the 95% t interval mean ± t(0.975, m−1)·sd/√m of m values. */
