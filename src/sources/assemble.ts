@@ -8,6 +8,7 @@
  */
 import { InputError, quoteForMessage } from '../errors.js';
 import type { Cell, RunMeta, RunsTable, SourceFormat } from '../table/runs-table.js';
+import { Columns, TableColumns } from './columns.js';
 import { MAX_FIELD } from './text-file.js';
 
 export interface AssembledRun {
@@ -26,29 +27,11 @@ export interface AssembleOptions {
   readonly paramOrder?: readonly string[];
 }
 
-class Group {
-  readonly order: string[] = [];
-  readonly data = new Map<string, Cell[]>();
-  set(name: string, row: number, value: Cell): void {
-    let col = this.data.get(name);
-    if (!col) {
-      col = [];
-      this.data.set(name, col);
-      this.order.push(name);
-    }
-    while (col.length < row) col.push(null);
-    col[row] = value;
-  }
-  padTo(rows: number): void {
-    for (const col of this.data.values()) while (col.length < rows) col.push(null);
-  }
-}
-
 export function assembleTable(runs: Iterable<AssembledRun>, o: AssembleOptions): RunsTable {
-  const params = new Group();
+  const params = new Columns();
   for (const p of o.paramOrder ?? []) params.set(p, 0, null);
-  const metrics = new Group();
-  const facts = new Group();
+  const metrics = new Columns();
+  const facts = new Columns();
   const runMeta: RunMeta[] = [];
   let row = 0;
   for (const run of runs) {
@@ -73,36 +56,29 @@ export function assembleTable(runs: Iterable<AssembledRun>, o: AssembleOptions):
   // the seeded paramOrder put a null in row 0 even with no runs at all
   if (row === 0) for (const col of params.data.values()) col.length = 0;
 
-  const columns: string[] = [];
-  const cells = new Map<string, Cell[]>();
-  const add = (name: string, col: Cell[]): boolean => {
-    if (cells.has(name)) return false;
-    cells.set(name, col);
-    columns.push(name);
-    return true;
-  };
+  const table = new TableColumns();
   const configKeys: string[] = [];
   for (const name of params.order) {
     const col = params.data.get(name)!;
     if (col.every((c) => c === null)) continue; // named by the space but set by no run kept
-    add(name, col);
+    table.add(name, col);
     configKeys.push(name);
   }
   const metricKeys: string[] = [];
   for (const name of metrics.order) {
     const col = metrics.data.get(name)!;
-    const column = cells.has(name) ? `metrics.${name}` : name;
-    if (!add(column, col)) continue;
+    const column = table.cells.has(name) ? `metrics.${name}` : name;
+    if (!table.add(column, col)) continue;
     if (col.some((c) => typeof c === 'number' || (typeof c === 'string' && o.textual && looksNumeric(c))))
       metricKeys.push(column);
   }
-  for (const name of facts.order) add(name, facts.data.get(name)!);
+  for (const name of facts.order) table.add(name, facts.data.get(name)!);
   return {
     source: o.source,
     format: o.format,
     textual: o.textual,
-    columns,
-    cells,
+    columns: table.columns,
+    cells: table.cells,
     rowCount: row,
     configKeys,
     metricKeys,

@@ -26,6 +26,7 @@
  */
 import { InputError, quoteForMessage } from '../errors.js';
 import type { Cell, RunMeta, RunsTable, SourceFormat } from '../table/runs-table.js';
+import { Columns, TableColumns } from './columns.js';
 import { MAX_FIELD, MAX_NESTING } from './text-file.js';
 
 type Json = unknown;
@@ -110,28 +111,6 @@ function unwrapConfig(v: Json): Json {
   if (!isObject(v) || !Object.hasOwn(v, 'value')) return v;
   for (const key of Object.keys(v)) if (key !== 'value' && key !== 'desc') return v;
   return v.value;
-}
-
-/** Growing column arrays: a key first seen at row r gets nulls for the rows before it. */
-class Columns {
-  readonly order: string[] = [];
-  readonly data = new Map<string, Cell[]>();
-
-  set(key: string, row: number, value: Cell): void {
-    let col = this.data.get(key);
-    if (!col) {
-      col = [];
-      this.data.set(key, col);
-      this.order.push(key);
-    }
-    while (col.length < row) col.push(null);
-    if (col.length === row) col.push(value);
-    else col[row] = value;
-  }
-
-  padTo(rows: number): void {
-    for (const col of this.data.values()) while (col.length < rows) col.push(null);
-  }
 }
 
 /** An own property: a record without `config` never reads one from a prototype. */
@@ -225,40 +204,34 @@ export class RecordsTableBuilder {
     // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
     // columns only where free. Flat records' keys are plain columns (a flat key equal to a config
     // key of another record shares its column: same name, same thing).
-    const columns: string[] = [];
-    const cells = new Map<string, Cell[]>();
-    const add = (name: string, col: Cell[]): boolean => {
-      if (cells.has(name)) return false;
-      cells.set(name, col);
-      columns.push(name);
-      return true;
-    };
+    const table = new TableColumns();
+    const { cells } = table;
     const configKeys: string[] = [];
     for (const key of config.order) {
-      add(key, config.data.get(key)!);
+      table.add(key, config.data.get(key)!);
       configKeys.push(key);
     }
     for (const key of flat.order) {
       const col = flat.data.get(key)!;
       const have = cells.get(key);
-      if (!have) add(key, col);
+      if (!have) table.add(key, col);
       else for (let r = 0; r < rows; r++) if (have[r] === null && col[r] !== null) have[r] = col[r];
     }
     const metricKeys: string[] = [];
     for (const key of summary.order) {
       const col = summary.data.get(key)!;
       const name = cells.has(key) ? `summary.${key}` : key;
-      if (!add(name, col)) continue;
+      if (!table.add(name, col)) continue;
       if (!key.startsWith('_') && col.some((c) => typeof c === 'number')) metricKeys.push(name);
     }
-    for (const key of metaCols.order) add(key, metaCols.data.get(key)!);
+    for (const key of metaCols.order) table.add(key, metaCols.data.get(key)!);
 
     const runMeta = meta ?? (this.anyWandb ? this.derivedMeta : undefined);
     return {
       source,
       format,
       textual: false,
-      columns,
+      columns: table.columns,
       cells,
       rowCount: rows,
       configKeys,

@@ -66,6 +66,19 @@ export interface SourceMeta {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** The search-space facts of a source that declares no search (a runs file, an MLflow experiment). */
+export const NO_SEARCH: Pick<
+  SourceMeta,
+  'method' | 'objective' | 'objectives' | 'parameters' | 'space' | 'config'
+> = {
+  method: null,
+  objective: null,
+  objectives: [],
+  parameters: [],
+  space: null,
+  config: null,
+};
+
 export interface LoadedSource {
   readonly table: RunsTable;
   readonly meta: SourceMeta;

@@ -1,6 +1,6 @@
 /** The runs-file source: `--runs FILE` (CSV, JSON, JSONL; `-` is standard input). */
 import { readRunsFile } from '../read-runs.js';
-import type { SourceDefinition } from '../types.js';
+import { NO_SEARCH, type SourceDefinition } from '../types.js';
 
 export const fileSource: SourceDefinition = {
   kind: 'file',
@@ -26,12 +26,7 @@ export const fileSource: SourceDefinition = {
         name: null,
         url: null,
         state: null,
-        method: null,
-        objective: null,
-        objectives: [],
-        parameters: [],
-        space: null,
-        config: null,
+        ...NO_SEARCH,
         states: {},
         key: `runs=${path.replace(/\\/g, '/').replace(/^(\.\/)+/, '')}`,
         details: { path },

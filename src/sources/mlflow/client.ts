@@ -8,15 +8,16 @@
  * Credentials never leave this module in any text: every message is scrubbed of them (as given, in
  * their Basic form and URL-encoded) and whatever the server says is clipped to one short line.
  */
-import type { Dispatcher } from 'undici';
 import { RemoteError } from '../../errors.js';
 import { clipServerText } from '../../http/clip.js';
 import {
-  HttpNetworkError,
-  isRetryableStatus,
-  sendWithRetry,
-  type RetryInfo,
-} from '../../http/request-with-retry.js';
+  isObject,
+  parseJsonText,
+  sendScrubbed,
+  throwForStatus,
+  type ClientRetryOptions,
+  type JsonService,
+} from '../../http/json-client.js';
 
 export interface MlflowCredentials {
   readonly username?: string;
@@ -24,19 +25,11 @@ export interface MlflowCredentials {
   readonly token?: string;
 }
 
-export interface MlflowClientOptions {
+export interface MlflowClientOptions extends ClientRetryOptions {
   /** The tracking server, without a trailing slash: `https://mlflow.example.com` (a path prefix is kept). */
   readonly baseUrl: string;
   readonly credentials: MlflowCredentials;
   readonly userAgent: string;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly totalMs: number;
-  readonly dispatcher?: Dispatcher;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly onRetry?: (info: RetryInfo) => void;
 }
 
 export interface MlflowAnswer {
@@ -63,6 +56,7 @@ export class MlflowClient {
   private readonly authHeader: string | null;
   private readonly secrets: string[];
   private readonly host: string;
+  private readonly service: JsonService;
 
   constructor(private readonly opts: MlflowClientOptions) {
     const { username, password, token } = opts.credentials;
@@ -80,6 +74,7 @@ export class MlflowClient {
     // Longest first, and nothing so short that scrubbing it would eat ordinary text.
     this.secrets = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
     this.host = new URL(opts.baseUrl).host;
+    this.service = { name: 'MLflow', host: this.host, scrub: (text) => this.scrub(text) };
   }
 
   /** What authenticates the requests, for messages: never the value. */
@@ -123,66 +118,21 @@ export class MlflowClient {
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.authHeader !== null) headers.authorization = this.authHeader;
-    let result;
-    try {
-      result = await sendWithRetry(
-        { url, method, headers, body },
-        {
-          timeoutMs: this.opts.timeoutMs,
-          retries: this.opts.retries,
-          baseDelayMs: this.opts.baseDelayMs,
-          maxDelayMs: this.opts.maxDelayMs,
-          totalMs: this.opts.totalMs,
-          dispatcher: this.opts.dispatcher,
-          sleep: this.opts.sleep,
-          onRetry:
-            this.opts.onRetry && ((info) => this.opts.onRetry!({ ...info, reason: this.scrub(info.reason) })),
-        },
-        () => {
-          this.requests += 1;
-        },
-      );
-    } catch (err) {
-      const detail = err instanceof HttpNetworkError || err instanceof Error ? err.message : String(err);
-      throw new RemoteError(
-        clipServerText(this.scrub(`could not reach MLflow at ${this.host} for ${what}: ${detail}`), 500),
-      );
-    }
-    const status = result.response.status;
-    const text = this.scrub(result.response.text);
-    let parsed: unknown;
-    try {
-      parsed = text.trim() === '' ? null : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const service = this.service;
+    const reply = await sendScrubbed({ url, method, headers, body }, this.opts, service, what, () => {
+      this.requests += 1;
+    });
+    const { status, text } = reply;
+    const parsed = text.trim() === '' ? null : parseJsonText(text);
     const obj = isObject(parsed) ? parsed : null;
     const errorCode = obj && typeof obj.error_code === 'string' ? clipServerText(obj.error_code, 80) : null;
     const message = obj && typeof obj.message === 'string' ? clipServerText(this.scrub(obj.message)) : null;
     const said = message ? `: ${message}` : errorCode ? `: ${errorCode}` : '';
-    if (status === 401) {
-      throw new RemoteError(
-        this.scrub(
-          `MLflow at ${this.host} refused the credentials (HTTP 401${said}): check ${this.authName}`,
-        ),
-        401,
-      );
-    }
-    if (status === 403) {
-      throw new RemoteError(
-        this.scrub(
-          `MLflow at ${this.host} denied access for ${what} (HTTP 403${said}): the user of ${this.authName} cannot read it`,
-        ),
-        403,
-      );
-    }
-    if (isRetryableStatus(status) || status >= 500) {
-      const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-      throw new RemoteError(
-        this.scrub(`MLflow at ${this.host} failed ${what}: HTTP ${status}${said} (gave up after ${tries})`),
-        status,
-      );
-    }
+    throwForStatus(reply, said, what, service, {
+      refused: 'the credentials',
+      check: this.authName,
+      user: this.authName,
+    });
     if (parsed === undefined || (parsed !== null && obj === null)) {
       throw new RemoteError(
         this.scrub(
@@ -193,8 +143,4 @@ export class MlflowClient {
     }
     return { status, body: obj, errorCode, message };
   }
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -16,16 +16,11 @@
 import type { Dispatcher } from 'undici';
 import { RemoteError, UsageError, quoteForMessage } from '../../errors.js';
 import type { Cell, RunMeta } from '../../table/runs-table.js';
+import { isObject } from '../../http/json-client.js';
 import { ENGINE_NAME, ENGINE_VERSION } from '../../version.js';
 import { assembleTable, type AssembledRun } from '../assemble.js';
-import type { LoadedSource, SourceMeta } from '../types.js';
-import {
-  credentialsFromEnv,
-  isObject,
-  MlflowClient,
-  type MlflowAnswer,
-  type MlflowCredentials,
-} from './client.js';
+import { NO_SEARCH, type LoadedSource, type SourceMeta } from '../types.js';
+import { credentialsFromEnv, MlflowClient, type MlflowAnswer, type MlflowCredentials } from './client.js';
 
 export type MetricAgg = 'last' | 'min' | 'max';
 
@@ -213,12 +208,7 @@ export async function loadExperiment(
     name: experiment.name,
     url,
     state: experiment.lifecycle,
-    method: null,
-    objective: null,
-    objectives: [],
-    parameters: [],
-    space: null,
-    config: null,
+    ...NO_SEARCH,
     states,
     key: `mlflow=${host}/${experiment.id}`,
     details: {

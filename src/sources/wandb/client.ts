@@ -9,28 +9,21 @@
  * checkApiKey, so scrubbing it cannot eat ordinary text). Whatever the server says goes into a message
  * clipped to one short line (clipServerText): a 50 MB error or escape codes never reach a terminal.
  */
-import type { Dispatcher } from 'undici';
 import { RemoteError, UsageError } from '../../errors.js';
 import { clipServerText } from '../../http/clip.js';
 import {
-  HttpNetworkError,
-  isRetryableStatus,
-  sendWithRetry,
-  type RetryInfo,
-} from '../../http/request-with-retry.js';
+  isObject,
+  parseJsonText,
+  sendScrubbed,
+  throwForStatus,
+  type ClientRetryOptions,
+  type JsonService,
+} from '../../http/json-client.js';
 
-export interface WandbClientOptions {
+export interface WandbClientOptions extends ClientRetryOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
   readonly userAgent: string;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly totalMs: number;
-  readonly dispatcher?: Dispatcher;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly onRetry?: (info: RetryInfo) => void;
 }
 
 export interface GraphqlAnswer<T> {
@@ -70,76 +63,39 @@ export class WandbClient {
    */
   async query<T>(query: string, variables: Record<string, unknown>, what: string): Promise<GraphqlAnswer<T>> {
     const host = new URL(this.endpoint).host;
-    let result;
-    try {
-      result = await sendWithRetry(
-        {
-          url: this.endpoint,
-          method: 'POST',
-          headers: {
-            authorization: `Basic ${this.auth}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-            'user-agent': this.opts.userAgent,
-          },
-          body: JSON.stringify({ query, variables }),
+    const service: JsonService = { name: 'W&B', host, scrub: (text) => this.scrub(text) };
+    const reply = await sendScrubbed(
+      {
+        url: this.endpoint,
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${this.auth}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'user-agent': this.opts.userAgent,
         },
-        {
-          timeoutMs: this.opts.timeoutMs,
-          retries: this.opts.retries,
-          baseDelayMs: this.opts.baseDelayMs,
-          maxDelayMs: this.opts.maxDelayMs,
-          totalMs: this.opts.totalMs,
-          dispatcher: this.opts.dispatcher,
-          sleep: this.opts.sleep,
-          onRetry:
-            this.opts.onRetry && ((info) => this.opts.onRetry!({ ...info, reason: this.scrub(info.reason) })),
-        },
-        () => {
-          this.requests += 1;
-        },
-      );
-    } catch (err) {
-      const detail =
-        err instanceof HttpNetworkError ? err.message : err instanceof Error ? err.message : String(err);
-      throw new RemoteError(
-        clipServerText(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`), 500),
-      );
-    }
-    const { response } = result;
-    const status = response.status;
-    // Scrubbed before parsing: a key echoed anywhere (an error, a run's config) goes no further.
-    const scrubbed = this.scrub(response.text);
-    const parsed = parseBody(scrubbed);
+        body: JSON.stringify({ query, variables }),
+      },
+      this.opts,
+      service,
+      what,
+      () => {
+        this.requests += 1;
+      },
+    );
+    const { status, text: scrubbed } = reply;
+    const parsed = parseJsonText(scrubbed);
     const read = errorsOf(parsed);
     // Scrubbed before clipping: a cut must never leave half of the key behind.
     const errors = read.errors.slice(0, MAX_MESSAGES).map((e) => clipServerText(this.scrub(e)));
     if (read.errors.length > MAX_MESSAGES) errors.push(`and ${read.errors.length - MAX_MESSAGES} more`);
     const codes = read.codes;
     const said = errors.length > 0 ? `: ${clipServerText(errors.join('; '))}` : '';
-    if (status === 401) {
-      throw new RemoteError(
-        this.scrub(
-          `W&B at ${host} refused the API key (HTTP 401${said}): check WANDB_API_KEY (https://wandb.ai/authorize)`,
-        ),
-        401,
-      );
-    }
-    if (status === 403) {
-      throw new RemoteError(
-        this.scrub(
-          `W&B at ${host} denied access for ${what} (HTTP 403${said}): the user of WANDB_API_KEY cannot read it`,
-        ),
-        403,
-      );
-    }
-    if (isRetryableStatus(status) || status >= 500) {
-      const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-      throw new RemoteError(
-        this.scrub(`W&B at ${host} failed ${what}: HTTP ${status}${said} (gave up after ${tries})`),
-        status,
-      );
-    }
+    throwForStatus(reply, said, what, service, {
+      refused: 'the API key',
+      check: 'WANDB_API_KEY (https://wandb.ai/authorize)',
+      user: 'WANDB_API_KEY',
+    });
     if (parsed === undefined) {
       const head = clipServerText(scrubbed, 120);
       throw new RemoteError(
@@ -170,19 +126,6 @@ export function checkApiKey(key: string): void {
         'copy the whole key from https://wandb.ai/authorize (40 or more characters)',
     );
   }
-}
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** GraphQL `errors: [{message, extensions: {code}}]` and the REST-style `error: "..."` (429s use it). */
