@@ -4,7 +4,7 @@
  * no impurity-decrease threshold. Nodes come off a LIFO stack (right child pushed first), so node
  * ids are in pre-order with the left subtree first, like sklearn's.
  */
-import { RandomSplitter, rowMajor } from './splitter.js';
+import { RandomSplitter } from './splitter.js';
 import { splitterState } from './random.js';
 import { leafValue, packTree, rowBlock, Tree, TREE_UNDEFINED, type PackedTree } from './tree.js';
 
@@ -14,7 +14,9 @@ const MIN_SAMPLES_SPLIT = 2;
 
 /** Grows trees on one data set, reusing its buffers from tree to tree (one builder per thread). */
 export class DepthFirstBuilder {
+  /** Samples a tree is fitted on. */
   private readonly n: number;
+  private readonly scratch: Tree;
   private readonly splitter: RandomSplitter;
   // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
   // holds more than depth + 2 ≤ n + 1 entries.
@@ -27,11 +29,22 @@ export class DepthFirstBuilder {
   private readonly sSum: Float64Array;
   private readonly sSqSum: Float64Array;
 
-  /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
-  constructor(data: Float32Array, y: Float64Array, n: number, k: number) {
-    this.n = n;
-    this.splitter = new RandomSplitter(data, rowMajor(data, n, k), y, n, k);
-    const cap = n + 2;
+  /**
+   * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
+   * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
+   */
+  constructor(
+    data: Float32Array,
+    rows: Float32Array,
+    y: Float64Array,
+    n: number,
+    k: number,
+    fitRows: Int32Array | null = null,
+  ) {
+    this.n = fitRows ? fitRows.length : n;
+    this.scratch = new Tree(2 * this.n - 1);
+    this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+    const cap = this.n + 2;
     this.sStart = new Int32Array(cap);
     this.sEnd = new Int32Array(cap);
     this.sParent = new Int32Array(cap);
@@ -42,14 +55,18 @@ export class DepthFirstBuilder {
     this.sSqSum = new Float64Array(cap);
   }
 
-  /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
+  /**
+   * The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees: grown in the
+   * builder's scratch tree, valid until the next build (`copy()` it to keep it).
+   */
   build(treeSeed: number): Tree {
     const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
     splitter.reset(splitterState(treeSeed));
     const criterion = splitter.criterion;
     // A binary tree on n samples has at most 2n − 1 nodes: room for all of them up front (growing by
-    // doubling copied every node several times), trimmed at the end.
-    const tree = new Tree(2 * n - 1);
+    // doubling copied every node several times), allocated once for all the trees.
+    const tree = this.scratch;
+    tree.clear();
 
     // The stack is written inline (no push closure): a closure over `top` would keep it in a
     // heap-allocated context instead of a register.
@@ -121,7 +138,6 @@ export class DepthFirstBuilder {
         top++;
       }
     }
-    tree.trim();
     return tree;
   }
 }
@@ -150,7 +166,10 @@ export interface TreeOutcome {
   readonly packed: PackedTree | null;
 }
 
-/** Grows the trees of one job on one thread: the job's rows and test block, selected once. */
+/**
+ * Grows the trees of one job on one thread, on the shared features (`data`, column-major, and `rows`,
+ * its row-major copy) and targets: no copy of the job's rows; its test block selected once.
+ */
 export class JobGrower {
   private readonly builder: DepthFirstBuilder;
   private readonly k: number;
@@ -160,9 +179,8 @@ export class JobGrower {
   private readonly m: number;
   private readonly noMask: Uint8Array;
 
-  constructor(data: Float32Array, y: Float64Array, n: number, k: number, job: GrowJob) {
-    const sel = selectRows(data, y, n, k, job.rows);
-    this.builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, k);
+  constructor(data: Float32Array, rows: Float32Array, y: Float64Array, n: number, k: number, job: GrowJob) {
+    this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
     this.k = k;
     this.keep = job.keep;
     this.packedOnly = job.packedOnly;
@@ -176,7 +194,7 @@ export class JobGrower {
     const { k, block, m } = this;
     let predictions: Float64Array | null = null;
     if (block) {
-      const packed = tree.packed();
+      const packed = packTree(tree);
       predictions = new Float64Array(m);
       for (let r = 0; r < m; r++) predictions[r] = leafValue(packed, block, r * k, r * k, this.noMask);
     }
@@ -185,30 +203,9 @@ export class JobGrower {
       nodeCount: tree.nodeCount,
       importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
       predictions,
-      tree: index < this.keep && !this.packedOnly ? tree : null,
+      tree: index < this.keep && !this.packedOnly ? tree.copy() : null,
       // shared: the permutations' worker threads read these trees without a copy each
       packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
     };
   }
-}
-
-/** The rows of X and y that a fit sees, as their own compact arrays (X[rows], y[rows] in sklearn). */
-export function selectRows(
-  data: Float32Array,
-  y: Float64Array,
-  n: number,
-  k: number,
-  rows: Int32Array | null,
-): { data: Float32Array; y: Float64Array; n: number } {
-  if (!rows) return { data, y, n };
-  const m = rows.length;
-  const sub = new Float32Array(m * k);
-  const ys = new Float64Array(m);
-  for (let r = 0; r < m; r++) ys[r] = y[rows[r]];
-  for (let j = 0; j < k; j++) {
-    const src = j * n;
-    const dst = j * m;
-    for (let r = 0; r < m; r++) sub[dst + r] = data[src + rows[r]];
-  }
-  return { data: sub, y: ys, n: m };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { JobGrower, type GrowJob, type TreeOutcome } from './builder.js';
+import { rowMajor } from './splitter.js';
 import { treeSeeds } from './random.js';
 import { leafValue, rowBlock, Tree, type PackedTree } from './tree.js';
 import type { WorkerInput, WorkerMessage, WorkerOutcome, WorkerRequest } from './worker.js';
@@ -240,6 +241,18 @@ class Assembly {
   }
 }
 
+/** Row-major copies of feature matrices (shared), made once per matrix: every fit on it reads the same. */
+const rowMajorCopies = new WeakMap<Float32Array, Float32Array>();
+
+function rowsOf(X: FeatureMatrix): Float32Array {
+  let rows = rowMajorCopies.get(X.data);
+  if (!rows) {
+    rows = rowMajor(X.data, X.n, X.k, true);
+    rowMajorCopies.set(X.data, rows);
+  }
+  return rows;
+}
+
 /**
  * Fits the requested forests on the calling thread, one after the other; `onStart(i)` as request i
  * starts. Each tree depends only on its seed and its forest's rows.
@@ -255,7 +268,7 @@ export function fitForests(
   return requests.map((req, i) => {
     onStart?.(i);
     const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
-    const grower = new JobGrower(X.data, y, X.n, X.k, a.job);
+    const grower = new JobGrower(X.data, rowsOf(X), y, X.n, X.k, a.job);
     for (let t = 0; t < req.trees; t++) a.add(grower.grow(t, a.seeds[t]));
     return a.result(X.k);
   });
@@ -328,6 +341,7 @@ export async function fitForestsAsync(
   const session: WorkerInput = {
     kind: 'grow',
     data: shared(X.data, (b) => new Float32Array(b)),
+    rows: rowsOf(X),
     y: shared(y, (b) => new Float64Array(b)),
     n: X.n,
     k: X.k,

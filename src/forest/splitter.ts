@@ -21,8 +21,10 @@ export class RandomSplitter {
   private readonly data: Float32Array;
   /** The same features row-major (rows[i * k + f]), for small nodes. */
   private readonly rows: Float32Array;
+  /** Rows of `data` (the column stride). */
   private readonly n: number;
   private readonly k: number;
+  private readonly fitRows: Int32Array | null;
   readonly samples: Int32Array;
   readonly criterion: MseCriterion;
   private readonly features: Int32Array;
@@ -52,26 +54,41 @@ export class RandomSplitter {
   private readonly minMax = new Float64Array(1);
 
   /**
-   * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
-   * (`reset` before each), so growing a forest allocates no per-tree buffers.
+   * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
+   * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+   * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
+   * growing a forest allocates no per-tree buffers.
    */
-  constructor(data: Float32Array, rows: Float32Array, y: Float64Array, n: number, k: number) {
+  constructor(
+    data: Float32Array,
+    rows: Float32Array,
+    y: Float64Array,
+    n: number,
+    k: number,
+    fitRows: Int32Array | null,
+  ) {
     this.data = data;
     this.rows = rows;
     this.n = n;
     this.k = k;
-    this.samples = new Int32Array(n);
+    this.fitRows = fitRows;
+    const m = fitRows ? fitRows.length : n;
+    this.samples = new Int32Array(m);
     this.features = new Int32Array(k);
     this.constantFeatures = new Int32Array(k);
-    this.xf = new Float64Array(n);
-    this.rights = new Int32Array(n);
+    this.xf = new Float64Array(m);
+    this.rights = new Int32Array(m);
     this.randState = 0;
-    this.criterion = new MseCriterion(y, this.samples, n);
+    this.criterion = new MseCriterion(y, this.samples, m);
   }
 
-  /** The state of a new tree's splitter: samples and features in order, the tree's xorshift state. */
+  /**
+   * The state of a new tree's splitter: samples (the fit's rows, in their order: sklearn's 0 … m − 1
+   * of X[rows]) and features in order, the tree's xorshift state.
+   */
   reset(randState: number): void {
-    for (let i = 0; i < this.n; i++) this.samples[i] = i;
+    if (this.fitRows) this.samples.set(this.fitRows);
+    else for (let i = 0; i < this.n; i++) this.samples[i] = i;
     for (let f = 0; f < this.k; f++) this.features[f] = f;
     this.constantFeatures.fill(0);
     this.randState = randState | 0;
@@ -447,9 +464,12 @@ export function sumLeftAt(
   return s;
 }
 
-/** Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k. */
-export function rowMajor(data: Float32Array, n: number, k: number): Float32Array {
-  const rows = new Float32Array(n * k);
+/**
+ * Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k.
+ * `shared`: in a SharedArrayBuffer (worker threads read it where it is).
+ */
+export function rowMajor(data: Float32Array, n: number, k: number, shared = false): Float32Array {
+  const rows = shared ? new Float32Array(new SharedArrayBuffer(n * k * 4)) : new Float32Array(n * k);
   for (let f = 0; f < k; f++) {
     const col = f * n;
     for (let i = 0; i < n; i++) rows[i * k + f] = data[col + i];

@@ -227,9 +227,25 @@ export class Tree {
     return id;
   }
 
-  /** Shrinks the arrays to the node count once the tree is built. */
-  trim(): void {
-    if (this.feature.length !== this.nodeCount) this.resize(this.nodeCount);
+  /** Empties the tree, keeping its arrays (a builder's scratch tree, reused tree after tree). */
+  clear(): void {
+    this.nodeCount = 0;
+    this.pack = null;
+  }
+
+  /** A copy with arrays of exactly nodeCount entries. */
+  copy(): Tree {
+    const c = this.nodeCount;
+    return Tree.fromArrays({
+      nodeCount: c,
+      feature: this.feature.slice(0, c),
+      threshold: this.threshold.slice(0, c),
+      left: this.left.slice(0, c),
+      right: this.right.slice(0, c),
+      value: this.value.slice(0, c),
+      impurity: this.impurity.slice(0, c),
+      nNodeSamples: this.nNodeSamples.slice(0, c),
+    });
   }
 
   private resize(capacity: number): void {

@@ -18,6 +18,8 @@ import { permutedPredictions, type PackedTree, type PermutedFold } from './tree.
 export interface WorkerInput {
   kind: 'grow';
   data: Float32Array;
+  /** The same features row-major (splitter.ts rowMajor). */
+  rows: Float32Array;
   y: Float64Array;
   n: number;
   k: number;
@@ -92,7 +94,7 @@ if (parentPort) {
     if (req.kind === 'task') {
       if (growerJob !== req.job) {
         grower = null; // the previous forest's rows and scratch can go before the next are selected
-        grower = new JobGrower(input!.data, input!.y, input!.n, input!.k, input!.jobs[req.job]);
+        grower = new JobGrower(input!.data, input!.rows, input!.y, input!.n, input!.k, input!.jobs[req.job]);
         growerJob = req.job;
       }
       for (let t = 0; t < req.seeds.length; t++) {
