@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../src/action/main.js';
-import { main } from '../src/cli/main.js';
 import {
   ALICE_TOKEN,
   startGitHubServer,
   WORKFLOW_TOKEN,
   type GitHubServer,
 } from './helpers/github-server.js';
+import { runCli } from './helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIX = join(ROOT, '__tests__', 'fixtures', 'github');
@@ -152,15 +152,9 @@ describe('analyze --comment against a hostile GitHub', () => {
   ];
 
   async function cli(env: Record<string, string>): Promise<{ code: number; err: string; ms: number }> {
-    let err = '';
     const started = Date.now();
-    const code = await main(ARGS, {
-      stdout: () => {},
-      stderr: (t) => (err += t),
-      env: { GITHUB_TOKEN: ALICE_TOKEN, ...env },
-      stderrIsTty: false,
-    });
-    return { code, err, ms: Date.now() - started };
+    const { code, stderr } = await runCli(ARGS, { GITHUB_TOKEN: ALICE_TOKEN, ...env });
+    return { code, err: stderr, ms: Date.now() - started };
   }
 
   test('a server that never answers: exit 3 within the timeout, one line', async () => {

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { describeExamples, findExample, listExamples } from '../src/cli/examples.js';
+import { runCli } from './helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -16,18 +16,6 @@ const NAMES = readdirSync(EXAMPLES, { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
   .sort();
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {},
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
-}
 
 function own(name: string): { target: string; goal: string; params: string[] } {
   const [target, goal] = readFileSync(join(EXAMPLES, name, 'target.txt'), 'utf8')
@@ -64,7 +52,7 @@ describe('the bundled examples', () => {
 
 describe('demo --list', () => {
   test('one line per example, with its runs, target and goal, and how to run one', async () => {
-    const r = await cli(['demo', '--list']);
+    const r = await runCli(['demo', '--list']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     for (const e of listExamples(EXAMPLES)) {
@@ -80,16 +68,16 @@ describe('demo --list', () => {
   });
 
   test('analyze --list is refused with where --list belongs', async () => {
-    const r = await cli(['analyze', '--runs', 'x.csv', '--target', 'y', '--list']);
+    const r = await runCli(['analyze', '--runs', 'x.csv', '--target', 'y', '--list']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--list is for demo/);
   });
 
   test('the help says so', async () => {
-    const main = await cli(['--help']);
+    const main = await runCli(['--help']);
     expect(main.stdout).toContain('demo [EXAMPLE]');
     expect(main.stdout).toContain('demo --list');
-    const demo = await cli(['demo', '--help']);
+    const demo = await runCli(['demo', '--help']);
     expect(demo.stdout).toContain('--list');
     expect(demo.stdout).toContain('EXAMPLE');
   });
@@ -99,7 +87,7 @@ describe('demo EXAMPLE', () => {
   test.each(NAMES)(
     '%s: its own target, goal and hyperparameters',
     async (name) => {
-      const r = await cli(['demo', name, '--trees', '3', '--no-insights', '--json', '-']);
+      const r = await runCli(['demo', name, '--trees', '3', '--no-insights', '--json', '-']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const json = JSON.parse(r.stdout) as {
@@ -123,13 +111,13 @@ describe('demo EXAMPLE', () => {
 
   test('without a name: mnist-pytorch, as before', async () => {
     expect(findExample(undefined, EXAMPLES).name).toBe('mnist-pytorch');
-    const r = await cli(['demo', '--trees', '3', '--no-insights', '--json', '-']);
+    const r = await runCli(['demo', '--trees', '3', '--no-insights', '--json', '-']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).target).toBe('accuracy');
   }, 60_000);
 
   test('an unknown name: exit 2, a did-you-mean and the list', async () => {
-    const r = await cli(['demo', 'hiplot-ml']);
+    const r = await runCli(['demo', 'hiplot-ml']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/did you mean hiplot-ml1\?/);
@@ -138,24 +126,24 @@ describe('demo EXAMPLE', () => {
   });
 
   test('a path is not an example name (analyze takes files)', async () => {
-    const r = await cli(['demo', '../README.md']);
+    const r = await runCli(['demo', '../README.md']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no bundled example named/);
   });
 
   test('two names: exit 2', async () => {
-    const r = await cli(['demo', 'hiplot-ml1', 'random-control']);
+    const r = await runCli(['demo', 'hiplot-ml1', 'random-control']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/demo takes one example name, got 2/);
   });
 
   test('analyze still takes no positional argument', async () => {
-    const r = await cli(['analyze', 'runs.csv']);
+    const r = await runCli(['analyze', 'runs.csv']);
     expect(r.code).toBe(2);
   });
 
   test('--target overrides the example target (and its goal goes with it)', async () => {
-    const r = await cli([
+    const r = await runCli([
       'demo',
       'hiplot-ml1',
       '--target',

@@ -7,27 +7,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { commentKeyOf, selectSource, SOURCES } from '../src/sources/registry.js';
 import { startMlflowServer, type MlflowServer } from './helpers/mlflow-server.js';
+import { runCli } from './helpers/run-cli.js';
 
 const OPTUNA = join(__dirname, 'fixtures', 'optuna');
 const TOKEN = 'tok-' + 'DoNotPrintThisToken'.repeat(2);
-
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env,
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
-}
 
 let server: MlflowServer;
 beforeAll(async () => {
@@ -55,7 +40,7 @@ afterAll(async () => server.close());
 
 describe('analyze with the registry sources', () => {
   it('--help lists every source flag', async () => {
-    const { code, stdout } = await cli(['analyze', '--help']);
+    const { code, stdout } = await runCli(['analyze', '--help']);
     expect(code).toBe(0);
     for (const flag of [
       '--runs',
@@ -72,7 +57,7 @@ describe('analyze with the registry sources', () => {
 
   it('--optuna STORAGE --study NAME: the JSON on stdout, target and goal from the study', async () => {
     for (const storage of [join(OPTUNA, 'study.journal'), `sqlite:///${join(OPTUNA, 'study.db')}`]) {
-      const { code, stdout, stderr } = await cli([
+      const { code, stdout, stderr } = await runCli([
         'analyze',
         '--optuna',
         storage,
@@ -95,7 +80,7 @@ describe('analyze with the registry sources', () => {
 
   it('--mlflow with MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN; a report naming the experiment', async () => {
     const env = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: TOKEN };
-    const { code, stdout, stderr } = await cli(
+    const { code, stdout, stderr } = await runCli(
       ['analyze', '--mlflow', 'lr-sweep', '--target', 'val_acc', '--no-insights', '--trees', '20'],
       env,
     );
@@ -103,7 +88,7 @@ describe('analyze with the registry sources', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('MLflow experiment lr-sweep (id 3)');
     expect(stdout).not.toContain(TOKEN);
-    const byFlag = await cli(
+    const byFlag = await runCli(
       [
         'analyze',
         '--mlflow',
@@ -126,7 +111,7 @@ describe('analyze with the registry sources', () => {
     const env = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: TOKEN };
     const dir = mkdtempSync(join(tmpdir(), 'cli-sources-'));
     const md = join(dir, 'report.md');
-    const m = await cli(
+    const m = await runCli(
       [
         'analyze',
         '--mlflow',
@@ -144,7 +129,7 @@ describe('analyze with the registry sources', () => {
     const text = readFileSync(md, 'utf8');
     expect(text).toContain(`Runs: MLflow experiment [lr-sweep (id 3)](<${server.url}/#/experiments/3>)`);
     expect(text).toContain('Run states: finished 24.');
-    const o = await cli([
+    const o = await runCli([
       'analyze',
       '--optuna',
       join(OPTUNA, 'study.journal'),
@@ -161,7 +146,7 @@ describe('analyze with the registry sources', () => {
   });
 
   it('401 → exit 3, a missing experiment → exit 2: one line each, the token never shown', async () => {
-    const bad = await cli(['analyze', '--mlflow', 'lr-sweep', '--target', 'val_acc'], {
+    const bad = await runCli(['analyze', '--mlflow', 'lr-sweep', '--target', 'val_acc'], {
       MLFLOW_TRACKING_URI: server.url,
       MLFLOW_TRACKING_TOKEN: 'x' + TOKEN,
     });
@@ -169,7 +154,7 @@ describe('analyze with the registry sources', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('check MLFLOW_TRACKING_TOKEN');
     expect(bad.stderr).not.toContain(TOKEN);
-    const missing = await cli(['analyze', '--mlflow', 'lr-sweeps', '--target', 'val_acc'], {
+    const missing = await runCli(['analyze', '--mlflow', 'lr-sweeps', '--target', 'val_acc'], {
       MLFLOW_TRACKING_URI: server.url,
       MLFLOW_TRACKING_TOKEN: TOKEN,
     });
@@ -179,20 +164,20 @@ describe('analyze with the registry sources', () => {
   });
 
   it('one source only; a source flag without its source is refused; typos get a suggestion', async () => {
-    const two = await cli(['analyze', '--runs', 'x.csv', '--optuna', 'y.journal']);
+    const two = await runCli(['analyze', '--runs', 'x.csv', '--optuna', 'y.journal']);
     expect(two.code).toBe(2);
     expect(two.stderr).toContain(
       'give one source: --runs FILE, --sweep ENTITY/PROJECT/SWEEP_ID, --mlflow EXPERIMENT or --optuna STORAGE --study NAME (got --runs and --optuna)',
     );
-    const none = await cli(['analyze', '--target', 'x']);
+    const none = await runCli(['analyze', '--target', 'x']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('give one source');
-    const stray = await cli(['analyze', '--runs', 'x.csv', '--study', 'mnist']);
+    const stray = await runCli(['analyze', '--runs', 'x.csv', '--study', 'mnist']);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('--study belongs to --optuna STORAGE --study NAME, not to --runs FILE');
-    const typo = await cli(['analyze', '--mlfow', 'x']);
+    const typo = await runCli(['analyze', '--mlfow', 'x']);
     expect(typo.stderr).toContain('did you mean --mlflow?');
-    const demo = await cli(['demo', '--optuna', 'x']);
+    const demo = await runCli(['demo', '--optuna', 'x']);
     expect(demo.code).toBe(2);
   });
 });

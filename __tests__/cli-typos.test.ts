@@ -7,29 +7,17 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { InputError, UsageError } from '../src/errors.js';
 import { parseRule } from '../src/gates/rules.js';
 import { parseCsvText } from '../src/sources/csv.js';
 import { applyWhere, parseWhere } from '../src/sources/where.js';
+import { runCli } from './helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sweep-insights-typos-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const RUNS = ['--runs', 'examples/optuna-fashionmnist/runs.csv', '--target', 'accuracy'];
 const FAST = ['--trees', '5', '--no-insights', '--params', 'lr,optimizer'];
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {},
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
-}
 
 describe('unknown flags', () => {
   test.each([
@@ -39,7 +27,7 @@ describe('unknown flags', () => {
     ['--TARGET', '--target'],
     ['--fail-of', '--fail-on'],
   ])('%s: did you mean %s?', async (typo, meant) => {
-    const r = await cli(['analyze', ...RUNS, typo, 'x']);
+    const r = await runCli(['analyze', ...RUNS, typo, 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(
@@ -48,7 +36,7 @@ describe('unknown flags', () => {
   });
 
   test('nothing close: no guess, still the help pointer', async () => {
-    const r = await cli(['analyze', ...RUNS, '--xyzzy']);
+    const r = await runCli(['analyze', ...RUNS, '--xyzzy']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: unknown option --xyzzy; see sweep-insights analyze --help\n');
   });
@@ -117,7 +105,7 @@ describe('--where slips', () => {
   });
 
   test('through the CLI: exit 2, one line', async () => {
-    const r = await cli(['analyze', ...RUNS, ...FAST, '--where', 'lr=>0.1']);
+    const r = await runCli(['analyze', ...RUNS, ...FAST, '--where', 'lr=>0.1']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/did you mean lr>=0\.1\?/);
@@ -127,7 +115,7 @@ describe('--where slips', () => {
 describe('output flags', () => {
   test('--json X --markdown X: exit 2, one line, before any work', async () => {
     const out = join(dir, 'same.out');
-    const r = await cli(['analyze', ...RUNS, ...FAST, '--json', out, '--markdown', out]);
+    const r = await runCli(['analyze', ...RUNS, ...FAST, '--json', out, '--markdown', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `error: --json and --markdown both write "${out}": give each output its own file\n`,
@@ -136,7 +124,7 @@ describe('output flags', () => {
   });
 
   test('the same file by two spellings: refused too', async () => {
-    const r = await cli([
+    const r = await runCli([
       'analyze',
       ...RUNS,
       ...FAST,
@@ -156,21 +144,21 @@ describe('output flags', () => {
         flag === '--runs'
           ? ['analyze', '--runs', '', '--target', 'accuracy']
           : ['analyze', ...RUNS, flag, ''];
-      const r = await cli(args);
+      const r = await runCli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^error: ${flag} is empty`));
     },
   );
 
   test('--json -: the JSON alone on standard output', async () => {
-    const r = await cli(['analyze', ...RUNS, ...FAST, '--json', '-']);
+    const r = await runCli(['analyze', ...RUNS, ...FAST, '--json', '-']);
     expect(r.code, r.stderr).toBe(0);
     const parsed = JSON.parse(r.stdout) as { target?: string };
     expect(parsed.target).toBe('accuracy');
   });
 
   test('--json - --markdown -: refused (one standard output)', async () => {
-    const r = await cli(['analyze', ...RUNS, ...FAST, '--json', '-', '--markdown', '-']);
+    const r = await runCli(['analyze', ...RUNS, ...FAST, '--json', '-', '--markdown', '-']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--json and --markdown both write standard output \(-\)/);
   });

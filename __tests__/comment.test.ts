@@ -10,13 +10,8 @@ import {
   upsertComment,
   type UpsertCommentOptions,
 } from '../src/publish/comment.js';
-import {
-  ALICE_TOKEN,
-  FORK_TOKEN,
-  startGitHubServer,
-  WORKFLOW_TOKEN,
-  type GitHubServer,
-} from './helpers/github-server.js';
+import { ALICE_TOKEN, FORK_TOKEN, startGitHubServer, type GitHubServer } from './helpers/github-server.js';
+import { commentOptions, reportBody } from './helpers/sticky-comment.js';
 
 let server: GitHubServer | null = null;
 afterEach(async () => {
@@ -26,22 +21,10 @@ afterEach(async () => {
 
 const KEY = 'runs=examples/mnist-pytorch/runs.csv target=accuracy';
 const MARKER = commentMarker(KEY);
-const report = (text: string, marker = MARKER): string => `${marker}\n## Sweep report\n\n${text}\n`;
+const report = (text: string, marker = MARKER): string => reportBody(marker, text);
 
-function opts(s: GitHubServer, extra: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions {
-  return {
-    apiUrl: s.url,
-    token: WORKFLOW_TOKEN,
-    owner: s.owner,
-    repo: s.repo,
-    issueNumber: 42,
-    key: KEY,
-    body: report('first'),
-    mode: 'update',
-    retryDelayMs: 5,
-    ...extra,
-  };
-}
+const opts = (s: GitHubServer, extra: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions =>
+  commentOptions(s, KEY, extra);
 
 describe('sticky comment against the stand-in API', () => {
   test('creates once, then updates the same comment in place', async () => {

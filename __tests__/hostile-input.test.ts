@@ -8,20 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { main } from '../src/cli/main.js';
+import { runCli, type CliResult } from './helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sweep-insights-hostile-'));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {},
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
+/** `analyze --runs RUNS --target TARGET [--params PARAMS] ...more`, in process. */
+function analyze(runs: string, target: string, params?: string, ...more: string[]): Promise<CliResult> {
+  return runCli([
+    'analyze',
+    '--runs',
+    runs,
+    '--target',
+    target,
+    ...(params ? ['--params', params] : []),
+    ...more,
+  ]);
 }
 
 function file(name: string, text: string): string {
@@ -45,18 +46,7 @@ describe('huge names', () => {
     const long = 'p'.repeat(100_000);
     const path = file('long-name.csv', csv({ a: long }));
     const t0 = Date.now();
-    const r = await cli([
-      'analyze',
-      '--runs',
-      path,
-      '--target',
-      'y',
-      '--params',
-      `${long},b`,
-      '--trees',
-      '10',
-      '--no-insights',
-    ]);
+    const r = await analyze(path, 'y', `${long},b`, '--trees', '10', '--no-insights');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -76,7 +66,7 @@ describe('huge names and fields in messages', () => {
   it('an unknown 100 KB name: one short line, at once (no quadratic near-miss search)', async () => {
     const path = file('plain.csv', csv());
     const t0 = Date.now();
-    const r = await cli(['analyze', '--runs', path, '--target', 'y', '--params', `a,${'q'.repeat(100_000)}`]);
+    const r = await analyze(path, 'y', `a,${'q'.repeat(100_000)}`);
     expectOneLine(r, /has no column "q+…q+"/);
     expect(Date.now() - t0).toBeLessThan(5_000);
   }, 30_000);
@@ -85,7 +75,7 @@ describe('huge names and fields in messages', () => {
     const big = 'x'.repeat(100 * 1024 * 1024);
     const path = file('big-field.csv', `a,b,y\n1,2,3\n4,"${big}",6\n`);
     const t0 = Date.now();
-    const r = await cli(['analyze', '--runs', path, '--target', 'y', '--params', 'a,b']);
+    const r = await analyze(path, 'y', 'a,b');
     expectOneLine(r, /row 3, column 2, holds a field of more than 4194304 characters/);
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 60_000);
@@ -94,32 +84,16 @@ describe('huge names and fields in messages', () => {
     const big = 'v'.repeat(5 * 1024 * 1024);
     const lines = [JSON.stringify({ a: 1, b: 'x', y: 1 }), JSON.stringify({ a: 2, b: big, y: 2 })];
     expectOneLine(
-      await cli([
-        'analyze',
-        '--runs',
-        file('big.jsonl', lines.join('\n')),
-        '--target',
-        'y',
-        '--params',
-        'a,b',
-      ]),
+      await analyze(file('big.jsonl', lines.join('\n')), 'y', 'a,b'),
       /big\.jsonl: run 2 has a value of more than 4194304 characters at key "b"/,
     );
     expectOneLine(
-      await cli([
-        'analyze',
-        '--runs',
-        file('big.json', `[${lines.join(',')}]`),
-        '--target',
-        'y',
-        '--params',
-        'a,b',
-      ]),
+      await analyze(file('big.json', `[${lines.join(',')}]`), 'y', 'a,b'),
       /big\.json: run 2 has a value of more than 4194304 characters at key "b"/,
     );
     const key = JSON.stringify({ config: { [big]: 1 }, summary: { y: 1 } });
     expectOneLine(
-      await cli(['analyze', '--runs', file('big-key.jsonl', key), '--target', 'y']),
+      await analyze(file('big-key.jsonl', key), 'y'),
       /run 1 has a key of more than 4194304 characters at key "k*v+…v+"/,
     );
   }, 60_000);
@@ -138,7 +112,7 @@ describe('deep nesting inside a run', () => {
       ['deep.json', `[${lines.join(',')}]`],
       ['deep-doc.json', `{"runs": [${lines.join(',')}]}`],
     ]) {
-      const r = await cli(['analyze', '--runs', file(name, text), '--target', 'y']);
+      const r = await analyze(file(name, text), 'y');
       expectOneLine(r, /run 2 nests objects or arrays deeper than 64 levels at key "c\.k\.k\.k.*…/);
     }
   }, 60_000);
@@ -148,32 +122,20 @@ describe('deep nesting inside a run', () => {
       JSON.stringify({ a: 1, y: 1 }),
       `{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "y": 2}`,
     ];
-    const r = await cli([
-      'analyze',
-      '--runs',
-      file('deep-array.jsonl', lines.join('\n')),
-      '--target',
-      'y',
-      '--params',
-      'a',
-    ]);
+    const r = await analyze(file('deep-array.jsonl', lines.join('\n')), 'y', 'a');
     expectOneLine(r, /run 2 nests objects or arrays deeper than 64 levels at key "a"/);
   }, 60_000);
 
   it('64 levels are fine', async () => {
     const lines = [0, 1, 2, 3].map((i) => `{"c": ${deep(63, String(i))}, "a": ${i}, "y": ${i * 2}}`);
-    const r = await cli([
-      'analyze',
-      '--runs',
+    const r = await analyze(
       file('ok-deep.jsonl', lines.join('\n')),
-      '--target',
       'y',
-      '--params',
       'a',
       '--trees',
       '5',
       '--no-insights',
-    ]);
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -214,13 +176,9 @@ describe('prototype names are names like any other', () => {
     it(`${kind}: importances sum to 1, every name in the JSON, the Markdown, the gates and the YAML`, async () => {
       const path = file(`proto.${kind}`, text);
       const out = (ext: string) => join(dir, `proto-${kind}.${ext}`);
-      const r = await cli([
-        'analyze',
-        '--runs',
+      const r = await analyze(
         path,
-        '--target',
         'y',
-        '--params',
         names.join(','),
         '--trees',
         '20',
@@ -234,7 +192,7 @@ describe('prototype names are names like any other', () => {
         'importance(__proto__) >= 0.01',
         '--fail-on',
         'importance(constructor) >= 0.01',
-      ]);
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const json = JSON.parse(readFileSync(out('json'), 'utf8')) as {
@@ -279,17 +237,7 @@ describe('id-like columns and the target among the hyperparameters (issue 8 poin
 
   it('an id-like categorical: exit 2 naming it, at once', async () => {
     const t0 = Date.now();
-    const r = await cli([
-      'analyze',
-      '--runs',
-      path,
-      '--target',
-      'acc',
-      '--params',
-      'opt,run,lr',
-      '--trees',
-      '5',
-    ]);
+    const r = await analyze(path, 'acc', 'opt,run,lr', '--trees', '5');
     expectOneLine(
       r,
       /hyperparameter "run" looks like an id: 1,000 different values in 1,000 runs.*--allow-id-like/,
@@ -299,19 +247,7 @@ describe('id-like columns and the target among the hyperparameters (issue 8 poin
 
   it('kept with --allow-id-like, within the size the regression can fit', async () => {
     const small = file('ids-small.csv', sweep(60));
-    const r = await cli([
-      'analyze',
-      '--runs',
-      small,
-      '--target',
-      'acc',
-      '--params',
-      'opt,run,lr',
-      '--trees',
-      '5',
-      '--no-insights',
-      '--allow-id-like',
-    ]);
+    const r = await analyze(small, 'acc', 'opt,run,lr', '--trees', '5', '--no-insights', '--allow-id-like');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -319,49 +255,18 @@ describe('id-like columns and the target among the hyperparameters (issue 8 poin
   it('even with --allow-id-like, a design too wide for the regression is refused, naming the column', async () => {
     const big = file('ids-big.csv', sweep(1500));
     const t0 = Date.now();
-    const r = await cli([
-      'analyze',
-      '--runs',
-      big,
-      '--target',
-      'acc',
-      '--params',
-      'opt,run,lr',
-      '--trees',
-      '5',
-      '--allow-id-like',
-    ]);
+    const r = await analyze(big, 'acc', 'opt,run,lr', '--trees', '5', '--allow-id-like');
     expectOneLine(r, /the design would have 1,504 columns for 1,500 runs \("run" alone has 1,500 levels/);
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('the target among the hyperparameters: exit 2 naming it', async () => {
-    const r = await cli([
-      'analyze',
-      '--runs',
-      path,
-      '--target',
-      'acc',
-      '--params',
-      'opt,acc',
-      '--trees',
-      '5',
-    ]);
+    const r = await analyze(path, 'acc', 'opt,acc', '--trees', '5');
     expectOneLine(r, /"acc" is the target and also a hyperparameter/);
   });
 
   it('a column equal to the target in every run: exit 2 naming it', async () => {
-    const r = await cli([
-      'analyze',
-      '--runs',
-      path,
-      '--target',
-      'acc',
-      '--params',
-      'opt,lr,acc_copy',
-      '--trees',
-      '5',
-    ]);
+    const r = await analyze(path, 'acc', 'opt,lr,acc_copy', '--trees', '5');
     expectOneLine(r, /hyperparameter "acc_copy" equals the target "acc" in every run/);
   });
 });

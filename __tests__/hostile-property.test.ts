@@ -14,24 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { main } from '../src/cli/main.js';
 import { commentMarker, hasMarker, withMarker } from '../src/publish/comment.js';
 import { NA_TOKENS } from '../src/table/typing.js';
+import { rng } from './fixtures/report/factory.js';
+import { runCli } from './helpers/run-cli.js';
 
 const CASES = 60;
 const RUNS = 30;
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '\n',
@@ -236,18 +225,6 @@ const HAVE_PYYAML = pyyaml('a: 1') !== null;
 const dir = mkdtempSync(join(tmpdir(), 'sweep-insights-property-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {},
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
-}
-
 describe('hostile strings through the CLI (seeded property test)', () => {
   const outcomes: number[] = [];
   afterAll(() => {
@@ -263,7 +240,7 @@ describe('hostile strings through the CLI (seeded property test)', () => {
       writeFileSync(runs, c.format === 'csv' ? csvText(c) : jsonlText(c, seed));
       const out = (ext: string) => join(dir, `out-${seed}.${ext}`);
       const t0 = Date.now();
-      const r = await cli([
+      const r = await runCli([
         'analyze',
         '--runs',
         runs,

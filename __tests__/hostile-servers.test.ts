@@ -15,6 +15,8 @@ import {
   type UpsertCommentOptions,
 } from '../src/publish/comment.js';
 import { startGitHubServer, WORKFLOW_TOKEN, type GitHubServer } from './helpers/github-server.js';
+import { failure } from './helpers/failure.js';
+import { commentOptions, reportBody } from './helpers/sticky-comment.js';
 
 let server: GitHubServer | null = null;
 afterEach(async () => {
@@ -24,33 +26,11 @@ afterEach(async () => {
 
 const KEY = 'runs=examples/x/runs.csv target=acc';
 const MARKER = commentMarker(KEY);
-const report = (text: string, marker = MARKER): string => `${marker}\n## Sweep report\n\n${text}\n`;
+const report = (text: string, marker = MARKER): string => reportBody(marker, text);
 const LIST = /\/issues\/42\/comments$/;
 
-function opts(s: GitHubServer, extra: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions {
-  return {
-    apiUrl: s.url,
-    token: WORKFLOW_TOKEN,
-    owner: s.owner,
-    repo: s.repo,
-    issueNumber: 42,
-    key: KEY,
-    body: report('first'),
-    mode: 'update',
-    retryDelayMs: 5,
-    timeoutMs: 2_000,
-    ...extra,
-  };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Error);
-  return err as Error;
-}
+const opts = (s: GitHubServer, extra: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions =>
+  commentOptions(s, KEY, { timeoutMs: 2_000, ...extra });
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {

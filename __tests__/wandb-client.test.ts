@@ -9,6 +9,7 @@ import { backoffMs, sendWithRetry, serverWaitMs } from '../src/http/request-with
 import { WandbClient, type WandbClientOptions } from '../src/sources/wandb/client.js';
 import { SWEEP_META_QUERY } from '../src/sources/wandb/queries.js';
 import { datasetSweep, startWandbServer, type Fault, type WandbServer } from './helpers/wandb-server.js';
+import { failure } from './helpers/failure.js';
 
 const KEY = 'local-0123456789abcdef0123456789abcdef01234567-secretish';
 const sweep = datasetSweep('optuna-fashionmnist', { entity: 'team', project: 'fashion', id: 'swp00001' });
@@ -34,15 +35,6 @@ async function setup(faults: Fault[] = [], client: Partial<WandbClientOptions> =
     ...client,
   });
   return { srv: server, client: c };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('W&B client against the stand-in server', () => {

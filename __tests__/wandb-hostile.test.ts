@@ -15,6 +15,7 @@ import {
   type WandbServer,
   type WandbServerOptions,
 } from './helpers/wandb-server.js';
+import { failure } from './helpers/failure.js';
 
 const KEY = 'local-' + 'a1b2c3d4e5'.repeat(4);
 const SWEEP: FixtureSweep = generatedSweep(250, { entity: 'team', project: 'gen', id: 'gen00001' });
@@ -41,15 +42,6 @@ function options(srv: WandbServer, extra: Partial<WandbOptions> = {}): WandbOpti
     retryMaxDelayMs: 20,
     ...extra,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Error);
-  return err as Error;
 }
 
 const runPages = (srv: WandbServer): number =>

@@ -20,6 +20,7 @@ import {
   type WandbServer,
   type WandbServerOptions,
 } from './helpers/wandb-server.js';
+import { failure } from './helpers/failure.js';
 
 const KEY = 'wandb_v1_' + 'k3Y'.repeat(26) + 'zz';
 const REF: SweepRef = { entity: 'team', project: 'fashion', id: 'swp00001' };
@@ -63,15 +64,6 @@ function options(srv: WandbServer, extra: Partial<WandbOptions> = {}): WandbOpti
     maxPollIntervalMs: 40,
     ...extra,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('loadSweep', () => {
