@@ -9,25 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetInfo, datasetSweep, startWandbServer, type WandbServer } from './helpers/wandb-server.js';
-import { compareToOracle } from './helpers/parity.js';
+import { compareToOracle, RECIPE_KEYS } from './helpers/parity.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const KEY = 'wandb_v1_' + 'K3yThatMustNeverBeSeen'.repeat(3);
-const RECIPE_KEYS = [
-  'target',
-  'runs',
-  'parameters',
-  'dropped_parameters',
-  'features',
-  'correlations',
-  'ols',
-  'importances',
-  'parameter_importances',
-  'spearman',
-  'ols_standardized',
-  'cv_r2',
-];
 
 function runCli(
   args: string[],

@@ -10,29 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalysis, type AnalysisInput } from '../src/analysis/run-analysis.js';
 import { resultsJson } from '../src/analysis/results-json.js';
-import { describeError, exitCodeOf } from '../src/errors.js';
 import { NA_TOKENS } from '../src/table/typing.js';
 import { loadExperiment } from '../src/sources/mlflow/load-experiment.js';
 import { datasetInfo, parseCsv } from './helpers/wandb-server.js';
-import { compareToOracle } from './helpers/parity.js';
+import { failureLine } from './helpers/failure.js';
+import { compareToOracle, recipe } from './helpers/parity.js';
 import { startMlflowServer, type FixtureExperiment, type MlflowServer } from './helpers/mlflow-server.js';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
 const TOKEN = 'mlflow-token-' + 'NeverPrintMe'.repeat(3);
-const RECIPE_KEYS = [
-  'target',
-  'runs',
-  'parameters',
-  'dropped_parameters',
-  'features',
-  'correlations',
-  'ols',
-  'importances',
-  'parameter_importances',
-  'spearman',
-  'ols_standardized',
-  'cv_r2',
-];
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** An experiment logged from examples/<dataset>/runs.csv: its parameters as params (the CSV's text), the rest as metrics. */
@@ -58,21 +44,8 @@ function datasetExperiment(dataset: string, id: string): FixtureExperiment {
   };
 }
 
-function recipe(doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(RECIPE_KEYS.map((k) => [k, doc[k]]));
-}
-
 async function json(input: AnalysisInput): Promise<Record<string, unknown>> {
   return JSON.parse(resultsJson(await runAnalysis(input)));
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; line: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return { code: exitCodeOf(err), line: describeError(err) };
-  }
-  throw new Error('expected a failure');
 }
 
 const base: Pick<AnalysisInput, 'trees' | 'seed' | 'rules' | 'insights'> = {
@@ -208,7 +181,7 @@ describe('MLflow experiments read as their CSV export reads', () => {
       expect(basic.requests[0].authorization).toBe(
         `Basic ${Buffer.from('ana:Sup3r-Secret-Pass').toString('base64')}`,
       );
-      const bad = await failure(
+      const bad = await failureLine(
         loadExperiment(
           { experiment: 'nested', trackingUri: basic.url },
           { MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 'wrong-password' },
@@ -225,7 +198,7 @@ describe('MLflow experiments read as their CSV export reads', () => {
 
 describe('MLflow failures: one line, the right exit code, no secret', () => {
   it('401: exit 3 naming MLFLOW_TRACKING_TOKEN', async () => {
-    const err = await failure(
+    const err = await failureLine(
       runAnalysis(mlflow('nested', { env: { MLFLOW_TRACKING_TOKEN: 'wrong-' + TOKEN } })),
     );
     expect(err.code).toBe(3);
@@ -238,7 +211,7 @@ describe('MLflow failures: one line, the right exit code, no secret', () => {
 
   it('a missing experiment: exit 2 naming it', async () => {
     for (const ref of ['no-such-experiment', '999']) {
-      const err = await failure(runAnalysis(mlflow(ref)));
+      const err = await failureLine(runAnalysis(mlflow(ref)));
       expect(err.code).toBe(2);
       expect(err.line).toContain(
         ref === '999' ? 'no experiment with id or name 999' : 'no experiment named "no-such-experiment"',
@@ -255,7 +228,7 @@ describe('MLflow failures: one line, the right exit code, no secret', () => {
         on: 'experiments/get-by-name',
       })),
     );
-    const err = await failure(
+    const err = await failureLine(
       loadExperiment(
         {
           experiment: 'nested',
@@ -270,12 +243,12 @@ describe('MLflow failures: one line, the right exit code, no secret', () => {
     expect(err.code).toBe(3);
     expect(err.line).toContain('HTTP 503');
     expect(err.line).toContain('gave up after 3 attempts');
-    const none = await failure(
+    const none = await failureLine(
       runAnalysis({ ...base, source: { kind: 'mlflow', options: { mlflow: 'x' } }, env: {} }),
     );
     expect(none.code).toBe(2);
     expect(none.line).toContain('--mlflow-tracking-uri or MLFLOW_TRACKING_URI');
-    const file = await failure(
+    const file = await failureLine(
       runAnalysis({
         ...base,
         source: { kind: 'mlflow', options: { mlflow: 'x' } },
@@ -287,7 +260,7 @@ describe('MLflow failures: one line, the right exit code, no secret', () => {
   });
 
   it('a server paging without end is stopped by the page cap', async () => {
-    const err = await failure(
+    const err = await failureLine(
       loadExperiment(
         { experiment: 'cave-sklearn-mlp', trackingUri: server.url, maxPages: 2, pageSize: 100 },
         { MLFLOW_TRACKING_TOKEN: TOKEN },
@@ -322,7 +295,7 @@ describe('MLflow runs: nested, states, --metric-agg', () => {
   it('--states keeps those states; an unknown state is refused with the list', async () => {
     const doc = await json(mlflow('nested', { target: 'loss', insights: false, states: ['failed'] }));
     expect((doc.runs as { total: number }).total).toBe(3);
-    const err = await failure(runAnalysis(mlflow('nested', { target: 'loss', states: ['crashed'] })));
+    const err = await failureLine(runAnalysis(mlflow('nested', { target: 'loss', states: ['crashed'] })));
     expect(err.code).toBe(2);
     expect(err.line).toContain('running, scheduled, finished, failed, killed');
   });
@@ -350,10 +323,10 @@ describe('MLflow runs: nested, states, --metric-agg', () => {
       const histories = small.requests.filter((r) => r.endpoint === 'metrics/get-history');
       expect(histories.length).toBe(2 * 30 * 2); // min and max; 3 values at 2 a page
       expect(histories.every((r) => r.query.metric_key === 'loss')).toBe(true);
-      const noTarget = await failure(runAnalysis(mlflow('nested', {}, { 'metric-agg': 'min' })));
+      const noTarget = await failureLine(runAnalysis(mlflow('nested', {}, { 'metric-agg': 'min' })));
       expect(noTarget.code).toBe(2);
       expect(noTarget.line).toContain('--metric-agg min reads one metric');
-      const badAgg = await failure(
+      const badAgg = await failureLine(
         runAnalysis(mlflow('nested', { target: 'loss' }, { 'metric-agg': 'mean' })),
       );
       expect(badAgg.line).toContain('--metric-agg must be one of last, min, max');

@@ -10,30 +10,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAnalysis, type AnalysisInput } from '../src/analysis/run-analysis.js';
 import { resultsJson } from '../src/analysis/results-json.js';
-import { describeError, exitCodeOf } from '../src/errors.js';
 import { loadStudy, parseStorage } from '../src/sources/optuna/load-study.js';
 import { replayJournal } from '../src/sources/optuna/journal.js';
-import { compareToOracle } from './helpers/parity.js';
+import { failureLine } from './helpers/failure.js';
+import { compareToOracle, recipe } from './helpers/parity.js';
 
 const DIR = join(__dirname, 'fixtures', 'optuna');
 const JOURNAL = join(DIR, 'study.journal');
 const DB = join(DIR, 'study.db');
 const MANIFEST = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8'));
 const PARAMS = ['lr', 'dropout', 'n_layers', 'batch_size', 'optimizer', 'use_bn', 'width'];
-const RECIPE_KEYS = [
-  'target',
-  'runs',
-  'parameters',
-  'dropped_parameters',
-  'features',
-  'correlations',
-  'ols',
-  'importances',
-  'parameter_importances',
-  'spearman',
-  'ols_standardized',
-  'cv_r2',
-];
 
 const base: Pick<AnalysisInput, 'trees' | 'seed' | 'rules' | 'insights'> = {
   trees: 40,
@@ -48,19 +34,6 @@ function optuna(storage: string, study?: string, extra: Partial<AnalysisInput> =
 
 async function json(input: AnalysisInput): Promise<Record<string, unknown>> {
   return JSON.parse(resultsJson(await runAnalysis(input)));
-}
-
-function recipe(doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(RECIPE_KEYS.map((k) => [k, doc[k]]));
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; line: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return { code: exitCodeOf(err), line: describeError(err) };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('Optuna studies made by Optuna, read as the CSV export reads', () => {
@@ -144,7 +117,7 @@ describe('Optuna studies made by Optuna, read as the CSV export reads', () => {
       optuna(JOURNAL, 'mnist-tpe', { states: ['complete', 'pruned', 'fail'], insights: false }),
     );
     expect(doc.runs).toMatchObject({ total: 80, used: 75, dropped_no_target: 5 });
-    const err = await failure(runAnalysis(optuna(JOURNAL, 'mnist-tpe', { states: ['finished'] })));
+    const err = await failureLine(runAnalysis(optuna(JOURNAL, 'mnist-tpe', { states: ['finished'] })));
     expect(err.code).toBe(2);
     expect(err.line).toContain('complete, pruned, fail');
   });
@@ -156,7 +129,7 @@ describe('Optuna studies made by Optuna, read as the CSV export reads', () => {
   });
 
   it('multi-objective: --target names an objective by its metric name; without it, the objectives are listed', async () => {
-    const err = await failure(runAnalysis(optuna(JOURNAL, 'two-objectives')));
+    const err = await failureLine(runAnalysis(optuna(JOURNAL, 'two-objectives')));
     expect(err.code).toBe(2);
     expect(err.line).toContain('2 objectives (error minimize, latency_ms minimize)');
     for (const target of ['error', 'latency_ms']) {
@@ -224,13 +197,13 @@ describe('Optuna bad input: one line, exit 2', () => {
 
   it('a study that does not exist lists the studies', async () => {
     for (const storage of [JOURNAL, DB]) {
-      const err = await failure(runAnalysis(optuna(storage, 'mnist')));
+      const err = await failureLine(runAnalysis(optuna(storage, 'mnist')));
       expect(err.code).toBe(2);
       expect(err.line).toContain('no study named "mnist"');
       expect(err.line).toContain('"mnist-tpe", "two-objectives"');
       expect(err.line.split('\n')).toHaveLength(1);
     }
-    const several = await failure(runAnalysis(optuna(JOURNAL)));
+    const several = await failureLine(runAnalysis(optuna(JOURNAL)));
     expect(several.line).toContain('has 2 studies: name one with --study');
   });
 
@@ -247,7 +220,7 @@ describe('Optuna bad input: one line, exit 2', () => {
 
     const broken = join(tmp, 'broken.journal');
     writeFileSync(broken, [...body.slice(0, 5), body[5].slice(0, 30), ...body.slice(6)].join('\n') + '\n');
-    const err = await failure(runAnalysis(optuna(broken, 'mnist-tpe')));
+    const err = await failureLine(runAnalysis(optuna(broken, 'mnist-tpe')));
     expect(err.code).toBe(2);
     expect(err.line).toMatch(/line 6 is not JSON/);
   });
@@ -258,7 +231,7 @@ describe('Optuna bad input: one line, exit 2', () => {
       odd,
       [lines[0], JSON.stringify({ op_code: 42, worker_id: 'w' }), ...lines.slice(1)].join('\n'),
     );
-    const err = await failure(runAnalysis(optuna(odd, 'mnist-tpe')));
+    const err = await failureLine(runAnalysis(optuna(odd, 'mnist-tpe')));
     expect(err.code).toBe(2);
     expect(err.line).toContain('line 2: unknown op_code "42"');
   });
@@ -281,19 +254,19 @@ describe('Optuna bad input: one line, exit 2', () => {
   });
 
   it('a SQLite file that is not an Optuna database, a file that is neither, other RDBs', async () => {
-    const notOptuna = await failure(runAnalysis(optuna(join(DIR, 'not-optuna.db'), 'x')));
+    const notOptuna = await failureLine(runAnalysis(optuna(join(DIR, 'not-optuna.db'), 'x')));
     expect(notOptuna.code).toBe(2);
     expect(notOptuna.line).toContain(
       'not an Optuna storage (no table studies, study_directions, trials, trial_params, trial_values)',
     );
-    const csvFile = await failure(runAnalysis(optuna(join(DIR, 'mnist-tpe.csv'), 'x')));
+    const csvFile = await failureLine(runAnalysis(optuna(join(DIR, 'mnist-tpe.csv'), 'x')));
     expect(csvFile.code).toBe(2);
     expect(csvFile.line).toContain('line 1 is not JSON');
-    const pg = await failure(runAnalysis(optuna('postgresql://user:secret@db/optuna', 'x')));
+    const pg = await failureLine(runAnalysis(optuna('postgresql://user:secret@db/optuna', 'x')));
     expect(pg.code).toBe(2);
     expect(pg.line).toContain('only SQLite storages');
     expect(pg.line).not.toContain('secret');
-    const missing = await failure(runAnalysis(optuna(join(tmp, 'nope.journal'), 'x')));
+    const missing = await failureLine(runAnalysis(optuna(join(tmp, 'nope.journal'), 'x')));
     expect(missing.code).toBe(2);
     for (const e of [notOptuna, csvFile, pg, missing]) expect(e.line.split('\n')).toHaveLength(1);
   });
@@ -308,7 +281,7 @@ describe('Optuna bad input: one line, exit 2', () => {
       path: '/abs/x.db',
     });
     expect(await parseStorage(JOURNAL)).toEqual({ kind: 'journal', path: JOURNAL });
-    const memory = await failure(parseStorage('sqlite://'));
+    const memory = await failureLine(parseStorage('sqlite://'));
     expect(memory.code).toBe(2);
   });
 });

@@ -4,6 +4,27 @@
  */
 const EPS = 2.220446049250313e-16;
 
+/** The results JSON's keys that the recipe defines (recipe.md §6): what two ways to the same runs agree on. */
+export const RECIPE_KEYS = [
+  'target',
+  'runs',
+  'parameters',
+  'dropped_parameters',
+  'features',
+  'correlations',
+  'ols',
+  'importances',
+  'parameter_importances',
+  'spearman',
+  'ols_standardized',
+  'cv_r2',
+];
+
+/** `doc` (a results JSON) cut to RECIPE_KEYS. */
+export function recipe(doc: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(RECIPE_KEYS.map((k) => [k, doc[k]]));
+}
+
 export interface Mismatch {
   path: string;
   expected: unknown;
