@@ -50,7 +50,11 @@ describe('cli: help and usage', () => {
   it('refuses unknown commands and options with exit code 2', () => {
     expectOneLineError(run(['analyse']), 2, /unknown command "analyse"/);
     expectOneLineError(run(['analyze', '--runs', MNIST, '--bogus']), 2, /--bogus/);
-    expectOneLineError(run(['analyze']), 2, /give (exactly )?one source: --runs FILE, --sweep [^,]+, --mlflow EXPERIMENT or --optuna STORAGE/);
+    expectOneLineError(
+      run(['analyze']),
+      2,
+      /give (exactly )?one source: --runs FILE, --sweep [^,]+, --mlflow EXPERIMENT or --optuna STORAGE/,
+    );
     expectOneLineError(
       run(['analyze', '--runs', MNIST, '--target', 'accuracy', '--trees', 'many']),
       2,
