@@ -61,7 +61,23 @@ export async function computeInsightsAsync(
         opts.threads,
       )
     : null;
+  // the interactions' pairs, likely ones computed ahead on the worker threads too (a guess that
+  // misses is computed when asked for: the same values)
+  if (permuter && singles) await permuter.prefetch(likelyPairs(design, singles), opts.threads);
   return finishInsights(design, opts, plan, full, clean, permuter, singles);
+}
+
+/** Pairs of the (at most 4) parameters with the largest held-out drops that matter: findInteractions' pairs. */
+function likelyPairs(design: Design, samples: GroupSample[]): number[][] {
+  const top = usedParameters(design)
+    .map((p, i) => ({ p, s: heldOutImportance(p.name, samples[i].drops, true) }))
+    .filter((x) => x.s.matters)
+    .sort((a, b) => b.s.mean - a.s.mean || a.p.name.localeCompare(b.p.name))
+    .slice(0, 4);
+  const pairs: number[][] = [];
+  for (let i = 0; i < top.length; i++)
+    for (let j = i + 1; j < top.length; j++) pairs.push([...top[i].p.columns, ...top[j].p.columns]);
+  return pairs;
 }
 
 function usedParameters(design: Design): Design['parameters'] {

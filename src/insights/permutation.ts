@@ -60,6 +60,8 @@ export class FoldPermuter {
   readonly k: number;
   readonly repeats: number;
   private readonly folds: FoldData[];
+  /** Samples computed ahead by `prefetch`, by their sorted columns; each is handed out once. */
+  private readonly ahead = new Map<string, GroupSample>();
 
   constructor(X: FeatureMatrix, y: Float64Array, fits: readonly FoldFit[], opts: PermutationOptions) {
     this.n = X.n;
@@ -113,7 +115,24 @@ export class FoldPermuter {
 
   /** Permutes the given design columns together and measures what the predictions lose. */
   permute(columns: readonly number[]): GroupSample {
+    const key = groupKey(columns);
+    const ready = this.ahead.get(key);
+    if (ready) {
+      this.ahead.delete(key);
+      return ready;
+    }
     return this.sampleOf(permutedPredictions(this.folds, this.k, columns));
+  }
+
+  /**
+   * Computes the samples of groups that `permute` is likely to be asked for next (permuteAll, on the
+   * worker threads); `permute` hands each out once. The same values as computed then: the order of
+   * a group's columns does not change its sample.
+   */
+  async prefetch(groups: readonly (readonly number[])[], threads?: number): Promise<void> {
+    const todo = groups.filter((g) => !this.ahead.has(groupKey(g)));
+    const samples = await this.permuteAll(todo, threads);
+    todo.forEach((g, i) => this.ahead.set(groupKey(g), samples[i]));
   }
 
   /** The drops, changes and per-run changes from permutedPredictions' output. */
@@ -143,6 +162,11 @@ export class FoldPermuter {
     }
     return { drops, change, perRun };
   }
+}
+
+/** A group of columns as a key: the same for any order of its columns. */
+function groupKey(columns: readonly number[]): string {
+  return [...columns].sort((a, b) => a - b).join(',');
 }
 
 /** The permuter's folds: the held-out runs (at most opts.rows a fold), their baseline and permutations. */
