@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel, type ReportModel } from '../src/report/model.js';
-import { roundSig, unicodeBar } from '../src/report/format.js';
+import { roundSig, unicodeBar } from '../src/format.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import {
   buildCharts,

@@ -15,7 +15,7 @@ import { DEMO } from '../src/cli/examples.js';
 import type { Goal } from '../src/design/types.js';
 import { parseRules } from '../src/gates/rules.js';
 import { renderText } from '../src/render/text.js';
-import { fmtFixed } from '../src/report/format.js';
+import { fmtFixed } from '../src/format.js';
 import { buildReportModel, type ReportModel, type Section } from '../src/report/model.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -9,7 +9,7 @@ import type { RunsTable } from '../table/runs-table.js';
 import type { AnalysisResult } from './result.js';
 import type { OlsResult } from '../stats/ols.js';
 import type { Summary } from './summary.js';
-import type { Comparison } from './compare.js';
+import type { Comparison } from '../insights/compare.js';
 import type { FidelityAnalysis } from '../insights/fidelity.js';
 import type { SourceMeta } from '../sources/types.js';
 import type { NextStudy } from '../insights/next-study.js';

@@ -7,7 +7,8 @@
 import { access, open } from 'node:fs/promises';
 import type { Goal, ParamKind } from '../design/types.js';
 import { UsageError } from '../errors.js';
-import type { Searched, Snapshot } from './compare.js';
+import type { Searched, Snapshot } from '../insights/compare.js';
+import type { Analysis } from './analysis.js';
 import { RESULTS_VERSION } from './results-json.js';
 
 /** Results JSON versions a baseline can be read from (the ones that carry `target_values`). */
@@ -144,4 +145,29 @@ export async function loadBaseline(
   if (base.goal !== want.goal)
     fail(ref, `its goal is ${base.goal}, this analysis' is ${want.goal}: use --goal`);
   return base;
+}
+
+/** What the comparison needs of an analysis. */
+export function snapshotOf(
+  analysis: Pick<Analysis, 'insights' | 'design' | 'request' | 'result' | 'source'>,
+): Snapshot {
+  const { insights, design, request, result } = analysis;
+  const searched: Record<string, Searched> = Object.create(null);
+  for (const a of insights?.advice ?? []) {
+    if (a.searched) searched[a.parameter] = { min: a.searched.min, max: a.searched.max };
+    else if (a.levels)
+      searched[a.parameter] = { levels: a.levels.filter((l) => l.shareAll > 0).map((l) => l.level) };
+  }
+  return {
+    target: request.target,
+    goal: request.goal,
+    source: analysis.source,
+    values: Float64Array.from(design.y),
+    parameters: { ...result.parameters },
+    permutation: insights
+      ? insights.permutation.map((p) => ({ parameter: p.parameter, mean: p.mean, low: p.low, high: p.high }))
+      : null,
+    searched,
+    predicts: insights && insights.quality.cvR2 !== null ? !insights.quality.explainsNothing : null,
+  };
 }

@@ -6,7 +6,7 @@
 import type { Insights } from '../insights/types.js';
 import { qualityJson } from '../insights/quality.js';
 import type { Analysis } from './analysis.js';
-import type { Comparison } from './compare.js';
+import type { Comparison } from '../insights/compare.js';
 
 /** Bumped when a key changes meaning or goes away (added keys keep the version). */
 export const RESULTS_VERSION = 2;

@@ -20,8 +20,8 @@ import type { Analysis, AnalysisRequest, FidelityReading, SweepInfo } from './an
 import { computeFidelity } from '../insights/fidelity.js';
 import { decideGoal } from './goal.js';
 import { summarize } from './summary.js';
-import { compareSnapshots, snapshotOf } from './compare.js';
-import { loadBaseline } from './baseline.js';
+import { compareSnapshots } from '../insights/compare.js';
+import { loadBaseline, snapshotOf } from './baseline.js';
 import { bestCountFor, bestRuns } from '../insights/advice.js';
 import { computeResult, withCvR2 } from './compute-result.js';
 import { findBestRun, constantParameters, idLikeParameters, varyingConfigKeys } from './run-facts.js';

@@ -10,8 +10,8 @@
  * - one line when the notebook's impurity ranking disagrees with the held-out one.
  */
 import type { ParameterAdvice, PermutationImportance } from '../insights/types.js';
-import { fmt, fmtFixed } from '../report/format.js';
-import { truncateName } from '../report/names.js';
+import { fmt, fmtFixed } from '../format.js';
+import { truncateName } from '../names.js';
 import type { Analysis } from './analysis.js';
 
 export type RankedBy = 'permutation' | 'importance' | 'none';

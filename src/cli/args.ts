@@ -104,7 +104,7 @@ What to analyse:
 Engine:
   --trees N                extra trees in the forest (default 250)
   --seed N                 random_state (default 0)
-  --threads N              worker threads for the forest (default 1; 0 = all cores); same result
+  --threads N              worker threads for the forests and the permutations (default 0 = all cores); same result
   --no-insights            skip cross-validation, permutation importance and advice (about 5× faster)
 
 Outputs:

@@ -10,7 +10,7 @@ import type { Insights } from '../insights/types.js';
 import { UsageError } from '../errors.js';
 import type { Comparator, GateOutcome, Metric, Rule } from './types.js';
 import { compareNumbers } from '../table/compare.js';
-import { DELTA_METRICS, type Comparison, type DeltaMetric } from '../analysis/compare.js';
+import { DELTA_METRICS, type Comparison, type DeltaMetric } from '../insights/compare.js';
 
 /**
  * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their

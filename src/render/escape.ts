@@ -9,7 +9,7 @@
  * the content cannot close its fence.)
  */
 
-import { MAX_NAME_LENGTH, truncateName } from '../report/names.js';
+import { MAX_NAME_LENGTH, truncateName } from '../names.js';
 
 export { MAX_NAME_LENGTH, truncateName };
 

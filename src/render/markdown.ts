@@ -10,7 +10,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import { UsageError } from '../errors.js';
-import { fmt } from '../report/format.js';
+import { fmt } from '../format.js';
 import type {
   AdviceSection,
   BestSection,

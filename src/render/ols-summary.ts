@@ -7,7 +7,7 @@
  * round-half-even on the exact binary value, so the digits match Python's `%` formatting.
  */
 import type { OlsResult } from '../stats/ols.js';
-import { truncateName } from '../report/names.js';
+import { truncateName } from '../names.js';
 
 /**
  * Longest name (a column, the dependent variable) shown in full: statsmodels pads every row of a

@@ -3,7 +3,7 @@
  * is made one line and stripped of control characters, so a name cannot move the cursor or recolour
  * the terminal. Color (ANSI) only when asked.
  */
-import { fmt } from '../report/format.js';
+import { fmt } from '../format.js';
 import type {
   AdviceSection,
   BestSection,
@@ -15,7 +15,7 @@ import type {
   Section,
   TableModel,
 } from '../report/model.js';
-import { truncateName } from '../report/names.js';
+import { truncateName } from '../names.js';
 import { oneLine } from './escape.js';
 
 export interface TextOptions {

@@ -14,8 +14,8 @@ import type { Comparator, Metric } from '../gates/types.js';
 import type { LevelShare } from '../insights/types.js';
 import { renderOlsSummary } from '../render/ols-summary.js';
 import { fitOls } from '../stats/ols.js';
-import { DASH, fmt, fmtFixed, fmtP, fmtSigned, unicodeBar } from './format.js';
-import { truncateName } from './names.js';
+import { DASH, fmt, fmtFixed, fmtP, fmtSigned, unicodeBar } from '../format.js';
+import { truncateName } from '../names.js';
 
 export type SectionId =
   | 'gates'

@@ -6,7 +6,7 @@
  * same values whichever backend draws them (QuickChart URL, mermaid block).
  */
 import type { Goal } from '../../design/types.js';
-import { fmt, roundSig } from '../../report/format.js';
+import { fmt, roundSig } from '../../format.js';
 import type {
   ChartsSection,
   ComparisonSection,
@@ -14,7 +14,7 @@ import type {
   ParametersSection,
   ReportModel,
 } from '../../report/model.js';
-import { truncateName } from '../../report/names.js';
+import { truncateName } from '../../names.js';
 
 /** A name as an axis label: one line, at most `max` characters. */
 function axisLabel(name: string, max = LABEL_LENGTH): string {

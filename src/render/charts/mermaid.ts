@@ -12,8 +12,8 @@
  * Mermaid's grammar breaks on a `"` inside a quoted label and numbers must be plain decimals, so labels
  * are sanitised and numbers written without exponents.
  */
-import { plainDecimal, unicodeBar } from '../../report/format.js';
-import { truncateName } from '../../report/names.js';
+import { plainDecimal, unicodeBar } from '../../format.js';
+import { truncateName } from '../../names.js';
 import type { Chart, ChartTable, ImportanceChart, TargetChart } from './data.js';
 import { CHART_DIGITS, distributionCaption, fmtBar, importanceCaption, niceCeil, perBin } from './data.js';
 

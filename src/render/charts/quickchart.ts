@@ -12,7 +12,7 @@
  */
 import quickchartModule from 'quickchart-js';
 import { UsageError } from '../../errors.js';
-import { truncateName } from '../../report/names.js';
+import { truncateName } from '../../names.js';
 import type { DistributionChart, ImportanceChart, TargetChart, TargetPoint } from './data.js';
 import { distributionCaption, importanceCaption, niceCeil, perBin } from './data.js';
 

@@ -13,16 +13,15 @@
  *
  * Every difference is oriented by the goal: positive = better. The baseline is a Snapshot: what a
  * comparison needs, taken from an Analysis or read back from a results JSON (results-json.ts writes
- * it), so both give the same comparison.
+ * it), so both give the same comparison. (snapshotOf, in analysis/baseline.ts, takes one of an Analysis.)
  */
 import type { Goal, ParamKind } from '../design/types.js';
-import { bestCountFor } from '../insights/advice.js';
+import { bestCountFor } from './advice.js';
 import { bootstrapDifference, cliffsDelta, mannWhitney, type Interval } from '../stats/two-sample.js';
-import { truncateName } from '../report/names.js';
-import { PERMUTATION_REPEATS } from '../insights/permutation.js';
+import { truncateName } from '../names.js';
+import { PERMUTATION_REPEATS } from './permutation.js';
 import { tPpf } from '../stats/distributions.js';
-import { fmt } from '../report/format.js';
-import type { Analysis } from './analysis.js';
+import { fmt } from '../format.js';
 
 /** The searched space of one parameter: a numeric range or the levels seen. */
 export type Searched = { readonly min: number; readonly max: number } | { readonly levels: string[] };
@@ -89,31 +88,6 @@ export const FAMILY_ALPHA = 0.05;
 export const MIN_SHIFT = 0.01;
 /** Values behind a permutation interval (5 folds × PERMUTATION_REPEATS): its t quantile's df + 1. */
 const PERMUTATION_VALUES = 5 * PERMUTATION_REPEATS;
-
-/** What the comparison needs of an analysis. */
-export function snapshotOf(
-  analysis: Pick<Analysis, 'insights' | 'design' | 'request' | 'result' | 'source'>,
-): Snapshot {
-  const { insights, design, request, result } = analysis;
-  const searched: Record<string, Searched> = Object.create(null);
-  for (const a of insights?.advice ?? []) {
-    if (a.searched) searched[a.parameter] = { min: a.searched.min, max: a.searched.max };
-    else if (a.levels)
-      searched[a.parameter] = { levels: a.levels.filter((l) => l.shareAll > 0).map((l) => l.level) };
-  }
-  return {
-    target: request.target,
-    goal: request.goal,
-    source: analysis.source,
-    values: Float64Array.from(design.y),
-    parameters: { ...result.parameters },
-    permutation: insights
-      ? insights.permutation.map((p) => ({ parameter: p.parameter, mean: p.mean, low: p.low, high: p.high }))
-      : null,
-    searched,
-    predicts: insights && insights.quality.cvR2 !== null ? !insights.quality.explainsNothing : null,
-  };
-}
 
 function topMean(goal: Goal): (x: Float64Array) => number {
   return (x) => {

@@ -1,4 +1,4 @@
-/** Number formatting shared by the report model and the renderers: a number reads the same everywhere. */
+/** Number formatting shared by every layer (the verdict, the report model, the renderers): a number reads the same everywhere. */
 
 const DASH = '–';
 
