@@ -5,10 +5,13 @@ var __webpack_exports__ = {};
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/forest/criterion.ts
 /**
- * scikit-learn's `MSE` criterion (`sklearn/tree/_criterion.pyx`) for unit sample weights, single
- * output. The formulas are kept in sklearn's form on purpose — `S2/W − (S1/W)²` cancels badly for
- * targets with a large mean, and the forward/backward accumulation in `update` decides the last bits
- * of `sum_left` — because the split choices, and so the trees, depend on those bits.
+ * The node part of scikit-learn's `MSE` criterion (`sklearn/tree/_criterion.pyx`) for unit sample
+ * weights, single output: `init`, `node_impurity`, `node_value`. Its per-split methods (`reset`,
+ * `update`, `proxy_impurity_improvement`, `children_impurity`, `impurity_improvement`) are inlined
+ * in the splitter (splitter.ts), same operations in the same order. The formulas are kept in
+ * sklearn's form on purpose — `S2/W − (S1/W)²` cancels badly for targets with a large mean, and the
+ * forward/backward accumulation in `update` decides the last bits of `sum_left` — because the split
+ * choices, and so the trees, depend on those bits.
  */
 class MseCriterion {
     /** Target per sample id. */
@@ -17,26 +20,16 @@ class MseCriterion {
     samples;
     /** Samples in the whole tree (weighted_n_samples). */
     nTotal;
-    start = 0;
-    end = 0;
-    pos = 0;
     /** W, S1, S2 of the node. */
     weightNode = 0;
     sumTotal = 0;
     sqSumTotal = 0;
-    sumLeft = 0;
-    sumRight = 0;
-    weightLeft = 0;
-    weightRight = 0;
-    /** Set by `childrenImpurity`. */
-    impurityLeft = 0;
-    impurityRight = 0;
     constructor(y, samples, nTotal) {
         this.y = y;
         this.samples = samples;
         this.nTotal = nTotal;
     }
-    /** `init`: the node's sums over samples[start:end), in sample order; then `reset`. */
+    /** `init`: the node's sums over samples[start:end), in sample order. */
     init(start, end) {
         const { y, samples } = this;
         let s1 = 0;
@@ -46,85 +39,23 @@ class MseCriterion {
             s1 += yi;
             s2 += yi * yi;
         }
-        this.start = start;
-        this.end = end;
         this.sumTotal = s1;
         this.sqSumTotal = s2;
         this.weightNode = end - start;
-        this.reset();
     }
     /** `init` with the node's sums already known (summed in `init`'s order by the parent's split). */
     initWithSums(start, end, sumTotal, sqSumTotal) {
-        this.start = start;
-        this.end = end;
         this.sumTotal = sumTotal;
         this.sqSumTotal = sqSumTotal;
         this.weightNode = end - start;
-        this.reset();
     }
-    reset() {
-        this.pos = this.start;
-        this.sumLeft = 0;
-        this.sumRight = this.sumTotal;
-        this.weightLeft = 0;
-        this.weightRight = this.weightNode;
-    }
-    /**
-     * Moves the split to `newPos`: adds samples forward from `pos` when that is the shorter walk,
-     * otherwise starts from the full sum and subtracts backward from `end` (sklearn's `update`).
-     */
-    update(newPos) {
-        const { y, samples, pos, end } = this;
-        let sumLeft = this.sumLeft;
-        if (newPos - pos <= end - newPos) {
-            for (let p = pos; p < newPos; p++)
-                sumLeft += y[samples[p]];
-        }
-        else {
-            sumLeft = this.sumTotal;
-            for (let p = end - 1; p >= newPos; p--)
-                sumLeft -= y[samples[p]];
-        }
-        this.setPosition(newPos, sumLeft);
-    }
-    /** Sets the split position with an already accumulated `sum_left` (as `update` would leave it). */
-    setPosition(newPos, sumLeft) {
-        this.pos = newPos;
-        this.sumLeft = sumLeft;
-        this.weightLeft = newPos - this.start;
-        this.weightRight = this.weightNode - this.weightLeft;
-        this.sumRight = this.sumTotal - sumLeft;
-    }
+    /** `node_impurity`: S2/W − (S1/W)². */
     nodeImpurity() {
         const w = this.weightNode;
         const mean = this.sumTotal / w;
         return this.sqSumTotal / w - mean * mean;
     }
-    /** `proxy_impurity_improvement`: S_L²/W_L + S_R²/W_R, compared between candidate splits of a node. */
-    proxyImpurityImprovement() {
-        return ((this.sumLeft * this.sumLeft) / this.weightLeft + (this.sumRight * this.sumRight) / this.weightRight);
-    }
-    /** `children_impurity`: sets impurityLeft/impurityRight (sq_right = S2 − sq_left, as sklearn). */
-    childrenImpurity() {
-        const { y, samples, start, pos } = this;
-        let sqLeft = 0;
-        for (let p = start; p < pos; p++) {
-            const yi = y[samples[p]];
-            sqLeft += yi * yi;
-        }
-        const sqRight = this.sqSumTotal - sqLeft;
-        const wl = this.weightLeft;
-        const wr = this.weightRight;
-        const ml = this.sumLeft / wl;
-        const mr = this.sumRight / wr;
-        this.impurityLeft = sqLeft / wl - ml * ml;
-        this.impurityRight = sqRight / wr - mr * mr;
-    }
-    /** `impurity_improvement` (Criterion base class), in its exact operation order. */
-    impurityImprovement(parent, impLeft, impRight) {
-        const w = this.weightNode;
-        return (w / this.nTotal) * (parent - (this.weightRight / w) * impRight - (this.weightLeft / w) * impLeft);
-    }
+    /** `node_value`: S1/W. */
     nodeValue() {
         return this.sumTotal / this.weightNode;
     }
@@ -272,8 +203,10 @@ class RandomSplitter {
     data;
     /** The same features row-major (rows[i * k + f]), for small nodes. */
     rows;
+    /** Rows of `data` (the column stride). */
     n;
     k;
+    fitRows;
     samples;
     criterion;
     features;
@@ -298,29 +231,39 @@ class RandomSplitter {
     sqSumLeftChild = 0;
     sumRightChild = 0;
     sqSumRightChild = 0;
-    /** The feature the search partitioned by last (the samples are in its order). */
-    lastFeature = -1;
+    /** gatherColumn's maximum. */
+    minMax = new Float64Array(1);
     /**
-     * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
-     * (`reset` before each), so growing a forest allocates no per-tree buffers.
+     * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
+     * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+     * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
+     * growing a forest allocates no per-tree buffers.
      */
-    constructor(data, rows, y, n, k) {
+    constructor(data, rows, y, n, k, fitRows) {
         this.data = data;
         this.rows = rows;
         this.n = n;
         this.k = k;
-        this.samples = new Int32Array(n);
+        this.fitRows = fitRows;
+        const m = fitRows ? fitRows.length : n;
+        this.samples = new Int32Array(m);
         this.features = new Int32Array(k);
         this.constantFeatures = new Int32Array(k);
-        this.xf = new Float64Array(n);
-        this.rights = new Int32Array(n);
+        this.xf = new Float64Array(m);
+        this.rights = new Int32Array(m);
         this.randState = 0;
-        this.criterion = new MseCriterion(y, this.samples, n);
+        this.criterion = new MseCriterion(y, this.samples, m);
     }
-    /** The state of a new tree's splitter: samples and features in order, the tree's xorshift state. */
+    /**
+     * The state of a new tree's splitter: samples (the fit's rows, in their order: sklearn's 0 … m − 1
+     * of X[rows]) and features in order, the tree's xorshift state.
+     */
     reset(randState) {
-        for (let i = 0; i < this.n; i++)
-            this.samples[i] = i;
+        if (this.fitRows)
+            this.samples.set(this.fitRows);
+        else
+            for (let i = 0; i < this.n; i++)
+                this.samples[i] = i;
         for (let f = 0; f < this.k; f++)
             this.features[f] = f;
         this.constantFeatures.fill(0);
@@ -329,38 +272,153 @@ class RandomSplitter {
     /**
      * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
      * partitioned by the best split and sets the best* fields; bestPos === end means no split.
-     * The criterion's reset/update/proxy for each candidate are inlined here (same operations, same
+     * One split step for every node size; only how a candidate's values are read (the row-major copy
+     * up to ROW_MAJOR_NODE samples, the column above) and how the samples are partitioned (sklearn's
+     * loop up to SMALL_NODE, branch-free above) depend on it. The small-node variants are written
+     * inline and the criterion's reset/update/proxy for each candidate too (same operations, same
      * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
      */
     nodeSplit(start, end, impurity, nConstant) {
-        const { data, n, samples, xf, features, constantFeatures, criterion, rights } = this;
+        const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights, minMax } = this;
+        const y = criterion.y;
+        const sumTotal = criterion.sumTotal;
         const weightNode = end - start;
-        // Two copies of the feature loop, so each compiles to code for its own node sizes.
-        if (weightNode <= SMALL_NODE)
-            this.searchSmall(start, end, nConstant);
-        else
-            this.searchLarge(start, end, nConstant);
-        const bestPos = this.bestPos;
-        const bestFeature = this.bestFeature;
-        const bestThreshold = this.bestThreshold;
+        const maxFeatures = this.k;
+        let rs = this.randState | 0;
+        let bestPos = end;
+        let bestFeature = 0;
+        let bestThreshold = 0;
+        let bestProxy = -Infinity;
+        let fI = this.k;
+        let nFound = 0;
+        let nDrawn = 0;
         const nKnown = nConstant;
-        const nTotal = this.nConstantOut;
+        let nTotal = nKnown;
+        let nVisited = 0;
+        let current = -1;
+        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+            nVisited++;
+            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
+            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+            if (fJ < nKnown) {
+                const t = features[nDrawn];
+                features[nDrawn] = features[fJ];
+                features[fJ] = t;
+                nDrawn++;
+                continue;
+            }
+            fJ += nFound;
+            current = features[fJ];
+            let mn;
+            let mx;
+            if (weightNode <= ROW_MAJOR_NODE) {
+                // Small node: its samples' rows are a few cache lines, shared by all k features.
+                mn = rows[samples[start] * k + current];
+                mx = mn;
+                xf[start] = mn;
+                for (let p = start + 1; p < end; p++) {
+                    const v = rows[samples[p] * k + current];
+                    xf[p] = v;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                }
+            }
+            else {
+                mn = gatherColumn(data, (current * n) | 0, samples, xf, start, end, minMax);
+                mx = minMax[0];
+            }
+            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+                features[fJ] = features[nTotal];
+                features[nTotal] = current;
+                nFound++;
+                nTotal++;
+                continue;
+            }
+            fI--;
+            const t = features[fI];
+            features[fI] = features[fJ];
+            features[fJ] = t;
+            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+            if (thr === mx)
+                thr = mn;
+            // sklearn's partition, and sum_left after the criterion's `reset(); update(pos)`, bit for bit.
+            let pos;
+            let sumLeft;
+            if (weightNode <= SMALL_NODE) {
+                // sklearn's loop as written, summing the targets as they are placed: left samples are final
+                // in increasing position order, right ones in decreasing order — the orders of the forward
+                // and backward sums of `update`, so either sum comes out bit for bit.
+                let p = start;
+                let e = end;
+                let sl = 0;
+                let sr = sumTotal;
+                while (p < e) {
+                    if (xf[p] <= thr) {
+                        sl += y[samples[p]];
+                        p++;
+                    }
+                    else {
+                        e--;
+                        xf[p] = xf[e];
+                        const t = samples[p];
+                        samples[p] = samples[e];
+                        samples[e] = t;
+                        sr -= y[t];
+                    }
+                }
+                pos = e;
+                sumLeft = pos - start <= end - pos ? sl : sr;
+            }
+            else {
+                pos = partition(xf, samples, start, end, thr, rights);
+                sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+            }
+            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+            if (pos - start < 1 || end - pos < 1)
+                continue;
+            // proxy_impurity_improvement()
+            const sumRight = sumTotal - sumLeft;
+            const weightLeft = pos - start;
+            const weightRight = weightNode - weightLeft;
+            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+            if (proxy > bestProxy) {
+                bestProxy = proxy;
+                bestPos = pos;
+                bestFeature = current;
+                bestThreshold = thr;
+            }
+        }
+        this.randState = rs;
+        this.bestPos = bestPos;
+        this.bestFeature = bestFeature;
+        this.bestThreshold = bestThreshold;
+        this.nConstantOut = nTotal;
         let improvement = -Infinity;
         let impL = Infinity;
         let impR = Infinity;
         if (bestPos < end) {
-            if (this.lastFeature !== bestFeature) {
-                // sklearn re-partitions by the best feature's values (the same swaps as above).
+            // sklearn re-partitions by the best feature's values (the same swaps as a candidate's).
+            if (current !== bestFeature) {
                 if (weightNode <= ROW_MAJOR_NODE) {
-                    const k = this.k;
-                    const rows = this.rows;
                     for (let p = start; p < end; p++)
                         xf[p] = rows[samples[p] * k + bestFeature];
                 }
                 else {
-                    const col = bestFeature * n;
-                    for (let p = start; p < end; p++)
-                        xf[p] = data[col + samples[p]];
+                    gatherColumn(data, (bestFeature * n) | 0, samples, xf, start, end, minMax);
                 }
                 if (weightNode <= SMALL_NODE)
                     partitionSmall(xf, samples, start, end, bestThreshold);
@@ -370,8 +428,6 @@ class RandomSplitter {
             // One pass for criterion.reset(); update(bestPos); children_impurity() and for the children's
             // `init` sums (each forward over its own range, which nothing reorders before the child is
             // grown): the same additions in the same order as those separate passes.
-            const y = criterion.y;
-            const sumTotal = criterion.sumTotal;
             let s1L = 0;
             let s2L = 0;
             for (let p = start; p < bestPos; p++) {
@@ -416,276 +472,54 @@ class RandomSplitter {
         this.bestImpurityLeft = impL;
         this.bestImpurityRight = impR;
     }
-    searchSmall(start, end, nConstant) {
-        const { rows, k, samples, xf, features, criterion } = this;
-        const y = criterion.y;
-        const sumTotal = criterion.sumTotal;
-        const weightNode = end - start;
-        const maxFeatures = this.k;
-        let rs = this.randState | 0;
-        let bestPos = end;
-        let bestFeature = 0;
-        let bestThreshold = 0;
-        let bestProxy = -Infinity;
-        let fI = this.k;
-        let nFound = 0;
-        let nDrawn = 0;
-        const nKnown = nConstant;
-        let nTotal = nKnown;
-        let nVisited = 0;
-        let current = -1;
-        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-            nVisited++;
-            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-            if (fJ < nKnown) {
-                const t = features[nDrawn];
-                features[nDrawn] = features[fJ];
-                features[fJ] = t;
-                nDrawn++;
-                continue;
-            }
-            fJ += nFound;
-            current = features[fJ];
-            // Small node: its samples' rows are a few cache lines, shared by all k features.
-            let mn = rows[samples[start] * k + current];
-            let mx = mn;
-            xf[start] = mn;
-            for (let p = start + 1; p < end; p++) {
-                const v = rows[samples[p] * k + current];
-                xf[p] = v;
-                if (v < mn)
-                    mn = v;
-                else if (v > mx)
-                    mx = v;
-            }
-            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-                features[fJ] = features[nTotal];
-                features[nTotal] = current;
-                nFound++;
-                nTotal++;
-                continue;
-            }
-            fI--;
-            const t = features[fI];
-            features[fI] = features[fJ];
-            features[fJ] = t;
-            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-            if (thr === mx)
-                thr = mn;
-            // sklearn's partition loop, summing the targets as they are placed: left samples are final
-            // in increasing position order, right ones in decreasing order — the orders of the forward
-            // and backward sums of the criterion's `update`, so either sum comes out bit for bit.
-            let p = start;
-            let e = end;
-            let sl = 0;
-            let sr = sumTotal;
-            while (p < e) {
-                if (xf[p] <= thr) {
-                    sl += y[samples[p]];
-                    p++;
-                }
-                else {
-                    e--;
-                    xf[p] = xf[e];
-                    const t = samples[p];
-                    samples[p] = samples[e];
-                    samples[e] = t;
-                    sr -= y[t];
-                }
-            }
-            const pos = e;
-            const sumLeft = pos - start <= end - pos ? sl : sr;
-            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-            if (pos - start < 1 || end - pos < 1)
-                continue;
-            // proxy_impurity_improvement()
-            const sumRight = sumTotal - sumLeft;
-            const weightLeft = pos - start;
-            const weightRight = weightNode - weightLeft;
-            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-            if (proxy > bestProxy) {
-                bestProxy = proxy;
-                bestPos = pos;
-                bestFeature = current;
-                bestThreshold = thr;
-            }
-        }
-        this.randState = rs;
-        this.bestPos = bestPos;
-        this.bestFeature = bestFeature;
-        this.bestThreshold = bestThreshold;
-        this.lastFeature = current;
-        this.nConstantOut = nTotal;
+}
+/**
+ * The values of one column (data[col + i]) at the node's positions into xf (sklearn's `Xf`), in one
+ * pass with their minimum (returned) and maximum (into minMax[0]), compared as sklearn does:
+ * `if v < mn … elif v > mx`.
+ */
+function gatherColumn(data, col, samples, xf, start, end, minMax) {
+    // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
+    let mn = data[(col + samples[start]) | 0];
+    let mx = mn;
+    xf[start] = mn;
+    let p = start + 1;
+    for (; p + 3 < end; p += 4) {
+        const v = data[(col + samples[p]) | 0];
+        const w = data[(col + samples[p + 1]) | 0];
+        const v2 = data[(col + samples[p + 2]) | 0];
+        const w2 = data[(col + samples[p + 3]) | 0];
+        xf[p] = v;
+        xf[p + 1] = w;
+        xf[p + 2] = v2;
+        xf[p + 3] = w2;
+        if (v < mn)
+            mn = v;
+        else if (v > mx)
+            mx = v;
+        if (w < mn)
+            mn = w;
+        else if (w > mx)
+            mx = w;
+        if (v2 < mn)
+            mn = v2;
+        else if (v2 > mx)
+            mx = v2;
+        if (w2 < mn)
+            mn = w2;
+        else if (w2 > mx)
+            mx = w2;
     }
-    searchLarge(start, end, nConstant) {
-        const { data, rows, n, k, samples, xf, features, criterion, rights } = this;
-        const y = criterion.y;
-        const sumTotal = criterion.sumTotal;
-        const weightNode = end - start;
-        const maxFeatures = this.k;
-        let rs = this.randState | 0;
-        let bestPos = end;
-        let bestFeature = 0;
-        let bestThreshold = 0;
-        let bestProxy = -Infinity;
-        let fI = this.k;
-        let nFound = 0;
-        let nDrawn = 0;
-        const nKnown = nConstant;
-        let nTotal = nKnown;
-        let nVisited = 0;
-        let current = -1;
-        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-            nVisited++;
-            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-            if (fJ < nKnown) {
-                const t = features[nDrawn];
-                features[nDrawn] = features[fJ];
-                features[fJ] = t;
-                nDrawn++;
-                continue;
-            }
-            fJ += nFound;
-            current = features[fJ];
-            // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
-            const col = (current * n) | 0;
-            let mn;
-            let mx;
-            if (weightNode <= ROW_MAJOR_NODE) {
-                // Small node: its samples' rows are a few cache lines, shared by all k features.
-                mn = rows[samples[start] * k + current];
-                mx = mn;
-                xf[start] = mn;
-                for (let p = start + 1; p < end; p++) {
-                    const v = rows[samples[p] * k + current];
-                    xf[p] = v;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                }
-            }
-            else {
-                mn = data[(col + samples[start]) | 0];
-                mx = mn;
-                xf[start] = mn;
-                let p = start + 1;
-                for (; p + 3 < end; p += 4) {
-                    const v = data[(col + samples[p]) | 0];
-                    const w = data[(col + samples[p + 1]) | 0];
-                    const v2 = data[(col + samples[p + 2]) | 0];
-                    const w2 = data[(col + samples[p + 3]) | 0];
-                    xf[p] = v;
-                    xf[p + 1] = w;
-                    xf[p + 2] = v2;
-                    xf[p + 3] = w2;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                    if (w < mn)
-                        mn = w;
-                    else if (w > mx)
-                        mx = w;
-                    if (v2 < mn)
-                        mn = v2;
-                    else if (v2 > mx)
-                        mx = v2;
-                    if (w2 < mn)
-                        mn = w2;
-                    else if (w2 > mx)
-                        mx = w2;
-                }
-                for (; p + 1 < end; p += 2) {
-                    const v = data[(col + samples[p]) | 0];
-                    const w = data[(col + samples[p + 1]) | 0];
-                    xf[p] = v;
-                    xf[p + 1] = w;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                    if (w < mn)
-                        mn = w;
-                    else if (w > mx)
-                        mx = w;
-                }
-                if (p < end) {
-                    const v = data[(col + samples[p]) | 0];
-                    xf[p] = v;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                }
-            }
-            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-                features[fJ] = features[nTotal];
-                features[nTotal] = current;
-                nFound++;
-                nTotal++;
-                continue;
-            }
-            fI--;
-            const t = features[fI];
-            features[fI] = features[fJ];
-            features[fJ] = t;
-            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-            if (thr === mx)
-                thr = mn;
-            const pos = partition(xf, samples, start, end, thr, rights);
-            // criterion.reset(); criterion.update(pos)
-            const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
-            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-            if (pos - start < 1 || end - pos < 1)
-                continue;
-            // proxy_impurity_improvement()
-            const sumRight = sumTotal - sumLeft;
-            const weightLeft = pos - start;
-            const weightRight = weightNode - weightLeft;
-            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-            if (proxy > bestProxy) {
-                bestProxy = proxy;
-                bestPos = pos;
-                bestFeature = current;
-                bestThreshold = thr;
-            }
-        }
-        this.randState = rs;
-        this.bestPos = bestPos;
-        this.bestFeature = bestFeature;
-        this.bestThreshold = bestThreshold;
-        this.lastFeature = current;
-        this.nConstantOut = nTotal;
+    for (; p < end; p++) {
+        const v = data[(col + samples[p]) | 0];
+        xf[p] = v;
+        if (v < mn)
+            mn = v;
+        else if (v > mx)
+            mx = v;
     }
+    minMax[0] = mx;
+    return mn;
 }
 /**
  * sklearn's in-place partition of samples[start:end) by xf ≤ thr, with the same final order but
@@ -795,9 +629,12 @@ function sumLeftAt(y, samples, start, end, pos, sumTotal) {
     }
     return s;
 }
-/** Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k. */
-function rowMajor(data, n, k) {
-    const rows = new Float32Array(n * k);
+/**
+ * Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k.
+ * `shared`: in a SharedArrayBuffer (worker threads read it where it is).
+ */
+function rowMajor(data, n, k, shared = false) {
+    const rows = shared ? new Float32Array(new SharedArrayBuffer(n * k * 4)) : new Float32Array(n * k);
     for (let f = 0; f < k; f++) {
         const col = f * n;
         for (let i = 0; i < n; i++)
@@ -809,11 +646,134 @@ function rowMajor(data, n, k) {
 ;// CONCATENATED MODULE: ./src/forest/tree.ts
 /**
  * A fitted regression tree as scikit-learn stores it (`sklearn/tree/_tree.pyx::Tree`): parallel node
- * arrays, node ids in pre-order (left child first). Leaves have `left = right = -1`, `feature = -2`,
- * `threshold = -2`. A sample goes left when its float32 feature value is ≤ the float64 threshold.
+ * arrays, node ids in pre-order (left child first). Leaves have `left = right = TREE_LEAF`,
+ * `feature = TREE_UNDEFINED`, `threshold = TREE_UNDEFINED`. A sample goes left when its float32
+ * feature value is ≤ the float64 threshold.
  */
+/** sklearn's `_TREE_LEAF`: the children of a leaf. */
 const TREE_LEAF = -1;
-const TREE_UNDEFINED = (/* unused pure expression or super */ null && (-2));
+/** sklearn's `_TREE_UNDEFINED`: a leaf's feature and threshold. */
+const TREE_UNDEFINED = -2;
+/**
+ * Packs a tree grown by the builder (see PackedTree); `shared`: in SharedArrayBuffers, so that
+ * worker threads read it where it is.
+ */
+function packTree(tree, shared = false) {
+    const c = tree.nodeCount;
+    const nodes = shared ? new Int32Array(new SharedArrayBuffer(8 * c)) : new Int32Array(2 * c);
+    const payload = shared ? new Float64Array(new SharedArrayBuffer(8 * c)) : new Float64Array(c);
+    const { feature, left, right, threshold, value } = tree;
+    for (let i = 0; i < c; i++) {
+        if (left[i] === TREE_LEAF) {
+            nodes[2 * i] = TREE_UNDEFINED;
+            nodes[2 * i + 1] = TREE_LEAF;
+            payload[i] = value[i];
+        }
+        else {
+            if (left[i] !== i + 1)
+                throw new RangeError(`packTree: node ${i}'s left child is ${left[i]}, not ${i + 1}`);
+            nodes[2 * i] = feature[i];
+            nodes[2 * i + 1] = right[i];
+            payload[i] = threshold[i];
+        }
+    }
+    return { nodes, payload };
+}
+/**
+ * The tree walker: the value of the leaf that a row of a row-major block (k values per row) reaches.
+ * The row's features are read at data[own + f], except those flagged in `mask`, read at
+ * data[other + f] (another row's: a permutation). Plain prediction: other = own.
+ */
+function leafValue(tree, data, own, other, mask) {
+    const { nodes, payload } = tree;
+    let node = 0;
+    let f = nodes[0];
+    while (f >= 0) {
+        const v = data[(mask[f] === 1 ? other : own) + f];
+        node = v <= payload[node] ? node + 1 : nodes[2 * node + 1];
+        f = nodes[2 * node];
+    }
+    return payload[node];
+}
+/**
+ * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
+ * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
+ * predicts as it did, so it is copied from `baseline` instead of walked again.
+ */
+function predictRows(trees, data, k, m, perm, mask, columns, baseline, out, walk) {
+    out.fill(0);
+    let walking = 0;
+    for (let r = 0; r < m; r++) {
+        let differs = perm === null;
+        if (perm) {
+            const own = r * k;
+            const other = perm[r] * k;
+            for (const c of columns) {
+                if (data[own + c] !== data[other + c]) {
+                    differs = true;
+                    break;
+                }
+            }
+        }
+        walk[r] = differs ? 1 : 0;
+        if (differs)
+            walking++;
+    }
+    if (walking > 0) {
+        for (const tree of trees) {
+            for (let r = 0; r < m; r++) {
+                if (walk[r] === 0)
+                    continue;
+                const own = r * k;
+                out[r] += leafValue(tree, data, own, perm ? perm[r] * k : own, mask);
+            }
+        }
+    }
+    const count = trees.length;
+    for (let r = 0; r < m; r++)
+        out[r] = walk[r] === 1 ? out[r] / count : baseline[r];
+}
+/**
+ * Each fold's mean predictions (predictRows) with `columns` permuted together by each of its
+ * permutations, one after the other (fold-major, m values each) in one array.
+ */
+function permutedPredictions(folds, k, columns) {
+    let total = 0;
+    let maxM = 0;
+    for (const f of folds) {
+        total += f.m * f.perms.length;
+        maxM = Math.max(maxM, f.m);
+    }
+    const all = new Float64Array(total);
+    const mask = new Uint8Array(k);
+    for (const c of columns)
+        mask[c] = 1;
+    const walk = new Uint8Array(maxM);
+    let at = 0;
+    for (const f of folds) {
+        for (const perm of f.perms) {
+            const out = all.subarray(at, at + f.m);
+            predictRows(f.trees, f.rowsData, k, f.m, perm, mask, columns, f.baseline, out, walk);
+            at += f.m;
+        }
+    }
+    return all;
+}
+/** Rows of a column-major float32 matrix (n rows, k columns) as a row-major block. */
+function rowBlock(data, n, k, rows) {
+    const m = rows ? rows.length : n;
+    const block = new Float32Array(m * k);
+    for (let j = 0; j < k; j++) {
+        const col = j * n;
+        if (rows)
+            for (let r = 0; r < m; r++)
+                block[r * k + j] = data[col + rows[r]];
+        else
+            for (let r = 0; r < m; r++)
+                block[r * k + j] = data[col + r];
+    }
+    return block;
+}
 class Tree {
     nodeCount = 0;
     feature;
@@ -826,6 +786,7 @@ class Tree {
     impurity;
     /** Samples in the node (= weighted_n_node_samples: every sample has weight 1). */
     nNodeSamples;
+    pack = null;
     constructor(capacity = 64) {
         this.feature = new Int32Array(capacity);
         this.threshold = new Float64Array(capacity);
@@ -863,10 +824,24 @@ class Tree {
         this.nodeCount = id + 1;
         return id;
     }
-    /** Shrinks the arrays to the node count once the tree is built. */
-    trim() {
-        if (this.feature.length !== this.nodeCount)
-            this.resize(this.nodeCount);
+    /** Empties the tree, keeping its arrays (a builder's scratch tree, reused tree after tree). */
+    clear() {
+        this.nodeCount = 0;
+        this.pack = null;
+    }
+    /** A copy with arrays of exactly nodeCount entries. */
+    copy() {
+        const c = this.nodeCount;
+        return Tree.fromArrays({
+            nodeCount: c,
+            feature: this.feature.slice(0, c),
+            threshold: this.threshold.slice(0, c),
+            left: this.left.slice(0, c),
+            right: this.right.slice(0, c),
+            value: this.value.slice(0, c),
+            impurity: this.impurity.slice(0, c),
+            nNodeSamples: this.nNodeSamples.slice(0, c),
+        });
     }
     resize(capacity) {
         const grow = (a, make) => {
@@ -882,14 +857,11 @@ class Tree {
         this.impurity = grow(this.impurity, (c) => new Float64Array(c));
         this.nNodeSamples = grow(this.nNodeSamples, (c) => new Int32Array(c));
     }
-    /** Leaf value for row `i` of a column-major float32 matrix with `n` rows. */
-    predictRow(data, n, i) {
-        const { left, right, feature, threshold } = this;
-        let node = 0;
-        while (left[node] !== TREE_LEAF) {
-            node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
-        }
-        return this.value[node];
+    /** The tree packed for `leafValue` (built once). */
+    packed() {
+        if (this.pack === null || this.pack.payload.length !== this.nodeCount)
+            this.pack = packTree(this);
+        return this.pack;
     }
     /**
      * MDI of this tree, `compute_feature_importances(normalize=True)`: Σ over internal nodes of
@@ -935,7 +907,9 @@ const EPSILON = 2.220446049250313e-16;
 const MIN_SAMPLES_SPLIT = 2;
 /** Grows trees on one data set, reusing its buffers from tree to tree (one builder per thread). */
 class DepthFirstBuilder {
+    /** Samples a tree is fitted on. */
     n;
+    scratch;
     splitter;
     // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
     // holds more than depth + 2 ≤ n + 1 entries.
@@ -947,11 +921,15 @@ class DepthFirstBuilder {
     sNConst;
     sSum;
     sSqSum;
-    /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
-    constructor(data, y, n, k) {
-        this.n = n;
-        this.splitter = new RandomSplitter(data, rowMajor(data, n, k), y, n, k);
-        const cap = n + 2;
+    /**
+     * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
+     * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
+     */
+    constructor(data, rows, y, n, k, fitRows = null) {
+        this.n = fitRows ? fitRows.length : n;
+        this.scratch = new Tree(2 * this.n - 1);
+        this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+        const cap = this.n + 2;
         this.sStart = new Int32Array(cap);
         this.sEnd = new Int32Array(cap);
         this.sParent = new Int32Array(cap);
@@ -961,14 +939,18 @@ class DepthFirstBuilder {
         this.sSum = new Float64Array(cap);
         this.sSqSum = new Float64Array(cap);
     }
-    /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
+    /**
+     * The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees: grown in the
+     * builder's scratch tree, valid until the next build (`copy()` it to keep it).
+     */
     build(treeSeed) {
         const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
         splitter.reset(splitterState(treeSeed));
         const criterion = splitter.criterion;
         // A binary tree on n samples has at most 2n − 1 nodes: room for all of them up front (growing by
-        // doubling copied every node several times), trimmed at the end.
-        const tree = new Tree(2 * n - 1);
+        // doubling copied every node several times), allocated once for all the trees.
+        const tree = this.scratch;
+        tree.clear();
         // The stack is written inline (no push closure): a closure over `top` would keep it in a
         // heap-allocated context instead of a register.
         let top = 0;
@@ -1008,7 +990,7 @@ class DepthFirstBuilder {
                 isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
             }
             const id = isLeaf
-                ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+                ? tree.addNode(TREE_UNDEFINED, TREE_UNDEFINED, impurity, nNode, criterion.nodeValue())
                 : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
             if (parent >= 0) {
                 if (isLeft)
@@ -1039,50 +1021,128 @@ class DepthFirstBuilder {
                 top++;
             }
         }
-        tree.trim();
         return tree;
     }
 }
-/** Grows one tree (a builder for a single use); see DepthFirstBuilder. */
-function buildTree(data, y, n, k, treeSeed) {
-    return new DepthFirstBuilder(data, y, n, k).build(treeSeed);
+/**
+ * Grows the trees of one job on one thread, on the shared features (`data`, column-major, and `rows`,
+ * its row-major copy) and targets: no copy of the job's rows; its test block selected once.
+ */
+class JobGrower {
+    builder;
+    k;
+    keep;
+    packedOnly;
+    block;
+    m;
+    noMask;
+    constructor(data, rows, y, n, k, job) {
+        this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+        this.k = k;
+        this.keep = job.keep;
+        this.packedOnly = job.packedOnly;
+        this.block = job.test ? rowBlock(data, n, k, job.test) : null;
+        this.m = job.test ? job.test.length : 0;
+        this.noMask = new Uint8Array(k);
+    }
+    grow(index, seed) {
+        const tree = this.builder.build(seed);
+        const { k, block, m } = this;
+        let predictions = null;
+        if (block) {
+            const packed = packTree(tree);
+            predictions = new Float64Array(m);
+            for (let r = 0; r < m; r++)
+                predictions[r] = leafValue(packed, block, r * k, r * k, this.noMask);
+        }
+        return {
+            index,
+            nodeCount: tree.nodeCount,
+            importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
+            predictions,
+            tree: index < this.keep && !this.packedOnly ? tree.copy() : null,
+            // shared: the permutations' worker threads read these trees without a copy each
+            packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/forest/worker.ts
 /**
- * Worker thread entry (bundled as dist/forest-worker.js): grows the trees whose seeds it is given on
- * the shared features and targets, and posts each tree's node arrays back (transferred, not copied).
- * A tree depends only on its seed, so which thread grows it does not change it.
+ * Worker thread entry (bundled as dist/forest-worker.js), kept in a pool for the life of the process
+ * (forest.ts withWorkers). A fit posts it a `grow` session — the features and targets in
+ * SharedArrayBuffers (read where they are, not copied) and the forests to grow — then `task` after
+ * `task`: it grows the trees whose seeds it is sent and posts back what each contributes
+ * (transferred, not copied): its importances, its predictions for the forest's test rows, and the
+ * tree itself (or packed) when the forest keeps it; then `idle`, ready for the next. `end` closes the
+ * session (the worker holds no data between fits). A tree depends only on its seed and its forest's
+ * rows, so which thread grows it does not change it.
+ * A `permute` request: it predicts the held-out runs with each of the permutation importance's groups
+ * it is given permuted, on the fold forests (whose packed trees it shares), posts each group's
+ * predictions, then `idle`.
  */
+
 
 
 if (external_node_worker_threads_namespaceObject.parentPort) {
     const port = external_node_worker_threads_namespaceObject.parentPort;
-    const input = external_node_worker_threads_namespaceObject.workerData;
-    const builder = new DepthFirstBuilder(input.data, input.y, input.n, input.k);
-    for (let t = 0; t < input.seeds.length; t++) {
-        const tree = builder.build(input.seeds[t]);
-        const msg = {
-            index: input.indices[t],
-            nodeCount: tree.nodeCount,
-            feature: tree.feature,
-            threshold: tree.threshold,
-            left: tree.left,
-            right: tree.right,
-            value: tree.value,
-            impurity: tree.impurity,
-            nNodeSamples: tree.nNodeSamples,
-        };
-        const buffers = [
-            tree.feature.buffer,
-            tree.threshold.buffer,
-            tree.left.buffer,
-            tree.right.buffer,
-            tree.value.buffer,
-            tree.impurity.buffer,
-            tree.nNodeSamples.buffer,
-        ];
-        port.postMessage(msg, buffers);
+    let input = null;
+    let grower = null;
+    let growerJob = -1;
+    port.on('message', (req) => {
+        if (req.kind === 'grow' || req.kind === 'end') {
+            input = req.kind === 'grow' ? req : null;
+            grower = null;
+            growerJob = -1;
+            return;
+        }
+        if (req.kind === 'task') {
+            if (growerJob !== req.job) {
+                grower = null; // the previous forest's rows and scratch can go before the next are selected
+                grower = new JobGrower(input.data, input.rows, input.y, input.n, input.k, input.jobs[req.job]);
+                growerJob = req.job;
+            }
+            for (let t = 0; t < req.seeds.length; t++) {
+                const [msg, transfer] = outcome(grower, req, t);
+                port.postMessage(msg, transfer);
+            }
+        }
+        else {
+            req.groups.forEach((columns, i) => {
+                const predictions = permutedPredictions(req.folds, req.k, columns);
+                const msg = { kind: 'permuted', index: req.indices[i], predictions };
+                port.postMessage(msg, [predictions.buffer]);
+            });
+        }
+        port.postMessage({ kind: 'idle' });
+    });
+}
+/** Grows tree task.first + t: its message and transfer list. */
+function outcome(grower, task, t) {
+    const o = grower.grow(task.first + t, task.seeds[t]);
+    const transfer = [];
+    if (o.importances)
+        transfer.push(o.importances.buffer);
+    if (o.predictions)
+        transfer.push(o.predictions.buffer);
+    let tree = null;
+    if (o.tree) {
+        const { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples } = o.tree;
+        tree = { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples };
+        for (const a of [feature, threshold, left, right, value, impurity, nNodeSamples])
+            transfer.push(a.buffer);
     }
+    // (a packed tree is in SharedArrayBuffers: shared by posting it, not transferred)
+    const msg = {
+        kind: 'tree',
+        job: task.job,
+        index: o.index,
+        nodeCount: o.nodeCount,
+        importances: o.importances,
+        predictions: o.predictions,
+        tree,
+        packed: o.packed,
+    };
+    return [msg, transfer];
 }
 

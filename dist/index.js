@@ -33256,6 +33256,189 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
+/***/ 6919:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = format;
+exports.qg = parse;
+const TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+const TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * RegExp to match chars that must be quoted-pair in RFC 9110 sec 5.6.4
+ */
+const QUOTE_REGEXP = /[\\"]/g;
+/**
+ * RegExp to match type in RFC 9110 sec 8.3.1
+ *
+ * media-type = type "/" subtype
+ * type       = token
+ * subtype    = token
+ */
+const TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!TOKEN_REGEXP.test(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${qstring(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function parse(header, options) {
+    const stopChar = options?.comma === true ? COMMA : 65536; // Sentinel for "no stop char".
+    const len = header.length;
+    let index = skipOWS(header, options?.start ?? 0, len);
+    const valueStart = index;
+    index = skipValue(header, index, len, stopChar);
+    const valueEnd = trailingOWS(header, valueStart, index);
+    const type = header.slice(valueStart, valueEnd).toLowerCase();
+    if (options?.parameters === false) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopChar);
+}
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopChar) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+            break;
+        index = skipOWS(header, index + 1 /* Skip over ; */, len);
+        const keyStart = index;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            if (code === stopChar)
+                break parameter;
+            if (code === SEMI)
+                continue parameter;
+            if (code === EQ) {
+                const keyEnd = trailingOWS(header, keyStart, index);
+                const key = header.slice(keyStart, keyEnd).toLowerCase();
+                index = skipOWS(header, index + 1, len);
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    index++;
+                    let value = "";
+                    while (index < len) {
+                        const code = header.charCodeAt(index++);
+                        if (code === DQUOTE) {
+                            index = skipValue(header, index, len, stopChar);
+                            if (parameters[key] === undefined)
+                                parameters[key] = value;
+                            break;
+                        }
+                        if (code === BSLASH && index < len) {
+                            value += header[index++];
+                            continue;
+                        }
+                        value += String.fromCharCode(code);
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                index = skipValue(header, index, len, stopChar);
+                if (parameters[key] === undefined) {
+                    const valueEnd = trailingOWS(header, valueStart, index);
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                continue parameter;
+            }
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Skip over characters until a semicolon or other exit character.
+ */
+function skipValue(str, index, len, stopChar) {
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+            break;
+        index++;
+    }
+    return index;
+}
+/**
+ * Skip optional whitespace (OWS) in an HTTP header value.
+ *
+ * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+ */
+function skipOWS(header, index, len) {
+    while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+            break;
+        index++;
+    }
+    return index;
+}
+/**
+ * Trim optional whitespace (OWS) from the end of a substring.
+ *
+ * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+ */
+function trailingOWS(header, start, end) {
+    while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+            break;
+        end--;
+    }
+    return end;
+}
+/**
+ * Serialize a parameter value.
+ */
+function qstring(str) {
+    if (TOKEN_REGEXP.test(str))
+        return str;
+    if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+    throw new TypeError(`Invalid parameter value: ${str}`);
+}
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -44820,8 +45003,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Exit codes, the same everywhere in the project (CLI and action):
@@ -44832,7 +45013,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 const EXIT = { ok: 0, gateFailed: 1, badRequest: 2, remote: 3, internal: 4 };
 /** A bad request: usage, input data, unknown names. Exit code 2. */
-class UsageError extends Error {
+class errors_UsageError extends Error {
     exitCode = EXIT.badRequest;
     constructor(message) {
         super(message);
@@ -44840,7 +45021,7 @@ class UsageError extends Error {
     }
 }
 /** Input data that cannot be used (a file, a row, a column). Exit code 2. */
-class InputError extends UsageError {
+class InputError extends errors_UsageError {
     constructor(message) {
         super(message);
         this.name = 'InputError';
@@ -44904,7 +45085,7 @@ function toOneLine(message) {
     return out.join(' ').trim();
 }
 function exitCodeOf(err) {
-    if (err instanceof UsageError)
+    if (err instanceof errors_UsageError)
         return EXIT.badRequest;
     if (err instanceof RemoteError)
         return EXIT.remote;
@@ -44923,6 +45104,629 @@ function describeError(err, debug = false) {
     return `error: ${oneLine}`;
 }
 
+;// CONCATENATED MODULE: ./src/table/typing.ts
+/** pandas 2 default NA tokens (recipe.md §2); compared without trimming, as pandas does. */
+const NA_TOKENS = new Set([
+    '',
+    '#N/A',
+    '#N/A N/A',
+    '#NA',
+    '-1.#IND',
+    '-1.#QNAN',
+    '-NaN',
+    '-nan',
+    '1.#IND',
+    '1.#QNAN',
+    '<NA>',
+    'N/A',
+    'NA',
+    'NULL',
+    'NaN',
+    'None',
+    'n/a',
+    'nan',
+    'null',
+]);
+/** Python's `str.isspace()` for the characters `str.strip()` removes (JS `trim()` differs: \x1c–\x1f, \x85, \ufeff). */
+function isPySpace(c) {
+    if (c <= 0x20)
+        return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+    if (c < 0x85)
+        return false;
+    return (c === 0x85 ||
+        c === 0xa0 ||
+        c === 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        c === 0x202f ||
+        c === 0x205f ||
+        c === 0x3000);
+}
+/** `text.strip()` as Python does it. */
+function pyStrip(text) {
+    let a = 0;
+    let b = text.length;
+    while (a < b && isPySpace(text.charCodeAt(a)))
+        a++;
+    while (b > a && isPySpace(text.charCodeAt(b - 1)))
+        b--;
+    return a === 0 && b === text.length ? text : text.slice(a, b);
+}
+function isDigit(c) {
+    return c >= 48 && c <= 57;
+}
+/**
+ * `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$` on an already stripped string, without a regex. ASCII
+ * digits only: Python's `\d` would also take other scripts' digits (`１`); such cells are categorical here.
+ */
+function isDecimal(t) {
+    const n = t.length;
+    let i = 0;
+    let c = t.charCodeAt(0);
+    if (c === 43 || c === 45)
+        i++;
+    const intFrom = i;
+    while (i < n && isDigit(t.charCodeAt(i)))
+        i++;
+    const intDigits = i - intFrom;
+    if (i < n && t.charCodeAt(i) === 46) {
+        i++;
+        const fracFrom = i;
+        while (i < n && isDigit(t.charCodeAt(i)))
+            i++;
+        if (intDigits === 0 && i === fracFrom)
+            return false;
+    }
+    else if (intDigits === 0) {
+        return false;
+    }
+    if (i < n) {
+        c = t.charCodeAt(i);
+        if (c !== 101 && c !== 69)
+            return false;
+        i++;
+        c = t.charCodeAt(i);
+        if (c === 43 || c === 45)
+            i++;
+        const expFrom = i;
+        while (i < n && isDigit(t.charCodeAt(i)))
+            i++;
+        if (i === expFrom)
+            return false;
+    }
+    return i === n;
+}
+/** `[+-]?(inf|infinity)` in any case, stripped: the sign's infinity, else 0. */
+function infinitySign(t) {
+    let i = 0;
+    let sign = 1;
+    const c = t.charCodeAt(0);
+    if (c === 43 || c === 45) {
+        i = 1;
+        if (c === 45)
+            sign = -1;
+    }
+    const rest = t.length - i;
+    if (rest !== 3 && rest !== 8)
+        return 0;
+    const word = t.slice(i).toLowerCase();
+    return word === 'inf' || word === 'infinity' ? sign : 0;
+}
+/** A CSV cell that pandas reads as missing. */
+function isNaText(text) {
+    return NA_TOKENS.has(text);
+}
+/**
+ * The number a CSV cell holds by the recipe's rule (stripped; the regex, or ±inf/infinity in any
+ * case), or null when it is no number. ±Infinity is returned as such: the caller decides what it means.
+ */
+function csvNumber(text) {
+    const t = pyStrip(text);
+    if (t.length === 0)
+        return null;
+    if (isDecimal(t))
+        return Number(t);
+    const inf = infinitySign(t);
+    return inf === 0 ? null : inf * Infinity;
+}
+/** `true`/`false` in any case, stripped (as the oracle reads booleans), else null. */
+function csvBoolean(text) {
+    const t = pyStrip(text);
+    if (t.length !== 4 && t.length !== 5)
+        return null;
+    const lower = t.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    return null;
+}
+/** A cell is missing: CSV NA token, JSON null. (Non-finite numbers are decided per use.) */
+function isMissing(cell, textual) {
+    if (cell === null)
+        return true;
+    return textual && typeof cell === 'string' && NA_TOKENS.has(cell);
+}
+/**
+ * The target value of a cell (recipe.md §3): a finite number, else NaN (the run is dropped).
+ * CSV: missing or not a number by the recipe's regex (the oracle does not take `inf` text as a
+ * target number; it would be dropped as non-finite anyway). JSON: only a JSON number; a numeric
+ * string is not taken, matching "a string is always a value".
+ */
+function targetNumber(cell, textual) {
+    if (cell === null)
+        return Number.NaN;
+    if (textual) {
+        if (typeof cell !== 'string' || NA_TOKENS.has(cell))
+            return Number.NaN;
+        const t = pyStrip(cell);
+        if (t.length === 0 || !isDecimal(t))
+            return Number.NaN;
+        const v = Number(t);
+        return Number.isFinite(v) ? v : Number.NaN;
+    }
+    return typeof cell === 'number' && Number.isFinite(cell) ? cell : Number.NaN;
+}
+/** Python's default string order: by code point (JS `<` compares UTF-16 units, which differs above U+FFFF). */
+function compareCodePoints(a, b) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+        const x = a.charCodeAt(i);
+        const y = b.charCodeAt(i);
+        if (x === y)
+            continue;
+        // Only when both are surrogates or neither is, unit order equals code point order.
+        const xs = x >= 0xd800 && x <= 0xdfff;
+        const ys = y >= 0xd800 && y <= 0xdfff;
+        if (xs === ys)
+            return x - y;
+        return xs ? 1 : -1; // a surrogate (code point ≥ U+10000) sorts after any BMP unit
+    }
+    return a.length - b.length;
+}
+/** The text of a JSON value as a level of a mixed column (recipe.md §4). */
+function jsonLevelText(cell) {
+    if (typeof cell === 'string')
+        return cell;
+    if (typeof cell === 'boolean')
+        return cell ? 'true' : 'false';
+    return String(cell);
+}
+/** Types `cells[rows[i]]` for every kept run i. */
+function typeColumn(cells, rows, textual) {
+    return textual ? typeTextColumn(cells, rows) : typeJsonColumn(cells, rows);
+}
+function empty() {
+    return { kind: 'empty', raw: null, codes: null, levels: [], present: 0, distinct: 0 };
+}
+function typeTextColumn(cells, rows) {
+    const n = rows.length;
+    const text = new Array(n);
+    let anyPresent = false;
+    for (let i = 0; i < n; i++) {
+        const c = cells[rows[i]];
+        const t = c === null ? null : typeof c === 'string' ? c : String(c);
+        if (t === null || NA_TOKENS.has(t)) {
+            text[i] = null;
+        }
+        else {
+            text[i] = t;
+            anyPresent = true;
+        }
+    }
+    if (!anyPresent)
+        return empty();
+    // numeric: every present value a number (one pass that also converts)
+    const raw = new Float64Array(n);
+    let numeric = true;
+    for (let i = 0; i < n; i++) {
+        const t = text[i];
+        if (t === null) {
+            raw[i] = Number.NaN;
+            continue;
+        }
+        const v = csvNumber(t);
+        if (v === null) {
+            numeric = false;
+            break;
+        }
+        raw[i] = Number.isFinite(v) ? v : Number.NaN; // ±inf in a hyperparameter counts as missing
+    }
+    if (numeric)
+        return numericColumn(raw, 'numeric');
+    let boolean = true;
+    for (let i = 0; i < n; i++) {
+        const t = text[i];
+        if (t === null) {
+            raw[i] = Number.NaN;
+            continue;
+        }
+        const b = csvBoolean(t);
+        if (b === null) {
+            boolean = false;
+            break;
+        }
+        raw[i] = b ? 1 : 0;
+    }
+    if (boolean)
+        return numericColumn(raw, 'boolean');
+    return categoricalColumn(text);
+}
+function typeJsonColumn(cells, rows) {
+    const n = rows.length;
+    let anyPresent = false;
+    let allNumbers = true;
+    let allBooleans = true;
+    for (let i = 0; i < n; i++) {
+        const c = cells[rows[i]];
+        if (c === null || (typeof c === 'number' && !Number.isFinite(c)))
+            continue;
+        anyPresent = true;
+        if (typeof c !== 'number')
+            allNumbers = false;
+        if (typeof c !== 'boolean')
+            allBooleans = false;
+    }
+    if (!anyPresent)
+        return empty();
+    if (allNumbers || allBooleans) {
+        const raw = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            const c = cells[rows[i]];
+            raw[i] =
+                typeof c === 'number'
+                    ? Number.isFinite(c)
+                        ? c
+                        : Number.NaN
+                    : typeof c === 'boolean'
+                        ? +c
+                        : Number.NaN;
+        }
+        return numericColumn(raw, allNumbers ? 'numeric' : 'boolean');
+    }
+    const text = new Array(n);
+    for (let i = 0; i < n; i++) {
+        const c = cells[rows[i]];
+        text[i] = c === null || (typeof c === 'number' && !Number.isFinite(c)) ? null : jsonLevelText(c);
+    }
+    return categoricalColumn(text);
+}
+function numericColumn(raw, kind) {
+    const values = new Float64Array(raw.length);
+    let present = 0;
+    for (let i = 0; i < raw.length; i++) {
+        const v = raw[i];
+        if (v === v)
+            values[present++] = v; // not NaN
+    }
+    // A numeric column whose only values were ±inf is empty (the oracle drops it the same way).
+    if (present === 0)
+        return empty();
+    // distinct by sorting (numeric order; 0 and -0 count once, as a Set would count them)
+    const sorted = values.subarray(0, present).sort();
+    let distinct = 1;
+    for (let i = 1; i < present; i++)
+        if (sorted[i] !== sorted[i - 1])
+            distinct++;
+    return { kind, raw, codes: null, levels: [], present, distinct };
+}
+function categoricalColumn(text) {
+    const index = new Map();
+    let present = 0;
+    for (const t of text) {
+        if (t === null)
+            continue;
+        present++;
+        if (!index.has(t))
+            index.set(t, index.size);
+    }
+    const levels = [...index.keys()].sort(compareCodePoints);
+    const order = new Map();
+    levels.forEach((l, k) => order.set(l, k));
+    const codes = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+        const t = text[i];
+        codes[i] = t === null ? -1 : order.get(t);
+    }
+    return { kind: 'categorical', raw: null, codes, levels, present, distinct: levels.length };
+}
+
+;// CONCATENATED MODULE: ./src/names.ts
+/**
+ * Names in messages, shared by every layer (sources, design, the CLI): a list of names on one
+ * readable line, and the near miss of a mistyped name.
+ */
+
+/** At most this many names in a message; the rest are counted. */
+const LIST_MAX = 25;
+/** Longest name compared for a near miss (the edit distance is quadratic in the length). */
+const NEAREST_MAX = 256;
+/** `a, b, c, … (12 more)`: long column lists stay one readable line (each name at most 80 characters). */
+function listColumns(names, max = LIST_MAX) {
+    if (names.length === 0)
+        return '(none)';
+    const shown = names
+        .slice(0, max)
+        .map((n) => oneLineName(n))
+        .join(', ');
+    return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+}
+/** A name in a list of a message: short, and on one line. */
+function oneLineName(name) {
+    // eslint-disable-next-line no-control-regex
+    return shorten(name, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+}
+/** A near miss among `names`: the same name in another case, or within two edits. */
+function nearest(name, names) {
+    const lower = name.toLowerCase();
+    const sameCase = names.find((c) => c.toLowerCase() === lower);
+    if (sameCase !== undefined)
+        return sameCase;
+    if (name.length > NEAREST_MAX)
+        return null;
+    let best = null;
+    let bestDistance = 3;
+    for (const c of names) {
+        if (Math.abs(c.length - name.length) >= bestDistance)
+            continue;
+        const d = editDistance(lower, c.toLowerCase(), bestDistance);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return name.length > 3 ? best : null;
+}
+/** Levenshtein distance, stopping early at `cap`. */
+function editDistance(a, b, cap) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        let rowMin = i;
+        for (let j = 1; j <= b.length; j++) {
+            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            cur.push(v);
+            if (v < rowMin)
+                rowMin = v;
+        }
+        if (rowMin >= cap)
+            return cap;
+        prev = cur;
+    }
+    return prev[b.length];
+}
+// Long names (nested configs give 100-character keys; users give worse) shortened for display.
+/** Longest name shown in full; longer ones keep their head and tail around an ellipsis. */
+const MAX_NAME_LENGTH = 72;
+const ELLIPSIS = '…';
+/**
+ * Shortens a name to at most `max` code points, keeping the start and the end (names from nested
+ * configs share long prefixes: `data_preprocessor:feature_type:…:n_quantiles` stays recognisable).
+ */
+function truncateName(name, max = MAX_NAME_LENGTH) {
+    const points = Array.from(name);
+    if (points.length <= max)
+        return name;
+    if (max <= 1)
+        return ELLIPSIS;
+    // The tail is the most specific part of a nested key (`…:quantile_transformer:n_quantiles`).
+    const head = Math.ceil((max - 1) * 0.4);
+    const tail = max - 1 - head;
+    return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
+}
+
+;// CONCATENATED MODULE: ./src/table/compare.ts
+function compareNumbers(a, op, b) {
+    switch (op) {
+        case '<':
+            return a < b;
+        case '<=':
+            return a <= b;
+        case '>':
+            return a > b;
+        case '>=':
+            return a >= b;
+        case '==':
+            return a === b;
+        case '!=':
+            return a !== b;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/where.ts
+/**
+ * `--where COLUMN OP VALUE` filters on the runs table (before typing, so it can keep only finished
+ * runs or one dataset's runs). OP is one of = != < <= > >=, the longest match at the first operator
+ * character, so a column name may contain dots but not these characters.
+ *
+ * Comparison: numeric when both the cell and the value are numbers (CSV cells by the recipe's number
+ * rule, JSON cells when they are JSON numbers); otherwise = and != compare text (a JSON number as
+ * `String(n)`, a boolean as true/false, a missing cell as the empty text). < <= > >= need numbers: a
+ * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
+ * cell is an error naming the column and the run.
+ *
+ * Typos are answered, not guessed at: `budget=>100` (read naively as "equals '>100'") is refused with
+ * `budget>=100` suggested, `==` is taken as `=`, and a filter that leaves no run says which values
+ * (or which range) the column holds and which operator may have been meant.
+ */
+
+
+
+
+const OPS = ['!=', '<=', '>=', '=', '<', '>'];
+function parseWhere(expr) {
+    const at = expr.search(/[!<>=]/);
+    if (at <= 0) {
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: expected COLUMN=VALUE (or !=, <, <=, >, >=), e.g. --where state=finished`);
+    }
+    const op = OPS.find((o) => expr.startsWith(o, at));
+    if (!op) {
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: '!' must be followed by '=' (use !=)`);
+    }
+    const column = expr.slice(0, at).trim();
+    let value = expr.slice(at + op.length).trim();
+    if (column === '')
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: no column name before ${op}`);
+    if (op === '=' && value.startsWith('=') && !/^=[=<>!]/.test(value)) {
+        // `==`, as the fail-on rules write it: the same as `=`.
+        value = value.slice(1).trim();
+    }
+    else if ((op === '=' || op === '!=') && /^[<>]/.test(value)) {
+        // `=>`, `=<` (and `!=>`): an ordering written backwards, not a value that starts with `>`.
+        const meant = op === '=' ? `${value[0]}=` : null;
+        const rest = value.slice(1).trim();
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: "${op}${value[0]}" is not an operator` +
+            (meant ? `; did you mean ${column}${meant}${rest}?` : '; use one of = != < <= > >='));
+    }
+    if (/^[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
+        const twice = `${op}${value[0]}`;
+        const hint = twice === '<<' || twice === '>>' ? `; did you mean ${column}${op}=${value.slice(1).trim()}?` : '';
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: "${twice}" is not an operator; use one of = != < <= > >=${hint}`);
+    }
+    if (/[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
+        throw new errors_UsageError(`--where ${JSON.stringify(expr)}: more than one operator; use one of = != < <= > >=`);
+    }
+    return { column, op, value, text: expr };
+}
+function cellNumber(cell, textual) {
+    if (cell === null)
+        return null;
+    if (textual)
+        return typeof cell === 'string' ? csvNumber(cell) : null;
+    return typeof cell === 'number' ? cell : null;
+}
+function cellText(cell) {
+    return cell === null ? '' : jsonLevelText(cell);
+}
+function applyWhere(table, filters) {
+    if (filters.length === 0)
+        return { table, removed: 0 };
+    const keep = new Uint8Array(table.rowCount).fill(1);
+    for (const f of filters) {
+        const before = keep.slice();
+        const cells = table.cells.get(f.column);
+        if (!cells) {
+            const guess = nearest(f.column, table.columns);
+            const hint = guess !== null ? ` (did you mean ${JSON.stringify(guess)}?)` : '';
+            throw new InputError(`--where ${f.text}: ${table.source} has no column ${JSON.stringify(f.column)}${hint}; columns: ${listColumns(table.columns)}`);
+        }
+        const wanted = csvNumber(f.value);
+        const ordering = f.op !== '=' && f.op !== '!=';
+        if (ordering && wanted === null) {
+            throw new errors_UsageError(`--where ${f.text}: ${f.op} compares numbers, and ${JSON.stringify(f.value)} is not one`);
+        }
+        for (let r = 0; r < table.rowCount; r++) {
+            if (!keep[r])
+                continue;
+            const cell = cells[r];
+            const v = cellNumber(cell, table.textual);
+            let pass;
+            if (v !== null && wanted !== null) {
+                pass = compareNumbers(v, f.op === '=' ? '==' : f.op, wanted);
+            }
+            else if (ordering) {
+                if (!isMissing(cell, table.textual)) {
+                    throw new errors_UsageError(`--where ${f.text}: column ${JSON.stringify(f.column)} holds ${JSON.stringify(cellText(cell))} (run ${r + 1}), not a number; ${f.op} needs numbers`);
+                }
+                pass = false;
+            }
+            else {
+                const equal = cellText(cell) === f.value;
+                pass = f.op === '=' ? equal : !equal;
+            }
+            if (!pass)
+                keep[r] = 0;
+        }
+        if (keep.some((k) => k === 1) || !before.some((k) => k === 1))
+            continue;
+        throw new InputError(noneLeft(f, cells, before, table.textual, filters.length > 1));
+    }
+    let kept = 0;
+    for (let r = 0; r < keep.length; r++)
+        kept += keep[r];
+    const removed = table.rowCount - kept;
+    if (removed === 0)
+        return { table, removed: 0 };
+    const cells = new Map();
+    for (const [name, col] of table.cells)
+        cells.set(name, col.filter((_, r) => keep[r] === 1));
+    const runMeta = table.runMeta?.filter((_, r) => keep[r] === 1);
+    return {
+        table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
+        removed,
+    };
+}
+/** Values listed when a filter leaves no run; more distinct values than this are summed up as a range. */
+const LIST_VALUES = 12;
+/**
+ * Why `f` left no run: the values its column holds among the runs it saw (or their range), and an
+ * operator that may have been meant.
+ */
+function noneLeft(f, cells, before, textual, afterOthers) {
+    const texts = new Map();
+    const numbers = [];
+    let missing = 0;
+    for (let r = 0; r < cells.length; r++) {
+        if (!before[r])
+            continue;
+        const cell = cells[r];
+        if (isMissing(cell, textual)) {
+            missing++;
+            continue;
+        }
+        const v = cellNumber(cell, textual);
+        if (v !== null && Number.isFinite(v))
+            numbers.push(v);
+        const t = cellText(cell);
+        texts.set(t, (texts.get(t) ?? 0) + 1);
+    }
+    const seen = afterOthers ? 'the runs the other filters kept' : 'its runs';
+    const head = `--where ${f.text} leaves no run: column ${JSON.stringify(f.column)}`;
+    const gap = missing > 0 ? ` (missing in ${missing})` : '';
+    if (texts.size === 0)
+        return `${head} is missing in all of ${seen}`;
+    const allNumbers = numbers.length === [...texts.values()].reduce((a, b) => a + b, 0);
+    const show = (t) => JSON.stringify(t.length > 40 ? `${t.slice(0, 39)}…` : t);
+    let holds;
+    if (texts.size <= LIST_VALUES) {
+        const keys = [...texts.keys()];
+        if (allNumbers)
+            keys.sort((a, b) => Number(a) - Number(b));
+        else
+            keys.sort();
+        holds = `holds ${keys.map((k) => (allNumbers ? k : show(k))).join(', ')} in ${seen}${gap}`;
+    }
+    else if (allNumbers) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const x of numbers) {
+            if (x < lo)
+                lo = x;
+            if (x > hi)
+                hi = x;
+        }
+        holds = `ranges from ${lo} to ${hi} (${texts.size} distinct values) in ${seen}${gap}`;
+    }
+    else {
+        const some = [...texts.keys()].sort().slice(0, 5).map(show).join(', ');
+        holds = `holds ${texts.size} distinct values in ${seen}${gap}, e.g. ${some}`;
+    }
+    let hint = '';
+    const wanted = csvNumber(f.value);
+    if (f.op === '=' && allNumbers && wanted !== null) {
+        hint = `; to compare, use ${f.column}>=${f.value} or ${f.column}<=${f.value} (also <, >)`;
+    }
+    else if (f.op === '=' && !allNumbers) {
+        const lower = f.value.toLowerCase();
+        const near = [...texts.keys()].find((t) => t.toLowerCase() === lower || t.trim() === f.value);
+        hint = near !== undefined ? `; values are compared exactly: did you mean ${f.column}=${near}?` : '';
+    }
+    return `${head} ${holds}${hint}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/sources/text-file.ts
@@ -45635,6 +46439,46 @@ class LenientParser {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sources/columns.ts
+/** Growing column arrays: a key first seen at row r gets nulls for the rows before it. */
+class Columns {
+    /** Keys in first-seen order. */
+    order = [];
+    data = new Map();
+    set(key, row, value) {
+        let col = this.data.get(key);
+        if (!col) {
+            col = [];
+            this.data.set(key, col);
+            this.order.push(key);
+        }
+        while (col.length < row)
+            col.push(null);
+        if (col.length === row)
+            col.push(value);
+        else
+            col[row] = value;
+    }
+    padTo(rows) {
+        for (const col of this.data.values())
+            while (col.length < rows)
+                col.push(null);
+    }
+}
+/** A table's columns by name, in the order added. */
+class TableColumns {
+    columns = [];
+    cells = new Map();
+    /** Adds the column unless the name is taken; true when added. */
+    add(name, col) {
+        if (this.cells.has(name))
+            return false;
+        this.cells.set(name, col);
+        this.columns.push(name);
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/sources/records.ts
 /**
  * Run objects (JSON, JSONL, W&B) → runs table.
@@ -45662,6 +46506,7 @@ class LenientParser {
  * MAX_FIELD characters, is refused (exit 2) naming the run and the key path; keys are data, never
  * properties (`__proto__`, `constructor` are keys like any other).
  */
+
 
 
 function isObject(v) {
@@ -45737,30 +46582,6 @@ function unwrapConfig(v) {
         if (key !== 'value' && key !== 'desc')
             return v;
     return v.value;
-}
-/** Growing column arrays: a key first seen at row r gets nulls for the rows before it. */
-class Columns {
-    order = [];
-    data = new Map();
-    set(key, row, value) {
-        let col = this.data.get(key);
-        if (!col) {
-            col = [];
-            this.data.set(key, col);
-            this.order.push(key);
-        }
-        while (col.length < row)
-            col.push(null);
-        if (col.length === row)
-            col.push(value);
-        else
-            col[row] = value;
-    }
-    padTo(rows) {
-        for (const col of this.data.values())
-            while (col.length < rows)
-                col.push(null);
-    }
 }
 /** An own property: a record without `config` never reads one from a prototype. */
 function own(obj, key) {
@@ -45865,25 +46686,18 @@ class RecordsTableBuilder {
         // Column names: config keys win; a summary key equal to one becomes `summary.<key>`; the meta
         // columns only where free. Flat records' keys are plain columns (a flat key equal to a config
         // key of another record shares its column: same name, same thing).
-        const columns = [];
-        const cells = new Map();
-        const add = (name, col) => {
-            if (cells.has(name))
-                return false;
-            cells.set(name, col);
-            columns.push(name);
-            return true;
-        };
+        const table = new TableColumns();
+        const { cells } = table;
         const configKeys = [];
         for (const key of config.order) {
-            add(key, config.data.get(key));
+            table.add(key, config.data.get(key));
             configKeys.push(key);
         }
         for (const key of flat.order) {
             const col = flat.data.get(key);
             const have = cells.get(key);
             if (!have)
-                add(key, col);
+                table.add(key, col);
             else
                 for (let r = 0; r < rows; r++)
                     if (have[r] === null && col[r] !== null)
@@ -45893,19 +46707,19 @@ class RecordsTableBuilder {
         for (const key of summary.order) {
             const col = summary.data.get(key);
             const name = cells.has(key) ? `summary.${key}` : key;
-            if (!add(name, col))
+            if (!table.add(name, col))
                 continue;
             if (!key.startsWith('_') && col.some((c) => typeof c === 'number'))
                 metricKeys.push(name);
         }
         for (const key of metaCols.order)
-            add(key, metaCols.data.get(key));
+            table.add(key, metaCols.data.get(key));
         const runMeta = meta ?? (this.anyWandb ? this.derivedMeta : undefined);
         return {
             source,
             format,
             textual: false,
-            columns,
+            columns: table.columns,
             cells,
             rowCount: rows,
             configKeys,
@@ -46418,1012 +47232,53 @@ function sniff(text) {
     return 'csv';
 }
 
-;// CONCATENATED MODULE: ./src/table/typing.ts
-/** pandas 2 default NA tokens (recipe.md §2); compared without trimming, as pandas does. */
-const NA_TOKENS = new Set([
-    '',
-    '#N/A',
-    '#N/A N/A',
-    '#NA',
-    '-1.#IND',
-    '-1.#QNAN',
-    '-NaN',
-    '-nan',
-    '1.#IND',
-    '1.#QNAN',
-    '<NA>',
-    'N/A',
-    'NA',
-    'NULL',
-    'NaN',
-    'None',
-    'n/a',
-    'nan',
-    'null',
-]);
-/** Python's `str.isspace()` for the characters `str.strip()` removes (JS `trim()` differs: \x1c–\x1f, \x85, \ufeff). */
-function isPySpace(c) {
-    if (c <= 0x20)
-        return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-    if (c < 0x85)
-        return false;
-    return (c === 0x85 ||
-        c === 0xa0 ||
-        c === 0x1680 ||
-        (c >= 0x2000 && c <= 0x200a) ||
-        c === 0x2028 ||
-        c === 0x2029 ||
-        c === 0x202f ||
-        c === 0x205f ||
-        c === 0x3000);
-}
-/** `text.strip()` as Python does it. */
-function pyStrip(text) {
-    let a = 0;
-    let b = text.length;
-    while (a < b && isPySpace(text.charCodeAt(a)))
-        a++;
-    while (b > a && isPySpace(text.charCodeAt(b - 1)))
-        b--;
-    return a === 0 && b === text.length ? text : text.slice(a, b);
-}
-function isDigit(c) {
-    return c >= 48 && c <= 57;
-}
-/**
- * `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$` on an already stripped string, without a regex. ASCII
- * digits only: Python's `\d` would also take other scripts' digits (`１`); such cells are categorical here.
- */
-function isDecimal(t) {
-    const n = t.length;
-    let i = 0;
-    let c = t.charCodeAt(0);
-    if (c === 43 || c === 45)
-        i++;
-    const intFrom = i;
-    while (i < n && isDigit(t.charCodeAt(i)))
-        i++;
-    const intDigits = i - intFrom;
-    if (i < n && t.charCodeAt(i) === 46) {
-        i++;
-        const fracFrom = i;
-        while (i < n && isDigit(t.charCodeAt(i)))
-            i++;
-        if (intDigits === 0 && i === fracFrom)
-            return false;
-    }
-    else if (intDigits === 0) {
-        return false;
-    }
-    if (i < n) {
-        c = t.charCodeAt(i);
-        if (c !== 101 && c !== 69)
-            return false;
-        i++;
-        c = t.charCodeAt(i);
-        if (c === 43 || c === 45)
-            i++;
-        const expFrom = i;
-        while (i < n && isDigit(t.charCodeAt(i)))
-            i++;
-        if (i === expFrom)
-            return false;
-    }
-    return i === n;
-}
-/** `[+-]?(inf|infinity)` in any case, stripped: the sign's infinity, else 0. */
-function infinitySign(t) {
-    let i = 0;
-    let sign = 1;
-    const c = t.charCodeAt(0);
-    if (c === 43 || c === 45) {
-        i = 1;
-        if (c === 45)
-            sign = -1;
-    }
-    const rest = t.length - i;
-    if (rest !== 3 && rest !== 8)
-        return 0;
-    const word = t.slice(i).toLowerCase();
-    return word === 'inf' || word === 'infinity' ? sign : 0;
-}
-/** A CSV cell that pandas reads as missing. */
-function isNaText(text) {
-    return NA_TOKENS.has(text);
-}
-/**
- * The number a CSV cell holds by the recipe's rule (stripped; the regex, or ±inf/infinity in any
- * case), or null when it is no number. ±Infinity is returned as such: the caller decides what it means.
- */
-function csvNumber(text) {
-    const t = pyStrip(text);
-    if (t.length === 0)
-        return null;
-    if (isDecimal(t))
-        return Number(t);
-    const inf = infinitySign(t);
-    return inf === 0 ? null : inf * Infinity;
-}
-/** `true`/`false` in any case, stripped (as the oracle reads booleans), else null. */
-function csvBoolean(text) {
-    const t = pyStrip(text);
-    if (t.length !== 4 && t.length !== 5)
-        return null;
-    const lower = t.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    return null;
-}
-/** A cell is missing: CSV NA token, JSON null. (Non-finite numbers are decided per use.) */
-function isMissing(cell, textual) {
-    if (cell === null)
-        return true;
-    return textual && typeof cell === 'string' && NA_TOKENS.has(cell);
-}
-/**
- * The target value of a cell (recipe.md §3): a finite number, else NaN (the run is dropped).
- * CSV: missing or not a number by the recipe's regex (the oracle does not take `inf` text as a
- * target number; it would be dropped as non-finite anyway). JSON: only a JSON number; a numeric
- * string is not taken, matching "a string is always a value".
- */
-function targetNumber(cell, textual) {
-    if (cell === null)
-        return Number.NaN;
-    if (textual) {
-        if (typeof cell !== 'string' || NA_TOKENS.has(cell))
-            return Number.NaN;
-        const t = pyStrip(cell);
-        if (t.length === 0 || !isDecimal(t))
-            return Number.NaN;
-        const v = Number(t);
-        return Number.isFinite(v) ? v : Number.NaN;
-    }
-    return typeof cell === 'number' && Number.isFinite(cell) ? cell : Number.NaN;
-}
-/** Python's default string order: by code point (JS `<` compares UTF-16 units, which differs above U+FFFF). */
-function compareCodePoints(a, b) {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) {
-        const x = a.charCodeAt(i);
-        const y = b.charCodeAt(i);
-        if (x === y)
-            continue;
-        // Only when both are surrogates or neither is, unit order equals code point order.
-        const xs = x >= 0xd800 && x <= 0xdfff;
-        const ys = y >= 0xd800 && y <= 0xdfff;
-        if (xs === ys)
-            return x - y;
-        return xs ? 1 : -1; // a surrogate (code point ≥ U+10000) sorts after any BMP unit
-    }
-    return a.length - b.length;
-}
-/** The text of a JSON value as a level of a mixed column (recipe.md §4). */
-function jsonLevelText(cell) {
-    if (typeof cell === 'string')
-        return cell;
-    if (typeof cell === 'boolean')
-        return cell ? 'true' : 'false';
-    return String(cell);
-}
-/** Types `cells[rows[i]]` for every kept run i. */
-function typeColumn(cells, rows, textual) {
-    return textual ? typeTextColumn(cells, rows) : typeJsonColumn(cells, rows);
-}
-function empty() {
-    return { kind: 'empty', raw: null, codes: null, levels: [], present: 0, distinct: 0 };
-}
-function typeTextColumn(cells, rows) {
-    const n = rows.length;
-    const text = new Array(n);
-    let anyPresent = false;
-    for (let i = 0; i < n; i++) {
-        const c = cells[rows[i]];
-        const t = c === null ? null : typeof c === 'string' ? c : String(c);
-        if (t === null || NA_TOKENS.has(t)) {
-            text[i] = null;
-        }
-        else {
-            text[i] = t;
-            anyPresent = true;
-        }
-    }
-    if (!anyPresent)
-        return empty();
-    // numeric: every present value a number (one pass that also converts)
-    const raw = new Float64Array(n);
-    let numeric = true;
-    for (let i = 0; i < n; i++) {
-        const t = text[i];
-        if (t === null) {
-            raw[i] = Number.NaN;
-            continue;
-        }
-        const v = csvNumber(t);
-        if (v === null) {
-            numeric = false;
-            break;
-        }
-        raw[i] = Number.isFinite(v) ? v : Number.NaN; // ±inf in a hyperparameter counts as missing
-    }
-    if (numeric)
-        return numericColumn(raw, 'numeric');
-    let boolean = true;
-    for (let i = 0; i < n; i++) {
-        const t = text[i];
-        if (t === null) {
-            raw[i] = Number.NaN;
-            continue;
-        }
-        const b = csvBoolean(t);
-        if (b === null) {
-            boolean = false;
-            break;
-        }
-        raw[i] = b ? 1 : 0;
-    }
-    if (boolean)
-        return numericColumn(raw, 'boolean');
-    return categoricalColumn(text);
-}
-function typeJsonColumn(cells, rows) {
-    const n = rows.length;
-    let anyPresent = false;
-    let allNumbers = true;
-    let allBooleans = true;
-    for (let i = 0; i < n; i++) {
-        const c = cells[rows[i]];
-        if (c === null || (typeof c === 'number' && !Number.isFinite(c)))
-            continue;
-        anyPresent = true;
-        if (typeof c !== 'number')
-            allNumbers = false;
-        if (typeof c !== 'boolean')
-            allBooleans = false;
-    }
-    if (!anyPresent)
-        return empty();
-    if (allNumbers || allBooleans) {
-        const raw = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-            const c = cells[rows[i]];
-            raw[i] =
-                typeof c === 'number'
-                    ? Number.isFinite(c)
-                        ? c
-                        : Number.NaN
-                    : typeof c === 'boolean'
-                        ? +c
-                        : Number.NaN;
-        }
-        return numericColumn(raw, allNumbers ? 'numeric' : 'boolean');
-    }
-    const text = new Array(n);
-    for (let i = 0; i < n; i++) {
-        const c = cells[rows[i]];
-        text[i] = c === null || (typeof c === 'number' && !Number.isFinite(c)) ? null : jsonLevelText(c);
-    }
-    return categoricalColumn(text);
-}
-function numericColumn(raw, kind) {
-    const values = new Float64Array(raw.length);
-    let present = 0;
-    for (let i = 0; i < raw.length; i++) {
-        const v = raw[i];
-        if (v === v)
-            values[present++] = v; // not NaN
-    }
-    // A numeric column whose only values were ±inf is empty (the oracle drops it the same way).
-    if (present === 0)
-        return empty();
-    // distinct by sorting (numeric order; 0 and -0 count once, as a Set would count them)
-    const sorted = values.subarray(0, present).sort();
-    let distinct = 1;
-    for (let i = 1; i < present; i++)
-        if (sorted[i] !== sorted[i - 1])
-            distinct++;
-    return { kind, raw, codes: null, levels: [], present, distinct };
-}
-function categoricalColumn(text) {
-    const index = new Map();
-    let present = 0;
-    for (const t of text) {
-        if (t === null)
-            continue;
-        present++;
-        if (!index.has(t))
-            index.set(t, index.size);
-    }
-    const levels = [...index.keys()].sort(compareCodePoints);
-    const order = new Map();
-    levels.forEach((l, k) => order.set(l, k));
-    const codes = new Int32Array(text.length);
-    for (let i = 0; i < text.length; i++) {
-        const t = text[i];
-        codes[i] = t === null ? -1 : order.get(t);
-    }
-    return { kind: 'categorical', raw: null, codes, levels, present, distinct: levels.length };
-}
+;// CONCATENATED MODULE: ./src/sources/types.ts
+/** The search-space facts of a source that declares no search (a runs file, an MLflow experiment). */
+const NO_SEARCH = {
+    method: null,
+    objective: null,
+    objectives: [],
+    parameters: [],
+    space: null,
+    config: null,
+};
 
-;// CONCATENATED MODULE: ./src/stats/sum.ts
-/**
- * Summation in the orders the reference libraries use, so means and moments agree to the last bits
- * (algorithms.md §5.2): numpy's pairwise summation (`np.sum`, `np.mean`, pandas `mean`) and the
- * plain left-to-right loop (bottleneck's `nanstd`, which pandas uses for `std`).
- */
-/** numpy `pairwise_sum` for a contiguous float64 range [start, start + n). */
-function pairwiseSum(a, start = 0, n = a.length - start) {
-    if (n < 8) {
-        let res = 0;
-        for (let i = 0; i < n; i++)
-            res += a[start + i];
-        return res;
-    }
-    if (n <= 128) {
-        let r0 = a[start];
-        let r1 = a[start + 1];
-        let r2 = a[start + 2];
-        let r3 = a[start + 3];
-        let r4 = a[start + 4];
-        let r5 = a[start + 5];
-        let r6 = a[start + 6];
-        let r7 = a[start + 7];
-        const end = n - (n % 8);
-        let i = 8;
-        for (; i < end; i += 8) {
-            const o = start + i;
-            r0 += a[o];
-            r1 += a[o + 1];
-            r2 += a[o + 2];
-            r3 += a[o + 3];
-            r4 += a[o + 4];
-            r5 += a[o + 5];
-            r6 += a[o + 6];
-            r7 += a[o + 7];
-        }
-        let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
-        for (; i < n; i++)
-            res += a[start + i];
-        return res;
-    }
-    let n2 = Math.floor(n / 2);
-    n2 -= n2 % 8;
-    return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
-/** numpy `mean` of a float64 vector. */
-function npMean(a) {
-    return pairwiseSum(a) / a.length;
-}
-/** pandas `Series.std(ddof)` through bottleneck `nanstd` (no missing values): two plain passes. */
-function bnStd(a, ddof = 1) {
-    const n = a.length;
-    if (n <= ddof)
-        return Number.NaN;
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += a[i];
-    const mean = sum / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++) {
-        const d = a[i] - mean;
-        ss += d * d;
-    }
-    return Math.sqrt(ss / (n - ddof));
-}
-
-;// CONCATENATED MODULE: ./src/design/build-design.ts
-/**
- * Runs table → design matrix (recipe.md §1, §3–§5): which columns are hyperparameters, which runs
- * are kept (finite target), the kind of each hyperparameter on the kept runs, and the notebook's
- * preprocessing (NaN → column mean, one dummy column per categorical level).
- */
+;// CONCATENATED MODULE: ./src/sources/file/index.ts
+/** The runs-file source: `--runs FILE` (CSV, JSON, JSONL; `-` is standard input). */
 
 
-
-/** A categorical is id-like when it has a distinct value in at least 90% of the (at least 10) runs that set it. */
-const ID_LIKE_SHARE = 0.9;
-const ID_LIKE_MIN_RUNS = 10;
-/**
- * The largest design the OLS is asked to fit: its SVD costs about n·k·min(n, k) (1,000 runs × 1,000
- * columns: about a minute), so more columns, or more work, is refused even with --allow-id-like.
- */
-const MAX_DESIGN_COLUMNS = 1000;
-const MAX_DESIGN_WORK = 2e9;
-/** A categorical with about one level per run: it can only tell runs apart, never explain them. */
-function isIdLike(t) {
-    return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
-}
-/** At most this many names in a message; the rest are counted. */
-const LIST_MAX = 25;
-/** Longest name compared for a near miss (the edit distance is quadratic in the length). */
-const NEAREST_MAX = 256;
-/** `a, b, c, … (12 more)`: long column lists stay one readable line (each name at most 80 characters). */
-function listColumns(names, max = LIST_MAX) {
-    if (names.length === 0)
-        return '(none)';
-    const shown = names
-        .slice(0, max)
-        .map((n) => oneLineName(n))
-        .join(', ');
-    return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
-}
-function quote(name) {
-    return quoteForMessage(name);
-}
-/** A name in a list of a message: short, and on one line. */
-function oneLineName(name) {
-    // eslint-disable-next-line no-control-regex
-    return shorten(name, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-}
-/** A near miss among `names`: the same name in another case, or within two edits. */
-function nearest(name, names) {
-    const lower = name.toLowerCase();
-    const sameCase = names.find((c) => c.toLowerCase() === lower);
-    if (sameCase !== undefined)
-        return sameCase;
-    if (name.length > NEAREST_MAX)
-        return null;
-    let best = null;
-    let bestDistance = 3;
-    for (const c of names) {
-        if (Math.abs(c.length - name.length) >= bestDistance)
-            continue;
-        const d = editDistance(lower, c.toLowerCase(), bestDistance);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return name.length > 3 ? best : null;
-}
-/** Levenshtein distance, stopping early at `cap`. */
-function editDistance(a, b, cap) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        let rowMin = i;
-        for (let j = 1; j <= b.length; j++) {
-            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            cur.push(v);
-            if (v < rowMin)
-                rowMin = v;
-        }
-        if (rowMin >= cap)
-            return cap;
-        prev = cur;
-    }
-    return prev[b.length];
-}
-/**
- * An InputError for a column the table does not have: a near miss if there is one, then the
- * candidates (`what` says which: "columns", "columns that hold numbers", "metrics").
- */
-function unknownColumn(table, what, name, candidates) {
-    const list = candidates && candidates.names.length > 0 ? candidates : { label: 'columns', names: table.columns };
-    const guess = nearest(name, table.columns);
-    const hint = guess !== null ? ` (did you mean ${quote(guess)}?)` : '';
-    return new InputError(`${table.source} has no column ${quote(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`);
-}
-/**
- * The hyperparameters (recipe.md §1): `--params` as given (each must be a column); without it,
- * a W&B-shaped table's config keys; a flat file needs --params (guessing would let a metric or an id
- * column leak in), so the error lists its columns.
- */
-function resolveParams(table, params) {
-    if (params && params.length > 0) {
-        const seen = new Set();
-        for (const p of params) {
-            if (!table.cells.has(p))
-                throw unknownColumn(table, '--params', p);
-            if (seen.has(p))
-                throw new UsageError(`--params names ${quote(p)} twice; name each hyperparameter once`);
-            seen.add(p);
-        }
-        return [...params];
-    }
-    if (table.configKeys.length > 0)
-        return [...table.configKeys];
-    throw new UsageError(`${table.source} is a flat table: name its hyperparameters with --params a,b,c (comma-separated); columns: ${listColumns(table.columns)}`);
-}
-/**
- * Columns that can serve as the target: W&B-shaped tables offer their metric keys; flat tables every
- * column with at least two finite numbers (by the source's number rule), hyperparameters excluded.
- */
-function targetCandidates(table) {
-    if (table.metricKeys.length > 0)
-        return [...table.metricKeys];
-    const config = new Set(table.configKeys);
-    return table.columns.filter((c) => !config.has(c) && finiteCount(table.cells.get(c), table.textual, 2) >= 2);
-}
-function finiteCount(cells, textual, enough) {
-    let count = 0;
-    for (const c of cells) {
-        if (!Number.isNaN(targetNumber(c, textual)) && ++count >= enough)
-            break;
-    }
-    return count;
-}
-/** Builds the design of `table` for `target` on `params` (recipe.md §3–§5). */
-function buildDesign(table, opts) {
-    const { target, params } = opts;
-    const targetCells = table.cells.get(target);
-    if (!targetCells) {
-        const label = table.metricKeys.length > 0 ? 'metrics' : 'columns that hold numbers';
-        throw unknownColumn(table, 'the target', target, { label, names: targetCandidates(table) });
-    }
-    if (params.length === 0) {
-        throw new UsageError(`no hyperparameters to analyze; name them with --params (columns: ${listColumns(table.columns)})`);
-    }
-    const seen = new Set();
-    for (const p of params) {
-        if (!table.cells.has(p))
-            throw unknownColumn(table, 'a hyperparameter', p);
-        if (seen.has(p))
-            throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
-        seen.add(p);
-    }
-    if (seen.has(target)) {
-        throw new UsageError(`${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`);
-    }
-    // §3 target: a finite number, else the run is dropped.
-    const total = table.rowCount;
-    const yAll = new Float64Array(total);
-    let used = 0;
-    for (let r = 0; r < total; r++) {
-        const v = targetNumber(targetCells[r], table.textual);
-        yAll[r] = v;
-        if (!Number.isNaN(v))
-            used++;
-    }
-    if (used < 2)
-        throw tooFewRuns(table, target, targetCells, used);
-    const rows = new Int32Array(used);
-    const y = new Float64Array(used);
-    for (let r = 0, i = 0; r < total; r++) {
-        if (Number.isNaN(yAll[r]))
-            continue;
-        rows[i] = r;
-        y[i++] = yAll[r];
-    }
-    // §4 kinds, on the kept runs.
-    const typed = params.map((p) => typeColumn(table.cells.get(p), rows, table.textual));
-    const dropped = params.filter((_, j) => typed[j].kind === 'empty');
-    if (dropped.length === params.length) {
-        throw new InputError(`${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`);
-    }
-    checkParameters(params, typed, y, target, opts.allowIdLike === true);
-    // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
-    const n = used;
-    const features = [];
-    const columnsOf = params.map(() => []);
-    params.forEach((p, j) => {
-        const t = typed[j];
-        if (t.kind === 'numeric' || t.kind === 'boolean') {
-            columnsOf[j].push(features.length);
-            features.push(p);
-        }
-    });
-    params.forEach((p, j) => {
-        const t = typed[j];
-        if (t.kind !== 'categorical')
-            return;
-        for (const level of t.levels) {
-            columnsOf[j].push(features.length);
-            features.push(`${p}_${level}`);
-        }
-    });
-    checkUniqueFeatures(table, params, typed, features);
-    checkDesignSize(params, typed, n, features.length);
-    const k = features.length;
-    const X = new Float64Array(n * k);
-    const scratch = new Float64Array(n);
-    for (let j = 0; j < params.length; j++) {
-        const t = typed[j];
-        if (t.kind === 'numeric' || t.kind === 'boolean')
-            fillNumeric(X, columnsOf[j][0] * n, t.raw, t.present, scratch);
-        else if (t.kind === 'categorical')
-            fillDummies(X, n, columnsOf[j], t.codes);
-    }
-    const parameters = params.map((name, j) => {
-        const t = typed[j];
+const fileSource = {
+    kind: 'file',
+    selector: 'runs',
+    usage: '--runs FILE',
+    flags: {
+        runs: {
+            type: 'string',
+            input: 'runs-file',
+            help: 'FILE  a runs table: CSV with a header row, JSON or JSONL; - reads standard input',
+        },
+    },
+    async load(options, ctx) {
+        const path = String(options.runs ?? '');
+        ctx.onProgress(`reading ${path}`);
+        const table = await readRunsFile(path);
         return {
-            name,
-            kind: t.kind,
-            columns: columnsOf[j],
-            levels: t.levels,
-            present: t.present,
-            distinct: t.distinct,
-            raw: t.raw,
-            codes: t.codes,
+            table,
+            meta: {
+                kind: 'file',
+                what: 'runs file',
+                label: path,
+                name: null,
+                url: null,
+                state: null,
+                ...NO_SEARCH,
+                states: {},
+                key: `runs=${path.replace(/\\/g, '/').replace(/^(\.\/)+/, '')}`,
+                details: { path },
+            },
         };
-    });
-    return {
-        target,
-        n,
-        k,
-        features,
-        X,
-        y,
-        parameters,
-        dropped,
-        rows,
-        runs: { total, used, droppedNoTarget: total - used },
-    };
-}
-/**
- * Hyperparameters that cannot be (issue 8 point 3): a copy of the target (its value in every run,
- * when the target varies), and, unless allowed, an id-like categorical.
- */
-function checkParameters(params, typed, y, target, allowIdLike) {
-    let varies = false;
-    for (let i = 1; i < y.length && !varies; i++)
-        varies = y[i] !== y[0];
-    params.forEach((p, j) => {
-        const t = typed[j];
-        if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
-            throw new UsageError(`hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`);
-        }
-        if (!allowIdLike && isIdLike(t)) {
-            throw new UsageError(`hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`);
-        }
-    });
-}
-/** A design the OLS cannot fit in reasonable time is refused, naming the categorical that makes it so. */
-function checkDesignSize(params, typed, n, k) {
-    if (k <= MAX_DESIGN_COLUMNS && n * k * Math.min(n, k) <= MAX_DESIGN_WORK)
-        return;
-    let widest = -1;
-    typed.forEach((t, j) => {
-        if (t.kind === 'categorical' && (widest < 0 || t.levels.length > typed[widest].levels.length))
-            widest = j;
-    });
-    const why = widest >= 0
-        ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
-        : '';
-    throw new UsageError(`the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`);
-}
-/** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
-function fillNumeric(X, offset, raw, present, scratch) {
-    const n = raw.length;
-    // pandas 1.5 `mean()` is numpy's pairwise sum over the whole column with NaN → 0, over the count
-    // (bottleneck is bypassed for means): the same sum order gives the same last bits.
-    for (let i = 0; i < n; i++) {
-        const v = raw[i];
-        scratch[i] = v === v ? v : 0;
-    }
-    const mean = pairwiseSum(scratch, 0, n) / present;
-    for (let i = 0; i < n; i++) {
-        const v = raw[i];
-        X[offset + i] = v === v ? v : mean;
-    }
-}
-/** One 0/1 column per level (`get_dummies`); a missing value (-1) leaves all of them 0. */
-function fillDummies(X, n, columns, codes) {
-    for (let i = 0; i < n; i++) {
-        const c = codes[i];
-        if (c >= 0)
-            X[columns[c] * n + i] = 1;
-    }
-}
-/** A dummy named like another design column (recipe.md §5) would make two columns one name. */
-function checkUniqueFeatures(table, params, typed, features) {
-    if (new Set(features).size === features.length)
-        return;
-    const owner = new Map();
-    for (let j = 0; j < params.length; j++) {
-        const t = typed[j];
-        const names = t.kind === 'numeric' || t.kind === 'boolean'
-            ? [params[j]]
-            : t.kind === 'categorical'
-                ? t.levels.map((l) => `${params[j]}_${l}`)
-                : [];
-        for (const name of names) {
-            const first = owner.get(name);
-            if (first !== undefined) {
-                throw new InputError(`${table.source}: design column ${quote(name)} would come from both ${quote(first)} and ${quote(params[j])} ` +
-                    `(a categorical's dummy is named {parameter}_{level}); rename one column or leave one out of --params`);
-            }
-            owner.set(name, params[j]);
-        }
-    }
-}
-function tooFewRuns(table, target, cells, used) {
-    const total = table.rowCount;
-    const examples = [];
-    let missing = 0;
-    for (const c of cells) {
-        if (c === null || (table.textual && typeof c === 'string' && c.trim() === '')) {
-            missing++;
-            continue;
-        }
-        if (!Number.isNaN(targetNumber(c, table.textual)))
-            continue;
-        // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
-        const shown = table.textual || typeof c === 'string'
-            ? quote(typeof c === 'string' ? c : String(c))
-            : JSON.stringify(c);
-        if (examples.length < 3 && !examples.includes(shown))
-            examples.push(shown);
-    }
-    const seenText = examples.length > 0 ? `; it holds values like ${examples.join(', ')}` : '';
-    const others = targetCandidates(table).filter((c) => c !== target);
-    const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
-    return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
-}
-
-;// CONCATENATED MODULE: ./src/table/compare.ts
-function compareNumbers(a, op, b) {
-    switch (op) {
-        case '<':
-            return a < b;
-        case '<=':
-            return a <= b;
-        case '>':
-            return a > b;
-        case '>=':
-            return a >= b;
-        case '==':
-            return a === b;
-        case '!=':
-            return a !== b;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/sources/where.ts
-/**
- * `--where COLUMN OP VALUE` filters on the runs table (before typing, so it can keep only finished
- * runs or one dataset's runs). OP is one of = != < <= > >=, the longest match at the first operator
- * character, so a column name may contain dots but not these characters.
- *
- * Comparison: numeric when both the cell and the value are numbers (CSV cells by the recipe's number
- * rule, JSON cells when they are JSON numbers); otherwise = and != compare text (a JSON number as
- * `String(n)`, a boolean as true/false, a missing cell as the empty text). < <= > >= need numbers: a
- * non-number value is a usage error; a run whose cell is missing does not pass; a present non-number
- * cell is an error naming the column and the run.
- *
- * Typos are answered, not guessed at: `budget=>100` (read naively as "equals '>100'") is refused with
- * `budget>=100` suggested, `==` is taken as `=`, and a filter that leaves no run says which values
- * (or which range) the column holds and which operator may have been meant.
- */
-
-
-
-
-const OPS = ['!=', '<=', '>=', '=', '<', '>'];
-function parseWhere(expr) {
-    const at = expr.search(/[!<>=]/);
-    if (at <= 0) {
-        throw new UsageError(`--where ${JSON.stringify(expr)}: expected COLUMN=VALUE (or !=, <, <=, >, >=), e.g. --where state=finished`);
-    }
-    const op = OPS.find((o) => expr.startsWith(o, at));
-    if (!op) {
-        throw new UsageError(`--where ${JSON.stringify(expr)}: '!' must be followed by '=' (use !=)`);
-    }
-    const column = expr.slice(0, at).trim();
-    let value = expr.slice(at + op.length).trim();
-    if (column === '')
-        throw new UsageError(`--where ${JSON.stringify(expr)}: no column name before ${op}`);
-    if (op === '=' && value.startsWith('=') && !/^=[=<>!]/.test(value)) {
-        // `==`, as the fail-on rules write it: the same as `=`.
-        value = value.slice(1).trim();
-    }
-    else if ((op === '=' || op === '!=') && /^[<>]/.test(value)) {
-        // `=>`, `=<` (and `!=>`): an ordering written backwards, not a value that starts with `>`.
-        const meant = op === '=' ? `${value[0]}=` : null;
-        const rest = value.slice(1).trim();
-        throw new UsageError(`--where ${JSON.stringify(expr)}: "${op}${value[0]}" is not an operator` +
-            (meant ? `; did you mean ${column}${meant}${rest}?` : '; use one of = != < <= > >='));
-    }
-    if (/^[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
-        const twice = `${op}${value[0]}`;
-        const hint = twice === '<<' || twice === '>>' ? `; did you mean ${column}${op}=${value.slice(1).trim()}?` : '';
-        throw new UsageError(`--where ${JSON.stringify(expr)}: "${twice}" is not an operator; use one of = != < <= > >=${hint}`);
-    }
-    if (/[!<>=]/.test(value) && !(op === '=' || op === '!=')) {
-        throw new UsageError(`--where ${JSON.stringify(expr)}: more than one operator; use one of = != < <= > >=`);
-    }
-    return { column, op, value, text: expr };
-}
-function cellNumber(cell, textual) {
-    if (cell === null)
-        return null;
-    if (textual)
-        return typeof cell === 'string' ? csvNumber(cell) : null;
-    return typeof cell === 'number' ? cell : null;
-}
-function cellText(cell) {
-    return cell === null ? '' : jsonLevelText(cell);
-}
-function applyWhere(table, filters) {
-    if (filters.length === 0)
-        return { table, removed: 0 };
-    const keep = new Uint8Array(table.rowCount).fill(1);
-    for (const f of filters) {
-        const before = keep.slice();
-        const cells = table.cells.get(f.column);
-        if (!cells) {
-            const guess = nearest(f.column, table.columns);
-            const hint = guess !== null ? ` (did you mean ${JSON.stringify(guess)}?)` : '';
-            throw new InputError(`--where ${f.text}: ${table.source} has no column ${JSON.stringify(f.column)}${hint}; columns: ${listColumns(table.columns)}`);
-        }
-        const wanted = csvNumber(f.value);
-        const ordering = f.op !== '=' && f.op !== '!=';
-        if (ordering && wanted === null) {
-            throw new UsageError(`--where ${f.text}: ${f.op} compares numbers, and ${JSON.stringify(f.value)} is not one`);
-        }
-        for (let r = 0; r < table.rowCount; r++) {
-            if (!keep[r])
-                continue;
-            const cell = cells[r];
-            const v = cellNumber(cell, table.textual);
-            let pass;
-            if (v !== null && wanted !== null) {
-                pass = compareNumbers(v, f.op === '=' ? '==' : f.op, wanted);
-            }
-            else if (ordering) {
-                if (!isMissing(cell, table.textual)) {
-                    throw new UsageError(`--where ${f.text}: column ${JSON.stringify(f.column)} holds ${JSON.stringify(cellText(cell))} (run ${r + 1}), not a number; ${f.op} needs numbers`);
-                }
-                pass = false;
-            }
-            else {
-                const equal = cellText(cell) === f.value;
-                pass = f.op === '=' ? equal : !equal;
-            }
-            if (!pass)
-                keep[r] = 0;
-        }
-        if (keep.some((k) => k === 1) || !before.some((k) => k === 1))
-            continue;
-        throw new InputError(noneLeft(f, cells, before, table.textual, filters.length > 1));
-    }
-    let kept = 0;
-    for (let r = 0; r < keep.length; r++)
-        kept += keep[r];
-    const removed = table.rowCount - kept;
-    if (removed === 0)
-        return { table, removed: 0 };
-    const cells = new Map();
-    for (const [name, col] of table.cells)
-        cells.set(name, col.filter((_, r) => keep[r] === 1));
-    const runMeta = table.runMeta?.filter((_, r) => keep[r] === 1);
-    return {
-        table: { ...table, cells, rowCount: kept, ...(runMeta ? { runMeta } : {}) },
-        removed,
-    };
-}
-/** Values listed when a filter leaves no run; more distinct values than this are summed up as a range. */
-const LIST_VALUES = 12;
-/**
- * Why `f` left no run: the values its column holds among the runs it saw (or their range), and an
- * operator that may have been meant.
- */
-function noneLeft(f, cells, before, textual, afterOthers) {
-    const texts = new Map();
-    const numbers = [];
-    let missing = 0;
-    for (let r = 0; r < cells.length; r++) {
-        if (!before[r])
-            continue;
-        const cell = cells[r];
-        if (isMissing(cell, textual)) {
-            missing++;
-            continue;
-        }
-        const v = cellNumber(cell, textual);
-        if (v !== null && Number.isFinite(v))
-            numbers.push(v);
-        const t = cellText(cell);
-        texts.set(t, (texts.get(t) ?? 0) + 1);
-    }
-    const seen = afterOthers ? 'the runs the other filters kept' : 'its runs';
-    const head = `--where ${f.text} leaves no run: column ${JSON.stringify(f.column)}`;
-    const gap = missing > 0 ? ` (missing in ${missing})` : '';
-    if (texts.size === 0)
-        return `${head} is missing in all of ${seen}`;
-    const allNumbers = numbers.length === [...texts.values()].reduce((a, b) => a + b, 0);
-    const show = (t) => JSON.stringify(t.length > 40 ? `${t.slice(0, 39)}…` : t);
-    let holds;
-    if (texts.size <= LIST_VALUES) {
-        const keys = [...texts.keys()];
-        if (allNumbers)
-            keys.sort((a, b) => Number(a) - Number(b));
-        else
-            keys.sort();
-        holds = `holds ${keys.map((k) => (allNumbers ? k : show(k))).join(', ')} in ${seen}${gap}`;
-    }
-    else if (allNumbers) {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const x of numbers) {
-            if (x < lo)
-                lo = x;
-            if (x > hi)
-                hi = x;
-        }
-        holds = `ranges from ${lo} to ${hi} (${texts.size} distinct values) in ${seen}${gap}`;
-    }
-    else {
-        const some = [...texts.keys()].sort().slice(0, 5).map(show).join(', ');
-        holds = `holds ${texts.size} distinct values in ${seen}${gap}, e.g. ${some}`;
-    }
-    let hint = '';
-    const wanted = csvNumber(f.value);
-    if (f.op === '=' && allNumbers && wanted !== null) {
-        hint = `; to compare, use ${f.column}>=${f.value} or ${f.column}<=${f.value} (also <, >)`;
-    }
-    else if (f.op === '=' && !allNumbers) {
-        const lower = f.value.toLowerCase();
-        const near = [...texts.keys()].find((t) => t.toLowerCase() === lower || t.trim() === f.value);
-        hint = near !== undefined ? `; values are compared exactly: did you mean ${f.column}=${near}?` : '';
-    }
-    return `${head} ${holds}${hint}`;
-}
-
-;// CONCATENATED MODULE: ./src/sources/wandb/sweep-ref.ts
-/** A W&B sweep's name: `entity/project/sweepId`, or the sweep's page URL. */
-
-const EXAMPLE = 'e.g. my-team/my-project/abcd1234 or https://wandb.ai/my-team/my-project/sweeps/abcd1234';
-// Entity and project names: letters, digits, '-', '_', '.'; sweep ids: letters and digits.
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const SWEEP_ID = /^[A-Za-z0-9]+$/;
-/** Parses `entity/project/id` or `https://HOST/entity/project/sweeps/id[/...][?...]`; UsageError otherwise. */
-function parseSweepRef(text) {
-    const given = text.trim();
-    const parts = refParts(given);
-    if (!parts) {
-        throw new UsageError(`--sweep ${JSON.stringify(text)} is not a sweep: give ENTITY/PROJECT/SWEEP_ID, ${EXAMPLE}`);
-    }
-    const [entity, project, id] = parts.map(decodePart);
-    for (const [what, value, pattern] of [
-        ['entity', entity, NAME],
-        ['project', project, NAME],
-        ['sweep id', id, SWEEP_ID],
-    ]) {
-        if (!pattern.test(value)) {
-            throw new UsageError(`--sweep ${JSON.stringify(text)}: ${what} ${JSON.stringify(value)} has characters W&B does not allow (${EXAMPLE})`);
-        }
-    }
-    return { entity, project, id };
-}
-function refParts(text) {
-    if (/^https?:\/\//i.test(text) || /^[^/]*wandb\.ai\//i.test(text)) {
-        let url;
-        try {
-            url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`);
-        }
-        catch {
-            return null;
-        }
-        const segments = url.pathname.split('/').filter((s) => s !== '');
-        // /entity/project/sweeps/id, possibly followed by a tab of the page (/table, /overview, ...).
-        if (segments.length >= 4 && segments[2] === 'sweeps')
-            return [segments[0], segments[1], segments[3]];
-        return null;
-    }
-    const segments = text.split('/');
-    if (segments.length === 3 && segments.every((s) => s !== ''))
-        return [segments[0], segments[1], segments[2]];
-    // entity/project/sweeps/id, as copied from a URL path.
-    if (segments.length === 4 && segments[2] === 'sweeps' && segments.every((s) => s !== '')) {
-        return [segments[0], segments[1], segments[3]];
-    }
-    return null;
-}
-function decodePart(part) {
-    try {
-        return decodeURIComponent(part);
-    }
-    catch {
-        return part;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** The engine's name and version, as reported in results, the User-Agent and the report footer. */
-const ENGINE_NAME = 'sweep-insights';
-const ENGINE_VERSION = '0.1.0';
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/http/clip.ts
 /**
@@ -47588,7 +47443,1490 @@ function networkReason(err, timeoutMs) {
     return String(err);
 }
 
+;// CONCATENATED MODULE: ./src/http/json-client.ts
+/**
+ * What the JSON-over-HTTP clients of remote services (W&B, MLflow) share: one request sent through
+ * sendWithRetry with every text scrubbed of the caller's secrets, network failures and the statuses
+ * no caller can use (401, 403, 429/5xx after the retries) turned into RemoteError (exit 3), and the
+ * body read as JSON. What a body means, and which credentials to name, is for the caller.
+ */
+
+
+
+/**
+ * Sends `req` with the retries of `opts`, telling `onAttempt` of every request sent. Retry reasons
+ * reach `opts.onRetry` scrubbed; a request that never got an answer rejects with RemoteError.
+ */
+async function sendScrubbed(req, opts, service, what, onAttempt) {
+    const { onRetry } = opts;
+    let result;
+    try {
+        result = await sendWithRetry(req, {
+            timeoutMs: opts.timeoutMs,
+            retries: opts.retries,
+            baseDelayMs: opts.baseDelayMs,
+            maxDelayMs: opts.maxDelayMs,
+            totalMs: opts.totalMs,
+            dispatcher: opts.dispatcher,
+            sleep: opts.sleep,
+            onRetry: onRetry && ((info) => onRetry({ ...info, reason: service.scrub(info.reason) })),
+        }, onAttempt);
+    }
+    catch (err) {
+        const detail = err instanceof HttpNetworkError || err instanceof Error ? err.message : String(err);
+        throw new RemoteError(clipServerText(service.scrub(`could not reach ${service.name} at ${service.host} for ${what}: ${detail}`), 500));
+    }
+    const { response, attempts } = result;
+    return { status: response.status, text: service.scrub(response.text), attempts };
+}
+/**
+ * Throws RemoteError for 401, 403 and the statuses left failing after the retries (429, 5xx);
+ * returns for any other. `said` is what the server said, ready to follow the status (": …" or "").
+ */
+function throwForStatus(reply, said, what, service, credentials) {
+    const { status, attempts } = reply;
+    const at = `${service.name} at ${service.host}`;
+    if (status === 401) {
+        throw new RemoteError(service.scrub(`${at} refused ${credentials.refused} (HTTP 401${said}): check ${credentials.check}`), 401);
+    }
+    if (status === 403) {
+        throw new RemoteError(service.scrub(`${at} denied access for ${what} (HTTP 403${said}): the user of ${credentials.user} cannot read it`), 403);
+    }
+    if (isRetryableStatus(status) || status >= 500) {
+        const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+        throw new RemoteError(service.scrub(`${at} failed ${what}: HTTP ${status}${said} (gave up after ${tries})`), status);
+    }
+}
+/** The text as JSON; undefined when it is empty or not JSON. */
+function parseJsonText(text) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function json_client_isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** The engine's name and version, as reported in results, the User-Agent and the report footer. */
+const ENGINE_NAME = 'sweep-insights';
+const ENGINE_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/sources/assemble.ts
+/**
+ * Runs from a tracking service → a runs table, for sources that hand over each run as its
+ * hyperparameters, its metrics and a few facts (state, name). Column order: the hyperparameters in
+ * first-seen order (or the order given), then the metrics, then the facts; a metric named like a
+ * hyperparameter becomes `metrics.<name>`, a fact named like either is left out (it stays in runMeta).
+ * The hyperparameters are the table's config keys (the default --params); the metrics with a number
+ * somewhere are its metric keys (the names offered for --target).
+ */
+
+
+
+function assembleTable(runs, o) {
+    const params = new Columns();
+    for (const p of o.paramOrder ?? [])
+        params.set(p, 0, null);
+    const metrics = new Columns();
+    const facts = new Columns();
+    const runMeta = [];
+    let row = 0;
+    for (const run of runs) {
+        for (const [group, entries] of [
+            [params, run.params],
+            [metrics, run.metrics],
+            [facts, run.facts],
+        ]) {
+            for (const [name, value] of entries) {
+                if (name.length > MAX_FIELD || (typeof value === 'string' && value.length > MAX_FIELD)) {
+                    throw new InputError(`${o.source}: run ${row + 1} has a name or value of more than ${MAX_FIELD} characters at ${quoteForMessage(name)}`);
+                }
+                group.set(name, row, value);
+            }
+        }
+        runMeta.push(run.meta);
+        row++;
+    }
+    for (const g of [params, metrics, facts])
+        g.padTo(row);
+    // the seeded paramOrder put a null in row 0 even with no runs at all
+    if (row === 0)
+        for (const col of params.data.values())
+            col.length = 0;
+    const table = new TableColumns();
+    const configKeys = [];
+    for (const name of params.order) {
+        const col = params.data.get(name);
+        if (col.every((c) => c === null))
+            continue; // named by the space but set by no run kept
+        table.add(name, col);
+        configKeys.push(name);
+    }
+    const metricKeys = [];
+    for (const name of metrics.order) {
+        const col = metrics.data.get(name);
+        const column = table.cells.has(name) ? `metrics.${name}` : name;
+        if (!table.add(column, col))
+            continue;
+        if (col.some((c) => typeof c === 'number' || (typeof c === 'string' && o.textual && looksNumeric(c))))
+            metricKeys.push(column);
+    }
+    for (const name of facts.order)
+        table.add(name, facts.data.get(name));
+    return {
+        source: o.source,
+        format: o.format,
+        textual: o.textual,
+        columns: table.columns,
+        cells: table.cells,
+        rowCount: row,
+        configKeys,
+        metricKeys,
+        runMeta,
+    };
+}
+function looksNumeric(text) {
+    const t = text.trim();
+    return t !== '' && Number.isFinite(Number(t));
+}
+
+;// CONCATENATED MODULE: ./src/sources/mlflow/client.ts
+/**
+ * The MLflow REST transport (`/api/2.0/mlflow/...`): auth as MLflow's own clients do it (Basic from
+ * MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD when both are set, else MLFLOW_TRACKING_TOKEN
+ * as Bearer), retries and timeouts from src/http, answers read as JSON with MLflow's
+ * `{error_code, message}` errors. 401/403 and transport failures become RemoteError (exit 3) here;
+ * what a 404 means is for the caller.
+ *
+ * Credentials never leave this module in any text: every message is scrubbed of them (as given, in
+ * their Basic form and URL-encoded) and whatever the server says is clipped to one short line.
+ */
+
+
+
+/** Credentials in the environment, as MLflow's Python client reads them. */
+function credentialsFromEnv(env) {
+    const username = env.MLFLOW_TRACKING_USERNAME?.trim() || undefined;
+    const password = env.MLFLOW_TRACKING_PASSWORD || undefined;
+    const token = env.MLFLOW_TRACKING_TOKEN?.trim() || undefined;
+    return { username, password, token };
+}
+class MlflowClient {
+    opts;
+    /** HTTP requests sent so far, retries included. */
+    requests = 0;
+    authHeader;
+    secrets;
+    host;
+    service;
+    constructor(opts) {
+        this.opts = opts;
+        const { username, password, token } = opts.credentials;
+        const secrets = [];
+        if (username !== undefined && password !== undefined) {
+            const basic = Buffer.from(`${username}:${password}`).toString('base64');
+            this.authHeader = `Basic ${basic}`;
+            secrets.push(password, basic, encodeURIComponent(password));
+        }
+        else if (token !== undefined) {
+            this.authHeader = `Bearer ${token}`;
+            secrets.push(token, encodeURIComponent(token));
+        }
+        else {
+            this.authHeader = null;
+        }
+        // Longest first, and nothing so short that scrubbing it would eat ordinary text.
+        this.secrets = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+        this.host = new URL(opts.baseUrl).host;
+        this.service = { name: 'MLflow', host: this.host, scrub: (text) => this.scrub(text) };
+    }
+    /** What authenticates the requests, for messages: never the value. */
+    get authName() {
+        const { username, password, token } = this.opts.credentials;
+        if (username !== undefined && password !== undefined)
+            return 'MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD';
+        if (token !== undefined)
+            return 'MLFLOW_TRACKING_TOKEN';
+        return 'no credentials (set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)';
+    }
+    scrub(text) {
+        let out = text;
+        for (const s of this.secrets)
+            out = out.split(s).join('***');
+        return out;
+    }
+    async get(path, query, what) {
+        const url = new URL(`${this.opts.baseUrl}/api/2.0/mlflow/${path}`);
+        for (const [k, v] of Object.entries(query))
+            if (v !== undefined)
+                url.searchParams.set(k, String(v));
+        return this.send('GET', url.toString(), undefined, what);
+    }
+    async post(path, body, what) {
+        return this.send('POST', `${this.opts.baseUrl}/api/2.0/mlflow/${path}`, JSON.stringify(body), what);
+    }
+    async send(method, url, body, what) {
+        const headers = {
+            accept: 'application/json',
+            'user-agent': this.opts.userAgent,
+        };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        if (this.authHeader !== null)
+            headers.authorization = this.authHeader;
+        const service = this.service;
+        const reply = await sendScrubbed({ url, method, headers, body }, this.opts, service, what, () => {
+            this.requests += 1;
+        });
+        const { status, text } = reply;
+        const parsed = text.trim() === '' ? null : parseJsonText(text);
+        const obj = json_client_isObject(parsed) ? parsed : null;
+        const errorCode = obj && typeof obj.error_code === 'string' ? clipServerText(obj.error_code, 80) : null;
+        const message = obj && typeof obj.message === 'string' ? clipServerText(this.scrub(obj.message)) : null;
+        const said = message ? `: ${message}` : errorCode ? `: ${errorCode}` : '';
+        throwForStatus(reply, said, what, service, {
+            refused: 'the credentials',
+            check: this.authName,
+            user: this.authName,
+        });
+        if (parsed === undefined || (parsed !== null && obj === null)) {
+            throw new RemoteError(this.scrub(`MLflow at ${this.host} answered ${what} with HTTP ${status} and a body that is not a JSON object: ${clipServerText(text, 120)}; check the tracking URI (--mlflow-tracking-uri or MLFLOW_TRACKING_URI)`), status);
+        }
+        return { status, body: obj, errorCode, message };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/mlflow/load-experiment.ts
+
+
+
+
+
+
+const MLFLOW_STATES = ['running', 'scheduled', 'finished', 'failed', 'killed'];
+const DEFAULT_PAGE_SIZE = 1000;
+const DEFAULT_MAX_PAGES = 1000;
+const HISTORY_PAGE_SIZE = 25_000;
+function trackingUriFrom(given, env) {
+    const text = given?.trim() || env.MLFLOW_TRACKING_URI?.trim();
+    const where = 'the MLflow tracking server (--mlflow-tracking-uri or MLFLOW_TRACKING_URI)';
+    if (!text) {
+        throw new errors_UsageError(`reading an MLflow experiment needs ${where}: e.g. --mlflow-tracking-uri https://mlflow.example.com`);
+    }
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new errors_UsageError(`${where} ${quoteForMessage(text)} is not a URL: give e.g. http://127.0.0.1:5000`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_UsageError(`${where} must be an http:// or https:// server, got ${quoteForMessage(url.protocol)} (a local mlruns folder or databricks:// cannot be read: serve it with \`mlflow server\`)`);
+    }
+    if (url.username || url.password) {
+        throw new errors_UsageError(`${where} must not carry credentials: put them in MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)`);
+    }
+    url.hash = '';
+    url.search = '';
+    return url.toString().replace(/\/+$/, '');
+}
+async function loadExperiment(o, env = process.env) {
+    const ref = o.experiment.trim();
+    if (ref === '')
+        throw new errors_UsageError('--mlflow is empty: give an experiment name or id');
+    const baseUrl = trackingUriFrom(o.trackingUri, env);
+    const agg = o.metricAgg ?? 'last';
+    if (agg !== 'last' && !o.target) {
+        throw new errors_UsageError(`--metric-agg ${agg} reads one metric's history: name it with --target (the metric to analyse)`);
+    }
+    const wanted = checkStates(o.states);
+    const pageSize = o.pageSize ?? DEFAULT_PAGE_SIZE;
+    const progress = o.onProgress ?? (() => { });
+    const client = new MlflowClient({
+        baseUrl,
+        credentials: o.credentials ?? credentialsFromEnv(env),
+        userAgent: `${ENGINE_NAME}/${ENGINE_VERSION} (node ${process.version})`,
+        timeoutMs: o.requestTimeoutMs ?? 30_000,
+        retries: o.retries ?? 5,
+        baseDelayMs: o.retryBaseDelayMs ?? 1_000,
+        maxDelayMs: o.retryMaxDelayMs ?? 30_000,
+        totalMs: o.totalTimeoutMs ?? 300_000,
+        dispatcher: o.dispatcher,
+        sleep: o.sleep,
+        onRetry: (r) => progress(`MLflow: ${r.reason}; retrying in ${(r.delayMs / 1000).toFixed(1)} s`),
+    });
+    const host = new URL(baseUrl).host;
+    const experiment = await findExperiment(client, ref, host);
+    const label = `${experiment.name} (id ${experiment.id})`;
+    const url = `${baseUrl}/#/experiments/${encodeURIComponent(experiment.id)}`;
+    progress(`reading MLflow experiment ${label} at ${host}`);
+    const runs = await searchRuns(client, experiment.id, {
+        pageSize,
+        maxPages: o.maxPages ?? DEFAULT_MAX_PAGES,
+        filter: o.filter ?? '',
+        viewType: o.viewType ?? 'ACTIVE_ONLY',
+        progress,
+        label,
+    });
+    // Nested runs: a parent of other runs of the experiment is their container, not a trial.
+    const ids = new Set(runs.map((r) => r.id));
+    const parents = new Set(runs.map((r) => r.parent).filter((p) => p !== null && ids.has(p)));
+    const states = {};
+    const kept = [];
+    for (const run of runs) {
+        if (parents.has(run.id))
+            continue;
+        const state = run.status.toLowerCase();
+        states[state] = (states[state] ?? 0) + 1;
+        if (wanted && !wanted.has(state))
+            continue;
+        kept.push(run);
+    }
+    if (parents.size > 0) {
+        progress(`left out ${parents.size} parent run${parents.size === 1 ? '' : 's'} of nested runs (containers of the ${runs.length - parents.size} child runs)`);
+    }
+    if (runs.length === 0) {
+        throw new errors_UsageError(`MLflow experiment ${label} has no runs (${o.viewType ?? 'ACTIVE_ONLY'}) (${url})`);
+    }
+    if (kept.length === 0) {
+        throw new errors_UsageError(`no run of MLflow experiment ${label} is in the states given by --states (${[...wanted].join(', ')}); it has ${Object.entries(states)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ')}`);
+    }
+    if (agg !== 'last') {
+        await aggregateHistories(client, kept, o.target, agg, {
+            concurrency: Math.max(1, o.concurrency ?? 8),
+            maxPages: o.maxHistoryPages ?? 100,
+            progress,
+        });
+    }
+    const source = `MLflow experiment ${label}`;
+    const assembled = kept.map((run) => {
+        const meta = {
+            id: run.id,
+            state: run.status.toLowerCase(),
+            url: `${url}/runs/${encodeURIComponent(run.id)}`,
+        };
+        if (run.name !== null)
+            meta.name = run.name;
+        return {
+            params: run.params,
+            metrics: run.metrics,
+            facts: [
+                ['state', run.status.toLowerCase()],
+                ['run_name', run.name],
+            ],
+            meta,
+        };
+    });
+    const table = assembleTable(assembled, { source, format: 'mlflow', textual: true });
+    const meta = {
+        kind: 'mlflow',
+        what: 'MLflow experiment',
+        label,
+        name: experiment.name,
+        url,
+        state: experiment.lifecycle,
+        ...NO_SEARCH,
+        states,
+        key: `mlflow=${host}/${experiment.id}`,
+        details: {
+            tracking_uri: baseUrl,
+            experiment_id: experiment.id,
+            experiment_name: experiment.name,
+            metric_agg: agg,
+            parent_runs_left_out: parents.size,
+        },
+    };
+    return { table, meta };
+}
+async function findExperiment(client, ref, host) {
+    if (/^\d+$/.test(ref)) {
+        const byId = await client.get('experiments/get', { experiment_id: ref }, `experiment ${ref}`);
+        const found = experimentOf(byId);
+        if (found)
+            return found;
+        if (!load_experiment_isMissing(byId))
+            throw unexpected(byId, `experiment ${ref}`, host);
+    }
+    const byName = await client.get('experiments/get-by-name', { experiment_name: ref }, `experiment ${quoteForMessage(ref)}`);
+    const found = experimentOf(byName);
+    if (found)
+        return found;
+    if (load_experiment_isMissing(byName)) {
+        throw new errors_UsageError(`MLflow at ${host} has no experiment ${/^\d+$/.test(ref) ? `with id or name ${ref}` : `named ${quoteForMessage(ref)}`}: check --mlflow (an experiment name or id) and the tracking URI`);
+    }
+    throw unexpected(byName, `experiment ${quoteForMessage(ref)}`, host);
+}
+function experimentOf(answer) {
+    if (answer.status !== 200 || !answer.body)
+        return null;
+    const e = answer.body.experiment;
+    if (!json_client_isObject(e))
+        return null;
+    const id = typeof e.experiment_id === 'string'
+        ? e.experiment_id
+        : typeof e.experiment_id === 'number'
+            ? String(e.experiment_id)
+            : null;
+    if (id === null || typeof e.name !== 'string')
+        return null;
+    if (e.lifecycle_stage === 'deleted')
+        return null;
+    return { id, name: e.name, lifecycle: typeof e.lifecycle_stage === 'string' ? e.lifecycle_stage : null };
+}
+function load_experiment_isMissing(answer) {
+    if (answer.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+        return true;
+    if (answer.status === 404)
+        return true;
+    // an id that is not one (some stores) or a deleted experiment
+    if (answer.status === 200 && answer.body && json_client_isObject(answer.body.experiment))
+        return true;
+    return answer.status === 400 && answer.errorCode === 'INVALID_PARAMETER_VALUE';
+}
+function unexpected(answer, what, host) {
+    const said = answer.message ?? answer.errorCode;
+    if (answer.status >= 200 && answer.status < 300) {
+        return new RemoteError(`MLflow at ${host} answered ${what} without an experiment (HTTP ${answer.status}): not an MLflow tracking server? check the tracking URI`, answer.status);
+    }
+    return new RemoteError(`MLflow at ${host} answered ${what} with HTTP ${answer.status}${said ? `: ${said}` : ''}`, answer.status);
+}
+async function searchRuns(client, experimentId, o) {
+    const runs = [];
+    const seen = new Set();
+    let token;
+    for (let page = 0;; page++) {
+        if (page >= o.maxPages) {
+            throw new RemoteError(`MLflow still had more runs of experiment ${o.label} after ${o.maxPages} pages (${runs.length} runs): stopped (a server paging without end?)`);
+        }
+        const body = {
+            experiment_ids: [experimentId],
+            filter: o.filter,
+            run_view_type: o.viewType,
+            max_results: o.pageSize,
+            order_by: ['attributes.start_time ASC'],
+        };
+        if (token !== undefined)
+            body.page_token = token;
+        const answer = await client.post('runs/search', body, `the runs of experiment ${o.label}`);
+        if (answer.status !== 200 || !answer.body) {
+            const said = answer.message ?? answer.errorCode;
+            if (answer.status === 400) {
+                throw new errors_UsageError(`MLflow refused the run search of experiment ${o.label}${said ? `: ${said}` : ''}`);
+            }
+            throw new RemoteError(`MLflow answered the runs of experiment ${o.label} with HTTP ${answer.status}${said ? `: ${said}` : ''}`, answer.status);
+        }
+        const list = answer.body.runs ?? [];
+        if (!Array.isArray(list)) {
+            throw new RemoteError(`MLflow answered the runs of experiment ${o.label} without a list of runs`);
+        }
+        for (const raw of list) {
+            const run = readRun(raw);
+            if (run === null) {
+                throw new RemoteError(`MLflow sent a run of experiment ${o.label} without info.run_id: not a run`);
+            }
+            if (seen.has(run.id))
+                continue; // a run that moved between pages while we read
+            seen.add(run.id);
+            runs.push(run);
+        }
+        o.progress(`fetched ${runs.length} runs of MLflow experiment ${o.label}`);
+        const next = answer.body.next_page_token;
+        if (typeof next !== 'string' || next === '')
+            return runs;
+        if (next === token || list.length === 0) {
+            throw new RemoteError(`MLflow paged the runs of experiment ${o.label} without advancing (after ${runs.length} runs)`);
+        }
+        token = next;
+    }
+}
+function readRun(raw) {
+    if (!json_client_isObject(raw) || !json_client_isObject(raw.info))
+        return null;
+    const info = raw.info;
+    const id = typeof info.run_id === 'string' ? info.run_id : typeof info.run_uuid === 'string' ? info.run_uuid : null;
+    if (id === null || id === '')
+        return null;
+    const data = json_client_isObject(raw.data) ? raw.data : {};
+    const params = [];
+    for (const p of Array.isArray(data.params) ? data.params : []) {
+        if (json_client_isObject(p) && typeof p.key === 'string')
+            params.push([p.key, typeof p.value === 'string' ? p.value : String(p.value ?? '')]);
+    }
+    const metrics = new Map();
+    for (const m of Array.isArray(data.metrics) ? data.metrics : []) {
+        if (json_client_isObject(m) && typeof m.key === 'string')
+            metrics.set(m.key, metricText(m.value));
+    }
+    let parent = null;
+    let tagName = null;
+    for (const t of Array.isArray(data.tags) ? data.tags : []) {
+        if (!json_client_isObject(t) || typeof t.value !== 'string')
+            continue;
+        if (t.key === 'mlflow.parentRunId')
+            parent = t.value;
+        if (t.key === 'mlflow.runName')
+            tagName = t.value;
+    }
+    const name = typeof info.run_name === 'string' && info.run_name !== '' ? info.run_name : tagName;
+    const status = typeof info.status === 'string' ? info.status : 'UNKNOWN';
+    return { id, name, status, params, metrics, parent };
+}
+/** A metric's value as CSV text: JSON numbers as JS prints them (exact), "NaN"/"Infinity" as sent. */
+function metricText(value) {
+    if (typeof value === 'number')
+        return String(value);
+    if (typeof value === 'string')
+        return value;
+    return null;
+}
+async function aggregateHistories(client, runs, metric, agg, o) {
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+        while (next < runs.length) {
+            const run = runs[next++];
+            const values = await load_experiment_history(client, run.id, metric, o.maxPages);
+            let best = null;
+            for (const v of values) {
+                if (Number.isNaN(v))
+                    continue;
+                if (best === null || (agg === 'min' ? v < best : v > best))
+                    best = v;
+            }
+            if (best !== null)
+                run.metrics.set(metric, String(best));
+            else if (values.length > 0)
+                run.metrics.set(metric, 'NaN');
+            done++;
+            if (done % 50 === 0 || done === runs.length) {
+                o.progress(`read the ${metric} history of ${done} of ${runs.length} runs (${agg})`);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, runs.length) }, worker));
+}
+async function load_experiment_history(client, runId, metric, maxPages) {
+    const values = [];
+    let token;
+    for (let page = 0;; page++) {
+        if (page >= maxPages) {
+            throw new RemoteError(`MLflow still had more history of metric ${quoteForMessage(metric)} of run ${runId} after ${maxPages} pages: stopped`);
+        }
+        const answer = await client.get('metrics/get-history', { run_id: runId, metric_key: metric, max_results: HISTORY_PAGE_SIZE, page_token: token }, `the history of ${quoteForMessage(metric)} of run ${runId}`);
+        if (answer.status !== 200 || !answer.body) {
+            const said = answer.message ?? answer.errorCode;
+            throw new RemoteError(`MLflow answered the history of ${quoteForMessage(metric)} of run ${runId} with HTTP ${answer.status}${said ? `: ${said}` : ''}`, answer.status);
+        }
+        const list = answer.body.metrics ?? [];
+        if (!Array.isArray(list))
+            throw new RemoteError(`MLflow sent a metric history of run ${runId} that is not a list`);
+        for (const m of list) {
+            if (!json_client_isObject(m))
+                continue;
+            const v = typeof m.value === 'number' ? m.value : typeof m.value === 'string' ? Number(m.value) : NaN;
+            values.push(v);
+        }
+        const next = answer.body.next_page_token;
+        if (typeof next !== 'string' || next === '')
+            return values;
+        if (next === token)
+            throw new RemoteError(`MLflow paged the history of run ${runId} without advancing`);
+        token = next;
+    }
+}
+function checkStates(states) {
+    if (!states || states.length === 0)
+        return null;
+    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+    const unknown = [...wanted].filter((s) => !MLFLOW_STATES.includes(s));
+    if (unknown.length > 0) {
+        throw new errors_UsageError(`--states: unknown run state ${unknown.join(', ')}; MLflow run states are ${MLFLOW_STATES.join(', ')}`);
+    }
+    return wanted.size > 0 ? wanted : null;
+}
+
+;// CONCATENATED MODULE: ./src/sources/mlflow/index.ts
+/** The MLflow source: `--mlflow EXPERIMENT` against `--mlflow-tracking-uri` (or MLFLOW_TRACKING_URI). */
+
+
+const mlflowSource = {
+    kind: 'mlflow',
+    selector: 'mlflow',
+    usage: '--mlflow EXPERIMENT',
+    flags: {
+        mlflow: {
+            type: 'string',
+            input: 'mlflow-experiment',
+            help: 'EXPERIMENT  an MLflow experiment, by name or id; credentials from MLFLOW_TRACKING_TOKEN,\n' +
+                'or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD',
+        },
+        'mlflow-tracking-uri': {
+            type: 'string',
+            input: 'mlflow-tracking-uri',
+            help: 'URI  the MLflow tracking server, http(s) (default MLFLOW_TRACKING_URI)',
+        },
+        'metric-agg': {
+            type: 'string',
+            input: 'metric-agg',
+            default: 'last',
+            help: "last|min|max  each run's value of the target: the last logged (default), or the min or max\n" +
+                'of its history (MLflow)',
+        },
+    },
+    async load(options, ctx) {
+        const agg = options['metric-agg'];
+        if (agg !== undefined && agg !== 'last' && agg !== 'min' && agg !== 'max') {
+            throw new errors_UsageError(`--metric-agg must be one of last, min, max, got ${JSON.stringify(agg)}`);
+        }
+        return loadExperiment({
+            experiment: String(options.mlflow ?? ''),
+            trackingUri: typeof options['mlflow-tracking-uri'] === 'string' ? options['mlflow-tracking-uri'] : undefined,
+            metricAgg: agg,
+            target: ctx.target,
+            states: ctx.states,
+            onProgress: ctx.onProgress,
+        }, ctx.env);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/sources/optuna/study.ts
+/**
+ * An Optuna study as both storages hold it, read into one neutral shape: the study's directions and
+ * attributes, and each trial's state, values, parameters (internal floats with their distributions)
+ * and user attributes. The journal (journal.ts) and the RDB (rdb.ts) readers both produce this.
+ */
+
+/** optuna.trial.TrialState, by value (journal) and name (RDB). */
+const TRIAL_STATES = ['running', 'complete', 'pruned', 'fail', 'waiting'];
+/** Directions: StudyDirection values 1 MINIMIZE, 2 MAXIMIZE (0 NOT_SET is read as minimize, Optuna's default). */
+function goalOfDirection(d) {
+    if (d === 2 || d === 'MAXIMIZE' || d === 'maximize')
+        return 'maximize';
+    return 'minimize';
+}
+function stateOf(value, where) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < TRIAL_STATES.length) {
+        return TRIAL_STATES[value];
+    }
+    if (typeof value === 'string') {
+        const lower = value.toLowerCase();
+        if (TRIAL_STATES.includes(lower))
+            return lower;
+    }
+    throw new InputError(`${where}: unknown trial state ${quoteForMessage(String(value))}`);
+}
+const cache = new Map();
+/**
+ * A distribution from its JSON (`{"name": "FloatDistribution", "attributes": {...}}`), the current
+ * classes and the deprecated ones Optuna still reads (Uniform, LogUniform, DiscreteUniform,
+ * IntUniform, IntLogUniform).
+ */
+function parseDistribution(json, where) {
+    const hit = cache.get(json);
+    if (hit)
+        return hit;
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch {
+        throw new InputError(`${where}: a distribution that is not JSON: ${quoteForMessage(json)}`);
+    }
+    const bad = () => new InputError(`${where}: not an Optuna distribution: ${quoteForMessage(json)}`);
+    if (typeof parsed !== 'object' || parsed === null)
+        throw bad();
+    const { name, attributes } = parsed;
+    if (typeof name !== 'string' || typeof attributes !== 'object' || attributes === null)
+        throw bad();
+    const a = attributes;
+    const num = (k) => {
+        const v = a[k];
+        if (typeof v !== 'number' || !Number.isFinite(v))
+            throw bad();
+        return v;
+    };
+    const optNum = (k) => (a[k] === null || a[k] === undefined ? null : num(k));
+    let d;
+    const float = (low, high, log, step) => ({
+        dimension: { kind: 'float', low, high, log, step },
+        json,
+        external: (x) => x,
+    });
+    const int = (low, high, log, step) => ({
+        dimension: { kind: 'int', low, high, log, step },
+        json,
+        external: (x) => Math.trunc(x),
+    });
+    switch (name) {
+        case 'FloatDistribution':
+            d = float(num('low'), num('high'), a.log === true, optNum('step'));
+            break;
+        case 'UniformDistribution':
+            d = float(num('low'), num('high'), false, null);
+            break;
+        case 'LogUniformDistribution':
+            d = float(num('low'), num('high'), true, null);
+            break;
+        case 'DiscreteUniformDistribution':
+            d = float(num('low'), num('high'), false, num('q'));
+            break;
+        case 'IntDistribution':
+            d = int(num('low'), num('high'), a.log === true, optNum('step') ?? 1);
+            break;
+        case 'IntUniformDistribution':
+            d = int(num('low'), num('high'), false, optNum('step') ?? 1);
+            break;
+        case 'IntLogUniformDistribution':
+            d = int(num('low'), num('high'), true, 1);
+            break;
+        case 'CategoricalDistribution': {
+            const choices = a.choices;
+            if (!Array.isArray(choices) || choices.length === 0)
+                throw bad();
+            const kept = choices.map((c) => c === null || typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean'
+                ? c
+                : JSON.stringify(c));
+            d = {
+                dimension: { kind: 'categorical', choices: kept },
+                json,
+                external: (x) => {
+                    const i = Math.trunc(x);
+                    if (!(i >= 0 && i < kept.length)) {
+                        throw new InputError(`${where}: categorical index ${x} outside the ${kept.length} choices of ${quoteForMessage(json)}`);
+                    }
+                    return kept[i];
+                },
+            };
+            break;
+        }
+        default:
+            throw new InputError(`${where}: unknown Optuna distribution ${quoteForMessage(name)}`);
+    }
+    if (cache.size > 10_000)
+        cache.clear();
+    cache.set(json, d);
+    return d;
+}
+
+;// CONCATENATED MODULE: ./src/sources/optuna/journal.ts
+/**
+ * Optuna's JournalStorage file (JournalFileStorage): JSON Lines, one operation a line, replayed as
+ * optuna/storages/_journal/storage.py replays them (JournalStorageReplayResult):
+ *
+ *   0 CREATE_STUDY  1 DELETE_STUDY  2 SET_STUDY_USER_ATTR  3 SET_STUDY_SYSTEM_ATTR  4 CREATE_TRIAL
+ *   5 SET_TRIAL_PARAM  6 SET_TRIAL_STATE_VALUES  7 SET_TRIAL_INTERMEDIATE_VALUE
+ *   8 SET_TRIAL_USER_ATTR  9 SET_TRIAL_SYSTEM_ATTR
+ *
+ * Study ids count CREATE_STUDY operations that made a study (a duplicate name makes none); trial ids
+ * count every trial ever created; an operation on a study or trial that does not exist, or an update
+ * to a finished trial, is ignored (Optuna ignores another worker's). The last line without a newline
+ * is being written: it is not read. A line in the middle that is not JSON, or an unknown op code,
+ * is refused (exit 2) with its line number.
+ */
+
+
+
+
+
+const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+async function readJournalFile(path) {
+    let buf;
+    try {
+        const st = await external_node_fs_namespaceObject.promises.stat(path);
+        if (st.isDirectory())
+            throw new InputError(`${path} is a directory, not an Optuna journal file`);
+        if (st.size > MAX_JOURNAL_BYTES) {
+            throw new InputError(`${path}: an Optuna journal of more than ${MAX_JOURNAL_BYTES / 1024 / 1024} MiB is more than this tool reads`);
+        }
+        buf = await external_node_fs_namespaceObject.promises.readFile(path);
+    }
+    catch (err) {
+        if (err instanceof InputError)
+            throw err;
+        throw fileError(err, path);
+    }
+    return replayJournal(buf.toString('utf8'), path);
+}
+function replayJournal(text, where) {
+    const studies = [];
+    const byId = new Map();
+    const trials = [];
+    let nextStudyId = 0;
+    const end = text.lastIndexOf('\n');
+    const partialLastLine = text.slice(end + 1).trim() !== '';
+    const body = end < 0 ? '' : text.slice(0, end);
+    let lineNo = 0;
+    let start = 0;
+    let replayed = 0;
+    while (start <= body.length && body.length > 0) {
+        let nl = body.indexOf('\n', start);
+        if (nl < 0)
+            nl = body.length;
+        const line = body.slice(start, nl);
+        start = nl + 1;
+        lineNo++;
+        if (line.trim() === '')
+            continue;
+        const at = `${where}: line ${lineNo}`;
+        let op;
+        try {
+            op = parseJsonLenientAt(line, where, lineNo);
+        }
+        catch {
+            throw new InputError(`${at} is not JSON (${quoteForMessage(line, 60)}): not an Optuna journal, or a damaged one (only the last line may be cut short)`);
+        }
+        if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+            throw new InputError(`${at} is not a journal operation (an object with op_code): not an Optuna journal?`);
+        }
+        const log = op;
+        const code = log.op_code;
+        replayed++;
+        const studyOf = () => {
+            const s = byId.get(log.study_id);
+            return s && !s.deleted ? s : null;
+        };
+        const trialOf = () => {
+            const id = log.trial_id;
+            if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= trials.length)
+                return null;
+            const t = trials[id];
+            // updates to a finished trial are ignored, as Optuna does for other workers' logs
+            if (t.trial.state !== 'running' && t.trial.state !== 'waiting')
+                return null;
+            return t.trial;
+        };
+        switch (code) {
+            case 0: {
+                const name = log.study_name;
+                if (typeof name !== 'string')
+                    throw new InputError(`${at}: CREATE_STUDY without a study_name`);
+                if (studies.some((s) => !s.deleted && s.study.name === name))
+                    break;
+                const dirs = Array.isArray(log.directions)
+                    ? log.directions.map(goalOfDirection)
+                    : ['minimize'];
+                const live = {
+                    study: { name, directions: dirs, userAttrs: new Map(), systemAttrs: new Map(), trials: [] },
+                    deleted: false,
+                };
+                studies.push(live);
+                byId.set(nextStudyId++, live);
+                break;
+            }
+            case 1: {
+                const s = studyOf();
+                if (s)
+                    s.deleted = true;
+                break;
+            }
+            case 2:
+            case 3: {
+                const s = studyOf();
+                const attr = code === 2 ? log.user_attr : log.system_attr;
+                if (s && typeof attr === 'object' && attr !== null) {
+                    const target = code === 2 ? s.study.userAttrs : s.study.systemAttrs;
+                    for (const [k, v] of Object.entries(attr))
+                        target.set(k, v);
+                }
+                break;
+            }
+            case 4: {
+                const s = studyOf();
+                if (!s)
+                    break;
+                const trial = {
+                    number: s.study.trials.length,
+                    state: log.state === undefined ? 'running' : stateOf(log.state, at),
+                    values: valuesOf(log),
+                    params: new Map(),
+                    userAttrs: new Map(),
+                };
+                const dists = (log.distributions ?? {});
+                const params = (log.params ?? {});
+                for (const [name, internal] of Object.entries(params)) {
+                    const dj = dists[name];
+                    if (typeof dj !== 'string' || typeof internal !== 'number') {
+                        throw new InputError(`${at}: CREATE_TRIAL with parameter ${quoteForMessage(name)} but no distribution for it`);
+                    }
+                    const distribution = parseDistribution(dj, at);
+                    distribution.external(internal); // a categorical index must be in range
+                    trial.params.set(name, { internal, distribution });
+                }
+                for (const [k, v] of Object.entries((log.user_attrs ?? {})))
+                    trial.userAttrs.set(k, v);
+                trials.push({ trial, study: s });
+                s.study.trials.push(trial);
+                break;
+            }
+            case 5: {
+                const t = trialOf();
+                if (!t)
+                    break;
+                const name = log.param_name;
+                const internal = log.param_value_internal;
+                if (typeof name !== 'string' ||
+                    typeof internal !== 'number' ||
+                    typeof log.distribution !== 'string') {
+                    throw new InputError(`${at}: SET_TRIAL_PARAM without param_name, param_value_internal or distribution`);
+                }
+                const distribution = parseDistribution(log.distribution, at);
+                distribution.external(internal);
+                t.params.set(name, { internal, distribution });
+                break;
+            }
+            case 6: {
+                const t = trialOf();
+                if (!t)
+                    break;
+                const state = stateOf(log.state, at);
+                if (state === 'running' && t.state === 'running')
+                    break;
+                t.state = state;
+                if (log.values !== null && log.values !== undefined)
+                    t.values = valuesOf(log);
+                break;
+            }
+            case 7:
+            case 9:
+                trialOf(); // intermediate values and system attributes are not analysed
+                break;
+            case 8: {
+                const t = trialOf();
+                const attr = log.user_attr;
+                if (t && typeof attr === 'object' && attr !== null) {
+                    for (const [k, v] of Object.entries(attr))
+                        t.userAttrs.set(k, v);
+                }
+                break;
+            }
+            default:
+                throw new InputError(`${at}: unknown op_code ${quoteForMessage(JSON.stringify(code) ?? String(code))} (Optuna's journal has 0 CREATE_STUDY … 9 SET_TRIAL_SYSTEM_ATTR): not an Optuna journal, or one from a newer Optuna`);
+        }
+    }
+    return { studies: studies.filter((s) => !s.deleted).map((s) => s.study), lines: replayed, partialLastLine };
+}
+function valuesOf(log) {
+    const values = log.values;
+    if (Array.isArray(values))
+        return values.map((v) => (typeof v === 'number' ? v : null));
+    if (typeof log.value === 'number')
+        return [log.value];
+    return null;
+}
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/sources/optuna/sqlite.ts
+/**
+ * Read-only SQLite without a native module: Node's own `node:sqlite` where the running Node has it
+ * (Node 22.13+, 24: the action's), else sql.js, SQLite compiled to WebAssembly (the variant with the
+ * wasm inlined). Both give rows as plain objects.
+ *
+ * sql.js is read as text and run as a CommonJS module here, not imported: its Emscripten wrapper sets
+ * `module = undefined` and then tests `typeof module`, which a bundler's static `typeof module`
+ * rewrite breaks. `new URL(…, import.meta.url)` is what ncc follows to copy the file beside the bundle
+ * (dist/sql-wasm-inline.js); from the sources it is the package's own file.
+ */
+
+
+
+
+
+const MAX_SQLITE_BYTES = 1024 * 1024 * 1024;
+const HEADER = 'SQLite format 3\u0000';
+/** True when the file starts with SQLite's header. */
+async function isSqliteFile(path) {
+    let handle;
+    try {
+        handle = await external_node_fs_namespaceObject.promises.open(path, 'r');
+        const buf = Buffer.alloc(16);
+        const { bytesRead } = await handle.read(buf, 0, 16, 0);
+        return bytesRead === 16 && buf.toString('latin1') === HEADER;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+/** `node:sqlite` when this Node has it (without printing its experimental warning), else null. */
+function nodeSqlite() {
+    const get = process.getBuiltinModule;
+    if (typeof get !== 'function')
+        return null;
+    const emitWarning = process.emitWarning;
+    process.emitWarning = ((warning, ...rest) => {
+        const text = typeof warning === 'string' ? warning : warning.message;
+        if (/sqlite/i.test(text))
+            return;
+        emitWarning.call(process, warning, ...rest);
+    });
+    try {
+        const mod = get.call(process, 'node:sqlite');
+        return mod && typeof mod.DatabaseSync === 'function' ? mod : null;
+    }
+    catch {
+        return null;
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+let sqlJs = null;
+async function loadSqlJs() {
+    if (!sqlJs) {
+        sqlJs = (async () => {
+            const url = __nccwpck_require__.ab + "sql-wasm-inline.js";
+            const code = (0,external_node_fs_namespaceObject.readFileSync)(url, 'utf8');
+            const wrapper = (0,external_node_vm_namespaceObject.runInThisContext)(`(function (module, exports, require) {${code}\n})`, {
+                filename: 'sql-wasm-inline.js',
+            });
+            const mod = { exports: {} };
+            wrapper(mod, mod.exports, (0,external_node_module_namespaceObject.createRequire)(import.meta.url));
+            const init = mod.exports;
+            return init();
+        })();
+    }
+    return sqlJs;
+}
+/** Opens `path` read-only. `prefer` forces an engine (tests); default node:sqlite when present. */
+async function openSqlite(path, prefer) {
+    let size;
+    try {
+        const st = await external_node_fs_namespaceObject.promises.stat(path);
+        if (!st.isFile())
+            throw new InputError(`${path} is not a file (an Optuna SQLite database is one)`);
+        size = st.size;
+    }
+    catch (err) {
+        if (err instanceof InputError)
+            throw err;
+        throw fileError(err, path);
+    }
+    if (size > MAX_SQLITE_BYTES) {
+        throw new InputError(`${path}: a SQLite file of more than ${MAX_SQLITE_BYTES / 1024 / 1024} MiB is more than this tool reads`);
+    }
+    if (!(await isSqliteFile(path))) {
+        throw new InputError(`${path} is not a SQLite database (no SQLite header): give an Optuna journal file or a SQLite storage`);
+    }
+    const native = prefer === 'sql.js' ? null : nodeSqlite();
+    if (native) {
+        const db = new native.DatabaseSync(path, { readOnly: true });
+        return {
+            engine: 'node:sqlite',
+            all: (sql) => db
+                .prepare(sql)
+                .all()
+                .map((r) => ({ ...r })),
+            close: () => db.close(),
+        };
+    }
+    const SQL = await loadSqlJs();
+    let data;
+    try {
+        data = await external_node_fs_namespaceObject.promises.readFile(path);
+    }
+    catch (err) {
+        throw fileError(err, path);
+    }
+    const db = new SQL.Database(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return {
+        engine: 'sql.js',
+        all: (sql) => {
+            const out = [];
+            for (const result of db.exec(sql)) {
+                for (const values of result.values) {
+                    const row = {};
+                    result.columns.forEach((c, i) => (row[c] = values[i]));
+                    out.push(row);
+                }
+            }
+            return out;
+        },
+        close: () => db.close(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sources/optuna/rdb.ts
+/**
+ * Optuna's RDBStorage in a SQLite file (optuna/storages/_rdb/models.py): `studies`,
+ * `study_directions` (direction MINIMIZE/MAXIMIZE per objective), `study_user_attributes` and
+ * `study_system_attributes` (value_json), `trials` (number, state COMPLETE/PRUNED/…), `trial_params`
+ * (param_value: the internal float; distribution_json), `trial_values` (objective, value,
+ * value_type FINITE/INF_POS/INF_NEG), `trial_user_attributes`. Intermediate values and system
+ * attributes are not analysed.
+ */
+
+
+
+const REQUIRED = ['studies', 'study_directions', 'trials', 'trial_params', 'trial_values'];
+/** Study names only (for messages), and the studies whose name is `only` (all when null). */
+async function readSqliteStorage(path, only, prefer) {
+    const db = await openSqlite(path, prefer);
+    try {
+        let tables;
+        try {
+            tables = new Set(db.all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)));
+        }
+        catch (err) {
+            throw new InputError(`${path} cannot be read as SQLite: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const missing = REQUIRED.filter((t) => !tables.has(t));
+        if (missing.length > 0) {
+            throw new InputError(`${path} is a SQLite file but not an Optuna storage (no table ${missing.join(', ')}): give the file Optuna's RDBStorage wrote (sqlite:///path.db)`);
+        }
+        let schemaVersion = null;
+        if (tables.has('version_info')) {
+            const v = db.all('SELECT schema_version, library_version FROM version_info');
+            if (v.length > 0)
+                schemaVersion = `${v[0].schema_version} (Optuna ${v[0].library_version})`;
+        }
+        const sql = (s) => {
+            try {
+                return db.all(s);
+            }
+            catch (err) {
+                throw new InputError(`${path}: an Optuna table is not as Optuna writes it (${err instanceof Error ? err.message : String(err)})`);
+            }
+        };
+        const studyRows = sql('SELECT study_id, study_name FROM studies ORDER BY study_id');
+        const wanted = studyRows.filter((r) => only === null || r.study_name === only);
+        const studies = [];
+        for (const s of wanted) {
+            const id = Number(s.study_id);
+            const where = `${path}: study ${quoteForMessage(String(s.study_name))}`;
+            const dirs = sql(`SELECT direction, objective FROM study_directions WHERE study_id = ${id} ORDER BY objective`);
+            const study = {
+                name: String(s.study_name),
+                directions: dirs.map((d) => goalOfDirection(d.direction)),
+                userAttrs: attrs(sql, tables, 'study_user_attributes', `study_id = ${id}`, where),
+                systemAttrs: attrs(sql, tables, 'study_system_attributes', `study_id = ${id}`, where),
+                trials: [],
+            };
+            const trialRows = sql(`SELECT trial_id, number, state FROM trials WHERE study_id = ${id} ORDER BY number, trial_id`);
+            const byId = new Map();
+            for (const t of trialRows) {
+                const trial = {
+                    number: Number(t.number),
+                    state: stateOf(t.state, where),
+                    values: null,
+                    params: new Map(),
+                    userAttrs: new Map(),
+                };
+                byId.set(Number(t.trial_id), trial);
+                study.trials.push(trial);
+            }
+            const inStudy = `trial_id IN (SELECT trial_id FROM trials WHERE study_id = ${id})`;
+            for (const p of sql(`SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE ${inStudy} ORDER BY param_id`)) {
+                const trial = byId.get(Number(p.trial_id));
+                if (!trial)
+                    continue;
+                const distribution = parseDistribution(String(p.distribution_json), where);
+                const internal = Number(p.param_value);
+                distribution.external(internal);
+                trial.params.set(String(p.param_name), { internal, distribution });
+            }
+            for (const v of sql(`SELECT trial_id, objective, value, value_type FROM trial_values WHERE ${inStudy} ORDER BY objective`)) {
+                const trial = byId.get(Number(v.trial_id));
+                if (!trial)
+                    continue;
+                const k = Number(v.objective);
+                if (!trial.values)
+                    trial.values = new Array(study.directions.length || 1).fill(null);
+                trial.values[k] =
+                    v.value_type === 'INF_POS'
+                        ? Infinity
+                        : v.value_type === 'INF_NEG'
+                            ? -Infinity
+                            : v.value === null
+                                ? null
+                                : Number(v.value);
+            }
+            if (tables.has('trial_user_attributes')) {
+                for (const a of sql(`SELECT trial_id, key, value_json FROM trial_user_attributes WHERE ${inStudy} ORDER BY trial_user_attribute_id`)) {
+                    const trial = byId.get(Number(a.trial_id));
+                    if (trial)
+                        trial.userAttrs.set(String(a.key), jsonValue(a.value_json));
+                }
+            }
+            studies.push(study);
+        }
+        return { studies, names: studyRows.map((r) => String(r.study_name)), engine: db.engine, schemaVersion };
+    }
+    finally {
+        db.close();
+    }
+}
+function attrs(sql, tables, table, where, _place) {
+    const out = new Map();
+    if (!tables.has(table))
+        return out;
+    for (const r of sql(`SELECT key, value_json FROM ${table} WHERE ${where}`))
+        out.set(String(r.key), jsonValue(r.value_json));
+    return out;
+}
+function jsonValue(text) {
+    if (typeof text !== 'string')
+        return null;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // Python's json.dumps writes NaN and Infinity bare
+        if (/^-?Infinity$/.test(text))
+            return text.startsWith('-') ? -Infinity : Infinity;
+        return text === 'NaN' ? NaN : text;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/optuna/load-study.ts
+/**
+ * An Optuna study as a runs table: `--optuna STORAGE --study NAME`, STORAGE a JournalStorage file or
+ * an RDB URL as Optuna takes it (`sqlite:///relative.db`, `sqlite:////absolute/path.db`; a plain
+ * path to a SQLite file works too). One row per trial (COMPLETE only unless --states widens it):
+ * its parameters as Optuna returns them (a categorical's choice, an int as an int), its objective
+ * values (`value`, `value_1`, … or the study's metric names), its user attributes, `state` and
+ * `number`. The metadata carries the directions (→ goals) and the distributions (→ the searched
+ * space, and a W&B-style `parameters` block so the advice reads the searched ranges).
+ */
+
+
+
+
+
+
+
+/** `sqlite:///rel.db` → rel.db; `sqlite:////abs.db` → /abs.db; other RDB URLs refused; a path as is. */
+async function parseStorage(text) {
+    const t = text.trim();
+    if (t === '')
+        throw new errors_UsageError('--optuna is empty: give a journal file or sqlite:///path.db');
+    const url = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(t);
+    if (url) {
+        const scheme = url[1].toLowerCase();
+        if (scheme !== 'sqlite' && !scheme.startsWith('sqlite+')) {
+            throw new errors_UsageError(`--optuna ${quoteForMessage(t.replace(/\/\/[^@/]*@/, '//***@'))}: only SQLite storages (sqlite:///path.db) and journal files can be read; export the study to SQLite (optuna.copy_study) or a journal`);
+        }
+        const rest = url[2].replace(/\?.*$/, '');
+        if (!rest.startsWith('/') || rest === '/') {
+            throw new errors_UsageError(`--optuna ${quoteForMessage(t)}: an in-memory or host-qualified SQLite URL has no file; give sqlite:///relative.db or sqlite:////absolute/path.db`);
+        }
+        const path = rest.slice(1); // sqlite:///x → x (relative); sqlite:////x → /x
+        return { kind: 'sqlite', path: (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.resolve)(path) };
+    }
+    return { kind: (await isSqliteFile(t)) ? 'sqlite' : 'journal', path: t };
+}
+async function loadStudy(o) {
+    const progress = o.onProgress ?? (() => { });
+    const storage = await parseStorage(o.storage);
+    const wanted = load_study_checkStates(o.states);
+    let studies;
+    let names;
+    let detail;
+    if (storage.kind === 'sqlite') {
+        const read = await readSqliteStorage(storage.path, o.study ?? null, o.sqliteEngine);
+        studies = read.studies;
+        names = read.names;
+        detail = { storage: 'rdb', engine: read.engine, schema: read.schemaVersion };
+    }
+    else {
+        const read = await readJournalFile(storage.path);
+        if (read.lines === 0) {
+            throw new InputError(`${storage.path} holds no complete journal line: not an Optuna journal (or an empty one)`);
+        }
+        if (read.partialLastLine)
+            progress(`${storage.path}: the last line has no newline yet (being written): not read`);
+        names = read.studies.map((s) => s.name);
+        studies = o.study === undefined ? read.studies : read.studies.filter((s) => s.name === o.study);
+        detail = { storage: 'journal', lines: read.lines, partial_last_line: read.partialLastLine };
+    }
+    const where = storage.kind === 'sqlite' ? `Optuna storage ${storage.path}` : `Optuna journal ${storage.path}`;
+    if (names.length === 0)
+        throw new InputError(`${where} has no study`);
+    if (o.study === undefined && studies.length > 1) {
+        throw new errors_UsageError(`${where} has ${names.length} studies: name one with --study (${listed(names)})`);
+    }
+    if (studies.length === 0) {
+        throw new errors_UsageError(`${where} has no study named ${quoteForMessage(o.study ?? '')}; its studies: ${listed(names)}`);
+    }
+    const study = studies[0];
+    progress(`read Optuna study ${study.name} (${study.trials.length} trials) from ${storage.path}`);
+    // objectives: the study's metric names (Optuna ≥ 3.2 set_metric_names), else value, value_1, …
+    const metricNames = study.systemAttrs.get('study:metric_names');
+    const k = Math.max(1, study.directions.length);
+    const objectiveNames = Array.from({ length: k }, (_, i) => Array.isArray(metricNames) && metricNames.length === k && typeof metricNames[i] === 'string'
+        ? metricNames[i]
+        : i === 0
+            ? 'value'
+            : `value_${i}`);
+    const objectives = objectiveNames.map((name, i) => ({
+        name,
+        goal: study.directions[i] ?? 'minimize',
+    }));
+    const states = {};
+    const space = new Map();
+    const distributionJson = new Map();
+    const runs = [];
+    for (const trial of study.trials) {
+        states[trial.state] = (states[trial.state] ?? 0) + 1;
+        for (const [name, p] of trial.params) {
+            if (!space.has(name))
+                space.set(name, p.distribution.dimension);
+            distributionJson.set(name, p.distribution.json);
+        }
+        if (!(wanted ? wanted.has(trial.state) : trial.state === 'complete'))
+            continue;
+        const params = [];
+        for (const [name, p] of trial.params)
+            params.push([name, p.distribution.external(p.internal)]);
+        const metrics = objectiveNames.map((name, i) => [name, trial.values?.[i] ?? null]);
+        for (const [key, v] of trial.userAttrs)
+            metrics.push([key, attrCell(v)]);
+        // a trial is known by its number: "trial 12" names and identifies it (storage ids are internal)
+        const label = `trial ${trial.number}`;
+        const meta = { id: label, name: label, state: trial.state };
+        runs.push({
+            params,
+            metrics,
+            facts: [
+                ['state', trial.state],
+                ['number', trial.number],
+            ],
+            meta,
+        });
+    }
+    const source = `Optuna study ${study.name}`;
+    if (runs.length === 0) {
+        const have = Object.entries(states)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ');
+        throw new errors_UsageError(`${source} has no trial in the states ${wanted ? [...wanted].join(', ') : 'complete'} (it has ${have || 'no trials'}); widen them with --states, e.g. --states complete,pruned`);
+    }
+    const table = assembleTable(runs, {
+        source,
+        format: 'optuna',
+        textual: false,
+        paramOrder: [...space.keys()],
+    });
+    const parameters = [...space.keys()];
+    const config = {
+        method: null,
+        metric: objectives.length === 1 ? { name: objectives[0].name, goal: objectives[0].goal } : undefined,
+        parameters: Object.fromEntries(parameters.map((p) => [p, specOf(space.get(p))])),
+    };
+    const meta = {
+        kind: 'optuna',
+        what: 'Optuna study',
+        label: study.name,
+        name: study.name,
+        url: null,
+        state: null,
+        method: null,
+        objective: objectives.length === 1 ? objectives[0] : null,
+        objectives,
+        parameters,
+        space: Object.fromEntries(space),
+        config,
+        states,
+        key: `optuna=${study.name}@${storage.path.replace(/\\/g, '/').split('/').pop()}`,
+        details: {
+            ...detail,
+            study: study.name,
+            directions: study.directions,
+            distributions: Object.fromEntries(distributionJson),
+        },
+    };
+    return { table, meta };
+}
+/** A user attribute as a cell: scalars as they are, anything else as its JSON text. */
+function attrCell(v) {
+    if (v === null || v === undefined)
+        return null;
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+        return v;
+    return JSON.stringify(v) ?? null;
+}
+/** The dimension as a W&B `parameters` entry, for the advice's searched ranges. */
+function specOf(d) {
+    if (d.kind === 'categorical')
+        return { values: [...d.choices] };
+    if (d.kind === 'int') {
+        return d.log
+            ? { distribution: 'q_log_uniform_values', min: d.low, max: d.high, q: d.step ?? 1 }
+            : { distribution: 'int_uniform', min: d.low, max: d.high };
+    }
+    if (d.log)
+        return { distribution: 'log_uniform_values', min: d.low, max: d.high };
+    if (d.step !== null)
+        return { distribution: 'q_uniform', min: d.low, max: d.high, q: d.step };
+    return { distribution: 'uniform', min: d.low, max: d.high };
+}
+function load_study_checkStates(states) {
+    if (!states || states.length === 0)
+        return null;
+    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+    const unknown = [...wanted].filter((s) => !TRIAL_STATES.includes(s));
+    if (unknown.length > 0) {
+        throw new errors_UsageError(`--states: unknown trial state ${unknown.join(', ')}; Optuna trial states are ${TRIAL_STATES.join(', ')}`);
+    }
+    return wanted.size > 0 ? wanted : null;
+}
+function listed(names, max = 20) {
+    const shown = names.slice(0, max).map((n) => quoteForMessage(n));
+    return names.length > max ? `${shown.join(', ')}, … (${names.length - max} more)` : shown.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/sources/optuna/index.ts
+
+const optunaSource = {
+    kind: 'optuna',
+    selector: 'optuna',
+    usage: '--optuna STORAGE --study NAME',
+    flags: {
+        optuna: {
+            type: 'string',
+            input: 'optuna-storage',
+            help: 'STORAGE  an Optuna storage: a JournalStorage file, sqlite:///relative.db or\nsqlite:////absolute/path.db',
+        },
+        study: {
+            type: 'string',
+            input: 'optuna-study',
+            help: 'NAME  the study (needed when the storage holds several; a wrong name lists them)',
+        },
+    },
+    async load(options, ctx) {
+        return loadStudy({
+            storage: String(options.optuna ?? ''),
+            study: typeof options.study === 'string' ? options.study : undefined,
+            states: ctx.states,
+            onProgress: ctx.onProgress,
+        });
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/sources/wandb/client.ts
+/**
+ * The W&B GraphQL transport: POST {base}/graphql with Basic auth `api:KEY`, retries from
+ * src/http, and answers read into data + error messages (from `errors[]` and `error`, whatever the
+ * status). Authentication and transport failures become RemoteError here; what a null project or
+ * an error list means is for the caller, who knows what was asked.
+ *
+ * The API key never leaves this module in any text: every message built here is scrubbed of it (the
+ * key, its Basic form and its URL encoding, whatever their length: a key must look like one, see
+ * checkApiKey, so scrubbing it cannot eat ordinary text). Whatever the server says goes into a message
+ * clipped to one short line (clipServerText): a 50 MB error or escape codes never reach a terminal.
+ */
 
 
 
@@ -47621,40 +48959,22 @@ class WandbClient {
      */
     async query(query, variables, what) {
         const host = new URL(this.endpoint).host;
-        let result;
-        try {
-            result = await sendWithRetry({
-                url: this.endpoint,
-                method: 'POST',
-                headers: {
-                    authorization: `Basic ${this.auth}`,
-                    'content-type': 'application/json',
-                    accept: 'application/json',
-                    'user-agent': this.opts.userAgent,
-                },
-                body: JSON.stringify({ query, variables }),
-            }, {
-                timeoutMs: this.opts.timeoutMs,
-                retries: this.opts.retries,
-                baseDelayMs: this.opts.baseDelayMs,
-                maxDelayMs: this.opts.maxDelayMs,
-                totalMs: this.opts.totalMs,
-                dispatcher: this.opts.dispatcher,
-                sleep: this.opts.sleep,
-                onRetry: this.opts.onRetry && ((info) => this.opts.onRetry({ ...info, reason: this.scrub(info.reason) })),
-            }, () => {
-                this.requests += 1;
-            });
-        }
-        catch (err) {
-            const detail = err instanceof HttpNetworkError ? err.message : err instanceof Error ? err.message : String(err);
-            throw new RemoteError(clipServerText(this.scrub(`could not reach W&B at ${host} for ${what}: ${detail}`), 500));
-        }
-        const { response } = result;
-        const status = response.status;
-        // Scrubbed before parsing: a key echoed anywhere (an error, a run's config) goes no further.
-        const scrubbed = this.scrub(response.text);
-        const parsed = parseBody(scrubbed);
+        const service = { name: 'W&B', host, scrub: (text) => this.scrub(text) };
+        const reply = await sendScrubbed({
+            url: this.endpoint,
+            method: 'POST',
+            headers: {
+                authorization: `Basic ${this.auth}`,
+                'content-type': 'application/json',
+                accept: 'application/json',
+                'user-agent': this.opts.userAgent,
+            },
+            body: JSON.stringify({ query, variables }),
+        }, this.opts, service, what, () => {
+            this.requests += 1;
+        });
+        const { status, text: scrubbed } = reply;
+        const parsed = parseJsonText(scrubbed);
         const read = errorsOf(parsed);
         // Scrubbed before clipping: a cut must never leave half of the key behind.
         const errors = read.errors.slice(0, MAX_MESSAGES).map((e) => clipServerText(this.scrub(e)));
@@ -47662,21 +48982,16 @@ class WandbClient {
             errors.push(`and ${read.errors.length - MAX_MESSAGES} more`);
         const codes = read.codes;
         const said = errors.length > 0 ? `: ${clipServerText(errors.join('; '))}` : '';
-        if (status === 401) {
-            throw new RemoteError(this.scrub(`W&B at ${host} refused the API key (HTTP 401${said}): check WANDB_API_KEY (https://wandb.ai/authorize)`), 401);
-        }
-        if (status === 403) {
-            throw new RemoteError(this.scrub(`W&B at ${host} denied access for ${what} (HTTP 403${said}): the user of WANDB_API_KEY cannot read it`), 403);
-        }
-        if (isRetryableStatus(status) || status >= 500) {
-            const tries = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-            throw new RemoteError(this.scrub(`W&B at ${host} failed ${what}: HTTP ${status}${said} (gave up after ${tries})`), status);
-        }
+        throwForStatus(reply, said, what, service, {
+            refused: 'the API key',
+            check: 'WANDB_API_KEY (https://wandb.ai/authorize)',
+            user: 'WANDB_API_KEY',
+        });
         if (parsed === undefined) {
             const head = clipServerText(scrubbed, 120);
             throw new RemoteError(this.scrub(`W&B at ${host} answered ${what} with HTTP ${status} and a body that is not JSON: ${head}`), status);
         }
-        const data = client_isObject(parsed) && 'data' in parsed ? (parsed.data ?? null) : null;
+        const data = json_client_isObject(parsed) && 'data' in parsed ? (parsed.data ?? null) : null;
         return { status, data, errors, codes };
     }
 }
@@ -47690,35 +49005,22 @@ const MAX_MESSAGES = 5;
  */
 function checkApiKey(key) {
     if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
-        throw new UsageError(`WANDB_API_KEY does not look like a W&B API key (${key.length} characters${/^[\x21-\x7e]*$/.test(key) ? '' : ', with spaces or other characters'}): ` +
+        throw new errors_UsageError(`WANDB_API_KEY does not look like a W&B API key (${key.length} characters${/^[\x21-\x7e]*$/.test(key) ? '' : ', with spaces or other characters'}): ` +
             'copy the whole key from https://wandb.ai/authorize (40 or more characters)');
     }
-}
-function parseBody(text) {
-    if (text.trim() === '')
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function client_isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** GraphQL `errors: [{message, extensions: {code}}]` and the REST-style `error: "..."` (429s use it). */
 function errorsOf(body) {
     const errors = [];
     const codes = [];
-    if (!client_isObject(body))
+    if (!json_client_isObject(body))
         return { errors, codes };
     if (Array.isArray(body.errors)) {
         for (const e of body.errors) {
-            if (client_isObject(e)) {
+            if (json_client_isObject(e)) {
                 errors.push(typeof e.message === 'string' ? e.message : JSON.stringify(e));
                 const ext = e.extensions;
-                if (client_isObject(ext) && typeof ext.code === 'string')
+                if (json_client_isObject(ext) && typeof ext.code === 'string')
                     codes.push(ext.code);
             }
             else if (typeof e === 'string')
@@ -47728,7 +49030,7 @@ function errorsOf(body) {
     const single = body.error;
     if (typeof single === 'string')
         errors.push(single);
-    else if (client_isObject(single))
+    else if (json_client_isObject(single))
         errors.push(typeof single.message === 'string' ? single.message : JSON.stringify(single));
     return { errors, codes };
 }
@@ -47830,14 +49132,14 @@ function normalizeBaseUrl(text, where) {
         url = new URL(trimmed);
     }
     catch {
-        throw new UsageError(`${where} ${JSON.stringify(text)} is not a URL: give e.g. https://api.wandb.ai`);
+        throw new errors_UsageError(`${where} ${JSON.stringify(text)} is not a URL: give e.g. https://api.wandb.ai`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new UsageError(`${where} ${JSON.stringify(text)} must be an http:// or https:// URL`);
+        throw new errors_UsageError(`${where} ${JSON.stringify(text)} must be an http:// or https:// URL`);
     }
     if (url.username || url.password) {
         // Credentials in a URL end up in messages and logs; the key belongs in WANDB_API_KEY.
-        throw new UsageError(`${where} must not carry credentials: put the key in WANDB_API_KEY`);
+        throw new errors_UsageError(`${where} must not carry credentials: put the key in WANDB_API_KEY`);
     }
     return trimmed;
 }
@@ -47892,12 +49194,12 @@ const RUN_STATES = [
 const TERMINAL_SWEEP_STATES = new Set(['FINISHED', 'CANCELED']);
 const MIN_PAGE_SIZE = 10;
 const MAX_PAGE_HALVINGS = 3;
-const DEFAULT_MAX_PAGES = 10_000;
+const load_sweep_DEFAULT_MAX_PAGES = 10_000;
 const load_sweep_defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function loadSweep(ref, opts) {
     const apiKey = opts.apiKey?.trim();
     if (!apiKey) {
-        throw new UsageError('reading a W&B sweep needs an API key in WANDB_API_KEY (find yours at https://wandb.ai/authorize)');
+        throw new errors_UsageError('reading a W&B sweep needs an API key in WANDB_API_KEY (find yours at https://wandb.ai/authorize)');
     }
     checkApiKey(apiKey);
     const givenBase = opts.baseUrl?.trim() || process.env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL;
@@ -47905,12 +49207,12 @@ async function loadSweep(ref, opts) {
     const app = appUrlFor(baseUrl, opts.appUrl ?? process.env.WANDB_APP_URL);
     const pageSize = opts.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1) {
-        throw new UsageError(`the W&B page size must be a positive integer, got ${pageSize}`);
+        throw new errors_UsageError(`the W&B page size must be a positive integer, got ${pageSize}`);
     }
-    const wanted = checkStates(opts.states);
+    const wanted = load_sweep_checkStates(opts.states);
     const waitMinutes = opts.waitTimeoutMinutes ?? 60;
     if (opts.wait && !(Number.isFinite(waitMinutes) && waitMinutes >= 0)) {
-        throw new UsageError(`--wait-timeout must be a number of minutes >= 0, got ${opts.waitTimeoutMinutes}`);
+        throw new errors_UsageError(`--wait-timeout must be a number of minutes >= 0, got ${opts.waitTimeoutMinutes}`);
     }
     const progress = opts.onProgress ?? (() => { });
     const sleep = opts.sleep ?? load_sweep_defaultSleep;
@@ -47943,7 +49245,7 @@ async function loadSweep(ref, opts) {
                 name,
             });
         }
-        const nodes = await reader.runs(pageSize, progress, opts.maxPages ?? DEFAULT_MAX_PAGES);
+        const nodes = await reader.runs(pageSize, progress, opts.maxPages ?? load_sweep_DEFAULT_MAX_PAGES);
         const config = parseSweepConfig(meta.config);
         if (meta.config && meta.config.trim() !== '' && config === null) {
             progress(`the config of sweep ${name} is not a YAML mapping; no metric or parameters taken from it`);
@@ -47969,10 +49271,10 @@ async function loadSweep(ref, opts) {
             runMeta.push({ id: runId, name: runName, state, url: runPageUrl(app, ref.entity, ref.project, runId) });
         }
         if (nodes.length === 0) {
-            throw new UsageError(`sweep ${name} has no runs yet (state ${meta.state ?? 'unknown'}): start its agents, or pass --wait (${url})`);
+            throw new errors_UsageError(`sweep ${name} has no runs yet (state ${meta.state ?? 'unknown'}): start its agents, or pass --wait (${url})`);
         }
         if (records.length === 0) {
-            throw new UsageError(`no run of sweep ${name} is in the states given by --states (${[...wanted].join(', ')}); it has ${countsText(states)}`);
+            throw new errors_UsageError(`no run of sweep ${name} is in the states given by --states (${[...wanted].join(', ')}); it has ${countsText(states)}`);
         }
         const table = tableFromRecords(records, `W&B sweep ${name}`, 'wandb', runMeta);
         const sweep = {
@@ -48052,7 +49354,7 @@ class SweepReader {
         if (project === null || project === undefined)
             throw this.missingProject();
         if (!project.sweep) {
-            throw new UsageError(`W&B has no sweep ${this.ref.id} in project ${this.ref.entity}/${this.ref.project}: check the sweep id (${this.url})`);
+            throw new errors_UsageError(`W&B has no sweep ${this.ref.id} in project ${this.ref.entity}/${this.ref.project}: check the sweep id (${this.url})`);
         }
         return project.sweep;
     }
@@ -48124,7 +49426,7 @@ class SweepReader {
             const project = answer.data;
             if (project && project.project === null)
                 throw this.missingProject();
-            throw new UsageError(`W&B could not find sweep ${this.name} (${answer.errors.join('; ') || `HTTP ${answer.status}`}): check entity, project and sweep id (${this.url})`);
+            throw new errors_UsageError(`W&B could not find sweep ${this.name} (${answer.errors.join('; ') || `HTTP ${answer.status}`}): check entity, project and sweep id (${this.url})`);
         }
         if (answer.errors.length > 0) {
             throw new RemoteError(`W&B answered ${what} with an error: ${answer.errors.join('; ')}`, answer.status);
@@ -48140,7 +49442,7 @@ class SweepReader {
         }
     }
     missingProject() {
-        return new UsageError(`W&B has no project ${this.ref.entity}/${this.ref.project} (looking for sweep ${this.name}): check the entity and project names, and that the user of WANDB_API_KEY can see them`);
+        return new errors_UsageError(`W&B has no project ${this.ref.entity}/${this.ref.project} (looking for sweep ${this.name}): check the entity and project names, and that the user of WANDB_API_KEY can see them`);
     }
 }
 function isSchemaMismatch(answer) {
@@ -48179,13 +49481,13 @@ async function waitForEnd(reader, first, o) {
     o.progress(`sweep ${o.name} is ${meta.state}`);
     return meta;
 }
-function checkStates(states) {
+function load_sweep_checkStates(states) {
     if (!states || states.length === 0)
         return null;
     const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
     const unknown = [...wanted].filter((s) => !RUN_STATES.includes(s));
     if (unknown.length > 0) {
-        throw new UsageError(`--states: unknown run state ${unknown.join(', ')}; W&B run states are ${RUN_STATES.join(', ')}`);
+        throw new errors_UsageError(`--states: unknown run state ${unknown.join(', ')}; W&B run states are ${RUN_STATES.join(', ')}`);
     }
     return wanted.size > 0 ? wanted : null;
 }
@@ -48203,303 +49505,619 @@ function jsonObject(text, where) {
         : {};
 }
 
-;// CONCATENATED MODULE: ./src/gates/rules.ts
+;// CONCATENATED MODULE: ./src/sources/wandb/sweep-ref.ts
+/** A W&B sweep's name: `entity/project/sweepId`, or the sweep's page URL. */
 
-
-/**
- * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their
- * aliases `effect`/`effect_pvalue`) read the regression with an intercept that the report's table
- * shows (standardized OLS); `notebook_coef`/`notebook_pvalue` read the notebook's OLS without one,
- * where every column soaks up the mean: reachable, never to be gated on.
- */
-const WITH_NAME = new Set([
-    'importance',
-    'permutation',
-    'correlation',
-    'coef',
-    'pvalue',
-    'effect',
-    'effect_pvalue',
-    'notebook_coef',
-    'notebook_pvalue',
-]);
-const WITHOUT_NAME = new Set(['best', 'runs']);
-/** Metrics read from the forest: meaningless when its cross-validated R² says it explains nothing. */
-const FOREST = new Set(['importance', 'permutation']);
-/** Metrics read from the regression with an intercept: meaningless when its F-test finds nothing. */
-const REGRESSION = new Set(['coef', 'pvalue', 'effect', 'effect_pvalue']);
-const NOTEBOOK_OLS = new Set(['notebook_coef', 'notebook_pvalue']);
-/** Metrics read from one design column of the correlations or of either OLS. */
-const COLUMN_METRICS = new Set(['correlation', ...REGRESSION, ...NOTEBOOK_OLS]);
-/** The regression's F-test p-value at or above which it "explains nothing". */
-const REGRESSION_F_LEVEL = 0.05;
-const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'];
-const METRIC_LIST = 'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, best or runs';
-const EXAMPLES = 'e.g. permutation(learning_rate) > 0.02, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** One rule, e.g. `importance("optimizer:type") >= 0.1`. Throws a UsageError quoting the rule. */
-function parseRule(text) {
-    const src = text.trim();
-    const fail = (why) => {
-        throw new UsageError(`invalid rule ${JSON.stringify(src)}: ${why} (${EXAMPLES})`);
-    };
-    if (src === '')
-        fail('the rule is empty');
-    let pos = 0;
-    const skipSpace = () => {
-        while (pos < src.length && /\s/.test(src[pos]))
-            pos++;
-    };
-    const metricMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src);
-    if (!metricMatch)
-        fail(`expected a metric (${METRIC_LIST}) at the start`);
-    const word = metricMatch[0];
-    const metric = word.toLowerCase();
-    if (!WITH_NAME.has(metric) && !WITHOUT_NAME.has(metric))
-        fail(`unknown metric "${word}": use ${METRIC_LIST}`);
-    pos = word.length;
-    skipSpace();
-    let name = null;
-    if (src[pos] === '(') {
-        if (WITHOUT_NAME.has(metric))
-            fail(`${metric} takes no argument: write "${metric} >= …"`);
-        pos++;
-        skipSpace();
-        if (src[pos] === '"') {
-            pos++;
-            let value = '';
-            for (;;) {
-                if (pos >= src.length)
-                    fail('the quoted name has no closing "');
-                const c = src[pos++];
-                if (c === '"')
-                    break;
-                if (c === '\\' && pos < src.length)
-                    value += src[pos++];
-                else
-                    value += c;
-            }
-            name = value;
-        }
-        else {
-            const start = pos;
-            while (pos < src.length && !/[\s()"]/.test(src[pos]))
-                pos++;
-            name = src.slice(start, pos);
-        }
-        skipSpace();
-        if (src[pos] !== ')') {
-            fail(name === ''
-                ? `${metric}(…) needs a hyperparameter or column name`
-                : `expected ")" after ${metric}(${name}: put names with spaces, ":" or parentheses in double quotes`);
-        }
-        if (name === '')
-            fail(`${metric}(…) needs a hyperparameter or column name`);
-        pos++;
-        skipSpace();
+const EXAMPLE = 'e.g. my-team/my-project/abcd1234 or https://wandb.ai/my-team/my-project/sweeps/abcd1234';
+// Entity and project names: letters, digits, '-', '_', '.'; sweep ids: letters and digits.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const SWEEP_ID = /^[A-Za-z0-9]+$/;
+/** Parses `entity/project/id` or `https://HOST/entity/project/sweeps/id[/...][?...]`; UsageError otherwise. */
+function parseSweepRef(text) {
+    const given = text.trim();
+    const parts = refParts(given);
+    if (!parts) {
+        throw new errors_UsageError(`--sweep ${JSON.stringify(text)} is not a sweep: give ENTITY/PROJECT/SWEEP_ID, ${EXAMPLE}`);
     }
-    else if (WITH_NAME.has(metric)) {
-        fail(`${metric} needs a hyperparameter or column in parentheses: ${metric}(name)`);
+    const [entity, project, id] = parts.map(decodePart);
+    for (const [what, value, pattern] of [
+        ['entity', entity, NAME],
+        ['project', project, NAME],
+        ['sweep id', id, SWEEP_ID],
+    ]) {
+        if (!pattern.test(value)) {
+            throw new errors_UsageError(`--sweep ${JSON.stringify(text)}: ${what} ${JSON.stringify(value)} has characters W&B does not allow (${EXAMPLE})`);
+        }
     }
-    const op = COMPARATORS.find((c) => src.startsWith(c, pos));
-    if (!op) {
-        const hint = src.startsWith('=>', pos)
-            ? ' ("=>" is not one: did you mean ">="?)'
-            : src.startsWith('=<', pos)
-                ? ' ("=<" is not one: did you mean "<="?)'
-                : src[pos] === '='
-                    ? ' ("=" alone is not one: use "==")'
-                    : '';
-        fail(`expected a comparison (<, <=, >, >=, ==, !=) after "${src.slice(0, pos).trim()}"${hint}`);
-    }
-    pos += op.length;
-    skipSpace();
-    const rest = src.slice(pos).trim();
-    if (rest === '')
-        fail(`expected a number after "${op}"`);
-    if (!NUMBER.test(rest))
-        fail(`"${rest}" is not a number: write a threshold such as 0.1, -0.2 or 1e-3`);
-    const threshold = Number(rest);
-    if (!Number.isFinite(threshold))
-        fail(`the threshold "${rest}" is not a finite number`);
-    return { text: src, metric, name, op: op, threshold };
+    return { entity, project, id };
 }
-/** Rules one per line; blank lines and lines starting with `#` are skipped. */
-function parseRules(lines) {
-    const rules = [];
-    for (const block of lines) {
-        for (const line of block.split(/\r?\n/)) {
-            const t = line.trim();
-            if (t === '' || t.startsWith('#'))
-                continue;
-            rules.push(parseRule(t));
+function refParts(text) {
+    if (/^https?:\/\//i.test(text) || /^[^/]*wandb\.ai\//i.test(text)) {
+        let url;
+        try {
+            url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`);
         }
+        catch {
+            return null;
+        }
+        const segments = url.pathname.split('/').filter((s) => s !== '');
+        // /entity/project/sweeps/id, possibly followed by a tab of the page (/table, /overview, ...).
+        if (segments.length >= 4 && segments[2] === 'sweeps')
+            return [segments[0], segments[1], segments[3]];
+        return null;
     }
-    return rules;
-}
-/**
- * Every name a rule uses must exist in the design: a hyperparameter (importance, permutation) or one
- * design column (correlation, coef, pvalue, effect, effect_pvalue; a numeric parameter is its own
- * column, a categorical's columns are its dummies).
- */
-function checkRuleNames(rules, design) {
-    const params = new Map(design.parameters.map((p) => [p.name, p]));
-    const features = new Set(design.features);
-    const dropped = new Set(design.dropped);
-    const names = (list) => listNames(list);
-    for (const rule of rules) {
-        if (rule.name === null)
-            continue;
-        const name = rule.name;
-        const quoted = `rule ${JSON.stringify(rule.text)}`;
-        const info = params.get(name);
-        if (dropped.has(name) || (info && info.kind === 'empty')) {
-            throw new UsageError(`${quoted}: "${name}" has no value in any run, so it is not in the analysis`);
-        }
-        if (rule.metric === 'importance') {
-            if (info || features.has(name))
-                continue;
-            throw new UsageError(`${quoted}: unknown hyperparameter "${name}"${suggest(name, [...params.keys(), ...features])}; ` +
-                `hyperparameters: ${names([...params.keys()])}`);
-        }
-        if (rule.metric === 'permutation') {
-            if (info)
-                continue;
-            const owner = design.parameters.find((p) => p.columns.some((j) => design.features[j] === name));
-            throw new UsageError(owner
-                ? `${quoted}: permutation importance is per hyperparameter, not per column: use permutation(${quoteName(owner.name)})`
-                : `${quoted}: unknown hyperparameter "${name}"${suggest(name, [...params.keys()])}; hyperparameters: ${names([...params.keys()])}`);
-        }
-        if (COLUMN_METRICS.has(rule.metric)) {
-            const standardized = REGRESSION.has(rule.metric);
-            if (features.has(name)) {
-                if (standardized) {
-                    const owner = design.parameters.find((p) => p.kind === 'categorical' && p.columns.length > 0 && design.features[p.columns[0]] === name);
-                    if (owner) {
-                        throw new UsageError(`${quoted}: "${name}" is the reference level of ${owner.name} in the standardized OLS (its first ` +
-                            `level), so it has no coefficient; use one of: ${names(columnsOf(owner, design).slice(1))}`);
-                    }
-                }
-                continue;
-            }
-            if (info && info.kind === 'categorical') {
-                const columns = columnsOf(info, design);
-                const usable = standardized ? columns.slice(1) : columns;
-                throw new UsageError(`${quoted}: ${rule.metric}() needs one column, and "${name}" is categorical; name one of its columns: ` +
-                    `${names(usable)}`);
-            }
-            throw new UsageError(`${quoted}: unknown column "${name}"${suggest(name, [...features, ...params.keys()])}; columns: ${names(design.features)}`);
-        }
-    }
-}
-function evaluateRules(rules, ctx) {
-    return rules.map((rule) => {
-        const value = measure(rule, ctx);
-        const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
-        const caveat = caveatOf(rule.metric, ctx);
-        return { rule, value, passed, unreliable: caveat !== null, caveat };
-    });
-}
-/** Why a metric's value is not to be trusted here, or null. */
-function caveatOf(metric, ctx) {
-    const forestNothing = ctx.insights?.quality.explainsNothing === true;
-    if (FOREST.has(metric) && forestNothing)
-        return 'the forest predicts nothing on held-out runs';
-    if (NOTEBOOK_OLS.has(metric))
-        return 'the notebook’s OLS has no intercept: do not gate on it';
-    if (REGRESSION.has(metric)) {
-        const f = ctx.result.ols_standardized?.f_pvalue;
-        if (typeof f === 'number' && !(f < REGRESSION_F_LEVEL))
-            return 'the regression explains nothing (F-test)';
-        if (forestNothing)
-            return 'the hyperparameters predict nothing on held-out runs';
+    const segments = text.split('/');
+    if (segments.length === 3 && segments.every((s) => s !== ''))
+        return [segments[0], segments[1], segments[2]];
+    // entity/project/sweeps/id, as copied from a URL path.
+    if (segments.length === 4 && segments[2] === 'sweeps' && segments.every((s) => s !== '')) {
+        return [segments[0], segments[1], segments[3]];
     }
     return null;
 }
-function measure(rule, ctx) {
-    const { result } = ctx;
-    const name = rule.name ?? '';
-    const pick = (record) => {
-        if (!record || !Object.prototype.hasOwnProperty.call(record, name))
-            return null;
-        const v = record[name];
-        return typeof v === 'number' && Number.isFinite(v) ? v : null;
-    };
-    switch (rule.metric) {
-        case 'importance':
-            // A hyperparameter first (a categorical sums its dummies), else one design column.
-            return pick(result.parameter_importances) ?? pick(result.importances);
-        case 'permutation': {
-            if (!ctx.insights) {
-                throw new UsageError(`rule ${JSON.stringify(rule.text)} needs the insights (cross-validation and permutation importance), ` +
-                    'which were not computed: drop --no-insights (they also need at least 2 runs)');
-            }
-            const p = ctx.insights.permutation.find((x) => x.parameter === name);
-            return p && Number.isFinite(p.mean) ? p.mean : null;
-        }
-        case 'correlation':
-            return pick(result.correlations);
-        case 'coef':
-        case 'effect':
-            return pick(result.ols_standardized?.params);
-        case 'pvalue':
-        case 'effect_pvalue':
-            return pick(result.ols_standardized?.pvalues);
-        case 'notebook_coef':
-            return pick(result.ols?.params);
-        case 'notebook_pvalue':
-            return pick(result.ols?.pvalues);
-        case 'best':
-            return Number.isFinite(ctx.best) ? ctx.best : null;
-        case 'runs':
-            return ctx.used;
+function decodePart(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
     }
 }
-function compare(value, op, threshold) {
-    return compareNumbers(value, op, threshold);
+
+;// CONCATENATED MODULE: ./src/sources/wandb/source.ts
+/** The W&B source: `--sweep ENTITY/PROJECT/SWEEP_ID` (or its page URL), key from WANDB_API_KEY. */
+
+
+
+const wandbSource = {
+    kind: 'wandb',
+    selector: 'sweep',
+    usage: '--sweep ENTITY/PROJECT/SWEEP_ID',
+    flags: {
+        sweep: {
+            type: 'string',
+            input: 'sweep',
+            help: 'SWEEP  a W&B sweep: ENTITY/PROJECT/SWEEP_ID or its page URL (API key from WANDB_API_KEY)',
+        },
+        'wandb-base-url': {
+            type: 'string',
+            input: 'wandb-base-url',
+            help: 'URL  W&B server (default WANDB_BASE_URL or https://api.wandb.ai)',
+        },
+        wait: {
+            type: 'boolean',
+            input: 'wait',
+            help: 'poll until the sweep is FINISHED or CANCELED before analysing',
+        },
+        'wait-timeout': {
+            type: 'string',
+            input: 'wait-timeout',
+            help: 'MINUTES  give up waiting after this long (default 60; exit code 3)',
+        },
+    },
+    async load(options, ctx) {
+        const ref = parseSweepRef(String(options.sweep ?? ''));
+        const timeout = options['wait-timeout'];
+        const minutes = typeof timeout === 'string' ? Number(timeout) : undefined;
+        if (minutes !== undefined && !(Number.isFinite(minutes) && minutes > 0)) {
+            throw new errors_UsageError(`--wait-timeout must be a positive number, got ${JSON.stringify(timeout)}`);
+        }
+        ctx.onProgress(`reading sweep ${ref.entity}/${ref.project}/${ref.id} from W&B`);
+        const loaded = await loadSweep(ref, {
+            apiKey: ctx.env.WANDB_API_KEY,
+            baseUrl: typeof options['wandb-base-url'] === 'string' ? options['wandb-base-url'] : ctx.env.WANDB_BASE_URL,
+            states: ctx.states ? [...ctx.states] : undefined,
+            wait: options.wait === true,
+            waitTimeoutMinutes: minutes,
+            onProgress: ctx.onProgress,
+        });
+        const s = loaded.sweep;
+        const label = `${s.entity}/${s.project}/${s.id}`;
+        const meta = {
+            kind: 'wandb',
+            what: 'W&B sweep',
+            label,
+            name: s.name,
+            url: s.url,
+            state: s.state,
+            method: s.method,
+            objective: s.metric,
+            objectives: s.metric ? [s.metric] : [],
+            parameters: s.parameters,
+            space: null,
+            config: s.config,
+            states: s.states,
+            key: `sweep=${label}`,
+            details: { entity: s.entity, project: s.project, id: s.id, sweep: s },
+        };
+        return { table: loaded.table, meta };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/sources/registry.ts
+/**
+ * Every source, one line each. A source is a folder under src/sources/ exporting a SourceDefinition
+ * (types.ts): its flags (the first selects it; each may name its action input) and `load`. The CLI's
+ * flags and help, the action's inputs and the analysis all come from this list; adding a source is
+ * its folder plus one line here (and its inputs in action.yml, which GitHub reads as written).
+ */
+
+
+
+
+
+const SOURCES = [fileSource, wandbSource, mlflowSource, optunaSource];
+function sourceByKind(kind) {
+    const found = SOURCES.find((s) => s.kind === kind);
+    if (!found)
+        throw new errors_UsageError(`unknown source ${JSON.stringify(kind)}: one of ${SOURCES.map((s) => s.kind).join(', ')}`);
+    return found;
 }
-/** One line for a log: `❌ importance(lr) >= 0.1: measured 0.0523`. */
-function describeOutcome(outcome) {
-    const mark = outcome.passed ? '✅' : '❌';
-    const measured = outcome.value === null ? 'not measurable (n/a)' : `measured ${formatValue(outcome.value)}`;
-    const caveat = outcome.caveat ? ` (unreliable: ${outcome.caveat})` : '';
-    return `${mark} ${outcome.rule.text}: ${measured}, threshold ${outcome.rule.op} ${outcome.rule.threshold}${caveat}`;
+/** One line naming every way to give runs: `--runs FILE, --sweep …, --mlflow EXPERIMENT or --optuna …`. */
+function sourceUsage() {
+    const all = SOURCES.map((s) => s.usage);
+    return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
 }
-/** The failed rules as JSON-ready objects (the action's `failed-rules` output). */
-function failedRules(outcomes) {
-    return outcomes
-        .filter((o) => !o.passed)
-        .map((o) => ({
-        rule: o.rule.text,
-        value: o.value,
-        op: o.rule.op,
-        threshold: o.rule.threshold,
-        unreliable: o.unreliable,
-    }));
+/**
+ * The source the given options select: exactly one selector flag, and no flag of another source
+ * (a `--study` without `--optuna` is a mistake, not something to ignore). `values` are the parsed
+ * flags (CLI) or inputs (action) by flag name.
+ */
+function selectSource(values, say = (f) => `--${f}`) {
+    const given = (flag) => values[flag] !== undefined && values[flag] !== '' && values[flag] !== false;
+    const chosen = SOURCES.filter((s) => given(s.selector));
+    if (chosen.length !== 1) {
+        const all = SOURCES.map((s) => `${say(s.selector)}${s.usage.slice(s.usage.indexOf(' '))}`);
+        const got = chosen.length === 0 ? '' : ` (got ${chosen.map((s) => say(s.selector)).join(' and ')})`;
+        throw new UsageError(`give one source: ${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}${got}`);
+    }
+    const source = chosen[0];
+    for (const other of SOURCES) {
+        if (other === source)
+            continue;
+        for (const flag of Object.keys(other.flags)) {
+            if (flag in source.flags || !given(flag))
+                continue;
+            throw new UsageError(`${say(flag)} belongs to ${other.usage}, not to ${source.usage}`);
+        }
+    }
+    const options = {};
+    for (const flag of Object.keys(source.flags)) {
+        const v = values[flag];
+        if (typeof v === 'string' || typeof v === 'boolean')
+            options[flag] = v;
+        else if (typeof v === 'number')
+            options[flag] = String(v);
+    }
+    return { kind: source.kind, options };
 }
-function formatValue(x) {
-    if (Number.isInteger(x))
-        return String(x);
-    const a = Math.abs(x);
-    return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+async function loadSource(request, ctx) {
+    return sourceByKind(request.kind).load(request.options, ctx);
 }
-function columnsOf(info, design) {
-    return info.columns.map((j) => design.features[j]);
+/**
+ * The sticky comment's default key: the source's stable key and the target, so reports on several
+ * sources or targets coexist on one pull request. The same text as publish/comment's
+ * defaultCommentKey gives for a file or a W&B sweep, so existing comments keep their key.
+ */
+function commentKeyOf(meta, target) {
+    return `${meta.key} target=${target}`
+        .replace(/[\r\n<>]+/g, '_')
+        .replace(/-{2,}/g, '-')
+        .slice(0, 200)
+        .trim();
 }
-function quoteName(name) {
-    return /^[^\s()":]+$/.test(name) ? name : JSON.stringify(name);
+
+;// CONCATENATED MODULE: ./src/insights/next-study.ts
+function nextStudy(space, advice, params) {
+    const byName = new Map(advice.map((a) => [a.parameter, a]));
+    const distributions = {};
+    for (const name of params) {
+        if (!Object.hasOwn(space, name))
+            continue;
+        const d = space[name];
+        const a = byName.get(name);
+        let dist;
+        if (d.kind === 'categorical') {
+            const drop = new Set(a?.dropLevels ?? []);
+            const kept = d.choices.filter((c) => !drop.has(levelText(c)));
+            dist = {
+                name: 'CategoricalDistribution',
+                attributes: { choices: kept.length > 0 ? kept : [...d.choices] },
+            };
+        }
+        else {
+            let low = d.low;
+            let high = d.high;
+            const s = a?.suggested;
+            if (s && Number.isFinite(s.min) && Number.isFinite(s.max) && s.min < s.max && !(d.log && s.min <= 0)) {
+                low = s.min;
+                high = s.max;
+            }
+            if (d.kind === 'int') {
+                const step = d.step ?? 1;
+                low = Math.floor(low);
+                high = Math.max(low, Math.ceil(high));
+                if (d.log)
+                    low = Math.max(1, low);
+                // Optuna wants high - low to be a multiple of the step
+                high = low + Math.floor((high - low) / step) * step;
+                dist = { name: 'IntDistribution', attributes: { log: d.log, step, low, high } };
+            }
+            else {
+                if (d.step !== null) {
+                    const n = Math.max(0, Math.floor((high - low) / d.step + 1e-9));
+                    high = round12(low + n * d.step);
+                }
+                dist = { name: 'FloatDistribution', attributes: { step: d.step, low, high, log: d.log } };
+            }
+        }
+        Object.defineProperty(distributions, name, {
+            value: dist,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    }
+    if (Object.keys(distributions).length === 0)
+        return null;
+    return { distributions, json: JSON.stringify(distributions, null, 2) + '\n' };
 }
-function suggest(name, candidates) {
-    const lower = name.toLowerCase();
-    const hit = candidates.find((c) => c.toLowerCase() === lower) ??
-        (lower.length >= 3 ? candidates.find((c) => c.toLowerCase().includes(lower)) : undefined);
-    return hit !== undefined && hit !== name ? ` (did you mean ${quoteName(hit)}?)` : '';
+/** A level as the design names it (a JSON value's text; booleans as true/false). */
+function levelText(c) {
+    return c === null ? 'null' : String(c);
 }
-function listNames(names, max = 30) {
-    if (names.length === 0)
-        return '(none)';
-    const shown = names.slice(0, max).join(', ');
-    return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+function round12(x) {
+    return Number(x.toPrecision(12));
+}
+
+;// CONCATENATED MODULE: ./src/stats/sum.ts
+/**
+ * Summation in the orders the reference libraries use, so means and moments agree to the last bits
+ * (algorithms.md §5.2): numpy's pairwise summation (`np.sum`, `np.mean`, pandas `mean`) and the
+ * plain left-to-right loop (bottleneck's `nanstd`, which pandas uses for `std`).
+ */
+/** numpy `pairwise_sum` for a contiguous float64 range [start, start + n). */
+function pairwiseSum(a, start = 0, n = a.length - start) {
+    if (n < 8) {
+        let res = 0;
+        for (let i = 0; i < n; i++)
+            res += a[start + i];
+        return res;
+    }
+    if (n <= 128) {
+        let r0 = a[start];
+        let r1 = a[start + 1];
+        let r2 = a[start + 2];
+        let r3 = a[start + 3];
+        let r4 = a[start + 4];
+        let r5 = a[start + 5];
+        let r6 = a[start + 6];
+        let r7 = a[start + 7];
+        const end = n - (n % 8);
+        let i = 8;
+        for (; i < end; i += 8) {
+            const o = start + i;
+            r0 += a[o];
+            r1 += a[o + 1];
+            r2 += a[o + 2];
+            r3 += a[o + 3];
+            r4 += a[o + 4];
+            r5 += a[o + 5];
+            r6 += a[o + 6];
+            r7 += a[o + 7];
+        }
+        let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
+        for (; i < n; i++)
+            res += a[start + i];
+        return res;
+    }
+    let n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+/** numpy `mean` of a float64 vector. */
+function npMean(a) {
+    return pairwiseSum(a) / a.length;
+}
+/** pandas `Series.std(ddof)` through bottleneck `nanstd` (no missing values): two plain passes. */
+function bnStd(a, ddof = 1) {
+    const n = a.length;
+    if (n <= ddof)
+        return Number.NaN;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += a[i];
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+        const d = a[i] - mean;
+        ss += d * d;
+    }
+    return Math.sqrt(ss / (n - ddof));
+}
+
+;// CONCATENATED MODULE: ./src/design/build-design.ts
+/**
+ * Runs table → design matrix (recipe.md §1, §3–§5): which columns are hyperparameters, which runs
+ * are kept (finite target), the kind of each hyperparameter on the kept runs, and the notebook's
+ * preprocessing (NaN → column mean, one dummy column per categorical level).
+ */
+
+
+
+
+/** A categorical is id-like when it has a distinct value in at least 90% of the (at least 10) runs that set it. */
+const ID_LIKE_SHARE = 0.9;
+const ID_LIKE_MIN_RUNS = 10;
+/**
+ * The largest design the OLS is asked to fit: its SVD costs about n·k·min(n, k) (1,000 runs × 1,000
+ * columns: about a minute), so more columns, or more work, is refused even with --allow-id-like.
+ */
+const MAX_DESIGN_COLUMNS = 1000;
+const MAX_DESIGN_WORK = 2e9;
+/** A categorical with about one level per run: it can only tell runs apart, never explain them. */
+function isIdLike(t) {
+    return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
+}
+
+function quote(name) {
+    return quoteForMessage(name);
+}
+/**
+ * An InputError for a column the table does not have: a near miss if there is one, then the
+ * candidates (`what` says which: "columns", "columns that hold numbers", "metrics").
+ */
+function unknownColumn(table, what, name, candidates) {
+    const list = candidates && candidates.names.length > 0 ? candidates : { label: 'columns', names: table.columns };
+    const guess = nearest(name, table.columns);
+    const hint = guess !== null ? ` (did you mean ${quote(guess)}?)` : '';
+    return new InputError(`${table.source} has no column ${quote(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`);
+}
+/**
+ * The hyperparameters (recipe.md §1): `--params` as given (each must be a column); without it,
+ * a W&B-shaped table's config keys; a flat file needs --params (guessing would let a metric or an id
+ * column leak in), so the error lists its columns.
+ */
+function resolveParams(table, params) {
+    if (params && params.length > 0) {
+        const seen = new Set();
+        for (const p of params) {
+            if (!table.cells.has(p))
+                throw unknownColumn(table, '--params', p);
+            if (seen.has(p))
+                throw new errors_UsageError(`--params names ${quote(p)} twice; name each hyperparameter once`);
+            seen.add(p);
+        }
+        return [...params];
+    }
+    if (table.configKeys.length > 0)
+        return [...table.configKeys];
+    throw new errors_UsageError(`${table.source} is a flat table: name its hyperparameters with --params a,b,c (comma-separated); columns: ${listColumns(table.columns)}`);
+}
+/**
+ * Columns that can serve as the target: W&B-shaped tables offer their metric keys; flat tables every
+ * column with at least two finite numbers (by the source's number rule), hyperparameters excluded.
+ */
+function targetCandidates(table) {
+    if (table.metricKeys.length > 0)
+        return [...table.metricKeys];
+    const config = new Set(table.configKeys);
+    return table.columns.filter((c) => !config.has(c) && finiteCount(table.cells.get(c), table.textual, 2) >= 2);
+}
+function finiteCount(cells, textual, enough) {
+    let count = 0;
+    for (const c of cells) {
+        if (!Number.isNaN(targetNumber(c, textual)) && ++count >= enough)
+            break;
+    }
+    return count;
+}
+/** Builds the design of `table` for `target` on `params` (recipe.md §3–§5). */
+function buildDesign(table, opts) {
+    const { target, params } = opts;
+    const targetCells = table.cells.get(target);
+    if (!targetCells) {
+        const label = table.metricKeys.length > 0 ? 'metrics' : 'columns that hold numbers';
+        throw unknownColumn(table, 'the target', target, { label, names: targetCandidates(table) });
+    }
+    if (params.length === 0) {
+        throw new errors_UsageError(`no hyperparameters to analyze; name them with --params (columns: ${listColumns(table.columns)})`);
+    }
+    const seen = new Set();
+    for (const p of params) {
+        if (!table.cells.has(p))
+            throw unknownColumn(table, 'a hyperparameter', p);
+        if (seen.has(p))
+            throw new errors_UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
+        seen.add(p);
+    }
+    if (seen.has(target)) {
+        throw new errors_UsageError(`${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`);
+    }
+    // §3 target: a finite number, else the run is dropped.
+    const total = table.rowCount;
+    const yAll = new Float64Array(total);
+    let used = 0;
+    for (let r = 0; r < total; r++) {
+        const v = targetNumber(targetCells[r], table.textual);
+        yAll[r] = v;
+        if (!Number.isNaN(v))
+            used++;
+    }
+    if (used < 2)
+        throw tooFewRuns(table, target, targetCells, used);
+    const rows = new Int32Array(used);
+    const y = new Float64Array(used);
+    for (let r = 0, i = 0; r < total; r++) {
+        if (Number.isNaN(yAll[r]))
+            continue;
+        rows[i] = r;
+        y[i++] = yAll[r];
+    }
+    // §4 kinds, on the kept runs.
+    const typed = params.map((p) => typeColumn(table.cells.get(p), rows, table.textual));
+    const dropped = params.filter((_, j) => typed[j].kind === 'empty');
+    if (dropped.length === params.length) {
+        throw new InputError(`${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`);
+    }
+    checkParameters(params, typed, y, target, opts.allowIdLike === true);
+    // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
+    const n = used;
+    const features = [];
+    const columnsOf = params.map(() => []);
+    params.forEach((p, j) => {
+        const t = typed[j];
+        if (t.kind === 'numeric' || t.kind === 'boolean') {
+            columnsOf[j].push(features.length);
+            features.push(p);
+        }
+    });
+    params.forEach((p, j) => {
+        const t = typed[j];
+        if (t.kind !== 'categorical')
+            return;
+        for (const level of t.levels) {
+            columnsOf[j].push(features.length);
+            features.push(`${p}_${level}`);
+        }
+    });
+    checkUniqueFeatures(table, params, typed, features);
+    checkDesignSize(params, typed, n, features.length);
+    const k = features.length;
+    const X = new Float64Array(n * k);
+    const scratch = new Float64Array(n);
+    for (let j = 0; j < params.length; j++) {
+        const t = typed[j];
+        if (t.kind === 'numeric' || t.kind === 'boolean')
+            fillNumeric(X, columnsOf[j][0] * n, t.raw, t.present, scratch);
+        else if (t.kind === 'categorical')
+            fillDummies(X, n, columnsOf[j], t.codes);
+    }
+    const parameters = params.map((name, j) => {
+        const t = typed[j];
+        return {
+            name,
+            kind: t.kind,
+            columns: columnsOf[j],
+            levels: t.levels,
+            present: t.present,
+            distinct: t.distinct,
+            raw: t.raw,
+            codes: t.codes,
+        };
+    });
+    return {
+        target,
+        n,
+        k,
+        features,
+        X,
+        y,
+        parameters,
+        dropped,
+        rows,
+        runs: { total, used, droppedNoTarget: total - used },
+    };
+}
+/**
+ * Hyperparameters that cannot be (issue 8 point 3): a copy of the target (its value in every run,
+ * when the target varies), and, unless allowed, an id-like categorical.
+ */
+function checkParameters(params, typed, y, target, allowIdLike) {
+    let varies = false;
+    for (let i = 1; i < y.length && !varies; i++)
+        varies = y[i] !== y[0];
+    params.forEach((p, j) => {
+        const t = typed[j];
+        if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
+            throw new errors_UsageError(`hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`);
+        }
+        if (!allowIdLike && isIdLike(t)) {
+            throw new errors_UsageError(`hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`);
+        }
+    });
+}
+/** A design the OLS cannot fit in reasonable time is refused, naming the categorical that makes it so. */
+function checkDesignSize(params, typed, n, k) {
+    if (k <= MAX_DESIGN_COLUMNS && n * k * Math.min(n, k) <= MAX_DESIGN_WORK)
+        return;
+    let widest = -1;
+    typed.forEach((t, j) => {
+        if (t.kind === 'categorical' && (widest < 0 || t.levels.length > typed[widest].levels.length))
+            widest = j;
+    });
+    const why = widest >= 0
+        ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
+        : '';
+    throw new errors_UsageError(`the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`);
+}
+/** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
+function fillNumeric(X, offset, raw, present, scratch) {
+    const n = raw.length;
+    // pandas 1.5 `mean()` is numpy's pairwise sum over the whole column with NaN → 0, over the count
+    // (bottleneck is bypassed for means): the same sum order gives the same last bits.
+    for (let i = 0; i < n; i++) {
+        const v = raw[i];
+        scratch[i] = v === v ? v : 0;
+    }
+    const mean = pairwiseSum(scratch, 0, n) / present;
+    for (let i = 0; i < n; i++) {
+        const v = raw[i];
+        X[offset + i] = v === v ? v : mean;
+    }
+}
+/** One 0/1 column per level (`get_dummies`); a missing value (-1) leaves all of them 0. */
+function fillDummies(X, n, columns, codes) {
+    for (let i = 0; i < n; i++) {
+        const c = codes[i];
+        if (c >= 0)
+            X[columns[c] * n + i] = 1;
+    }
+}
+/** A dummy named like another design column (recipe.md §5) would make two columns one name. */
+function checkUniqueFeatures(table, params, typed, features) {
+    if (new Set(features).size === features.length)
+        return;
+    const owner = new Map();
+    for (let j = 0; j < params.length; j++) {
+        const t = typed[j];
+        const names = t.kind === 'numeric' || t.kind === 'boolean'
+            ? [params[j]]
+            : t.kind === 'categorical'
+                ? t.levels.map((l) => `${params[j]}_${l}`)
+                : [];
+        for (const name of names) {
+            const first = owner.get(name);
+            if (first !== undefined) {
+                throw new InputError(`${table.source}: design column ${quote(name)} would come from both ${quote(first)} and ${quote(params[j])} ` +
+                    `(a categorical's dummy is named {parameter}_{level}); rename one column or leave one out of --params`);
+            }
+            owner.set(name, params[j]);
+        }
+    }
+}
+function tooFewRuns(table, target, cells, used) {
+    const total = table.rowCount;
+    const examples = [];
+    let missing = 0;
+    for (const c of cells) {
+        if (c === null || (table.textual && typeof c === 'string' && c.trim() === '')) {
+            missing++;
+            continue;
+        }
+        if (!Number.isNaN(targetNumber(c, table.textual)))
+            continue;
+        // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
+        const shown = table.textual || typeof c === 'string'
+            ? quote(typeof c === 'string' ? c : String(c))
+            : JSON.stringify(c);
+        if (examples.length < 3 && !examples.includes(shown))
+            examples.push(shown);
+    }
+    const seenText = examples.length > 0 ? `; it holds values like ${examples.join(', ')}` : '';
+    const others = targetCandidates(table).filter((c) => c !== target);
+    const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
+    return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -48508,10 +50126,13 @@ var external_node_url_ = __nccwpck_require__(3136);
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/forest/criterion.ts
 /**
- * scikit-learn's `MSE` criterion (`sklearn/tree/_criterion.pyx`) for unit sample weights, single
- * output. The formulas are kept in sklearn's form on purpose — `S2/W − (S1/W)²` cancels badly for
- * targets with a large mean, and the forward/backward accumulation in `update` decides the last bits
- * of `sum_left` — because the split choices, and so the trees, depend on those bits.
+ * The node part of scikit-learn's `MSE` criterion (`sklearn/tree/_criterion.pyx`) for unit sample
+ * weights, single output: `init`, `node_impurity`, `node_value`. Its per-split methods (`reset`,
+ * `update`, `proxy_impurity_improvement`, `children_impurity`, `impurity_improvement`) are inlined
+ * in the splitter (splitter.ts), same operations in the same order. The formulas are kept in
+ * sklearn's form on purpose — `S2/W − (S1/W)²` cancels badly for targets with a large mean, and the
+ * forward/backward accumulation in `update` decides the last bits of `sum_left` — because the split
+ * choices, and so the trees, depend on those bits.
  */
 class MseCriterion {
     /** Target per sample id. */
@@ -48520,26 +50141,16 @@ class MseCriterion {
     samples;
     /** Samples in the whole tree (weighted_n_samples). */
     nTotal;
-    start = 0;
-    end = 0;
-    pos = 0;
     /** W, S1, S2 of the node. */
     weightNode = 0;
     sumTotal = 0;
     sqSumTotal = 0;
-    sumLeft = 0;
-    sumRight = 0;
-    weightLeft = 0;
-    weightRight = 0;
-    /** Set by `childrenImpurity`. */
-    impurityLeft = 0;
-    impurityRight = 0;
     constructor(y, samples, nTotal) {
         this.y = y;
         this.samples = samples;
         this.nTotal = nTotal;
     }
-    /** `init`: the node's sums over samples[start:end), in sample order; then `reset`. */
+    /** `init`: the node's sums over samples[start:end), in sample order. */
     init(start, end) {
         const { y, samples } = this;
         let s1 = 0;
@@ -48549,85 +50160,23 @@ class MseCriterion {
             s1 += yi;
             s2 += yi * yi;
         }
-        this.start = start;
-        this.end = end;
         this.sumTotal = s1;
         this.sqSumTotal = s2;
         this.weightNode = end - start;
-        this.reset();
     }
     /** `init` with the node's sums already known (summed in `init`'s order by the parent's split). */
     initWithSums(start, end, sumTotal, sqSumTotal) {
-        this.start = start;
-        this.end = end;
         this.sumTotal = sumTotal;
         this.sqSumTotal = sqSumTotal;
         this.weightNode = end - start;
-        this.reset();
     }
-    reset() {
-        this.pos = this.start;
-        this.sumLeft = 0;
-        this.sumRight = this.sumTotal;
-        this.weightLeft = 0;
-        this.weightRight = this.weightNode;
-    }
-    /**
-     * Moves the split to `newPos`: adds samples forward from `pos` when that is the shorter walk,
-     * otherwise starts from the full sum and subtracts backward from `end` (sklearn's `update`).
-     */
-    update(newPos) {
-        const { y, samples, pos, end } = this;
-        let sumLeft = this.sumLeft;
-        if (newPos - pos <= end - newPos) {
-            for (let p = pos; p < newPos; p++)
-                sumLeft += y[samples[p]];
-        }
-        else {
-            sumLeft = this.sumTotal;
-            for (let p = end - 1; p >= newPos; p--)
-                sumLeft -= y[samples[p]];
-        }
-        this.setPosition(newPos, sumLeft);
-    }
-    /** Sets the split position with an already accumulated `sum_left` (as `update` would leave it). */
-    setPosition(newPos, sumLeft) {
-        this.pos = newPos;
-        this.sumLeft = sumLeft;
-        this.weightLeft = newPos - this.start;
-        this.weightRight = this.weightNode - this.weightLeft;
-        this.sumRight = this.sumTotal - sumLeft;
-    }
+    /** `node_impurity`: S2/W − (S1/W)². */
     nodeImpurity() {
         const w = this.weightNode;
         const mean = this.sumTotal / w;
         return this.sqSumTotal / w - mean * mean;
     }
-    /** `proxy_impurity_improvement`: S_L²/W_L + S_R²/W_R, compared between candidate splits of a node. */
-    proxyImpurityImprovement() {
-        return ((this.sumLeft * this.sumLeft) / this.weightLeft + (this.sumRight * this.sumRight) / this.weightRight);
-    }
-    /** `children_impurity`: sets impurityLeft/impurityRight (sq_right = S2 − sq_left, as sklearn). */
-    childrenImpurity() {
-        const { y, samples, start, pos } = this;
-        let sqLeft = 0;
-        for (let p = start; p < pos; p++) {
-            const yi = y[samples[p]];
-            sqLeft += yi * yi;
-        }
-        const sqRight = this.sqSumTotal - sqLeft;
-        const wl = this.weightLeft;
-        const wr = this.weightRight;
-        const ml = this.sumLeft / wl;
-        const mr = this.sumRight / wr;
-        this.impurityLeft = sqLeft / wl - ml * ml;
-        this.impurityRight = sqRight / wr - mr * mr;
-    }
-    /** `impurity_improvement` (Criterion base class), in its exact operation order. */
-    impurityImprovement(parent, impLeft, impRight) {
-        const w = this.weightNode;
-        return (w / this.nTotal) * (parent - (this.weightRight / w) * impRight - (this.weightLeft / w) * impLeft);
-    }
+    /** `node_value`: S1/W. */
     nodeValue() {
         return this.sumTotal / this.weightNode;
     }
@@ -48775,8 +50324,10 @@ class RandomSplitter {
     data;
     /** The same features row-major (rows[i * k + f]), for small nodes. */
     rows;
+    /** Rows of `data` (the column stride). */
     n;
     k;
+    fitRows;
     samples;
     criterion;
     features;
@@ -48801,29 +50352,39 @@ class RandomSplitter {
     sqSumLeftChild = 0;
     sumRightChild = 0;
     sqSumRightChild = 0;
-    /** The feature the search partitioned by last (the samples are in its order). */
-    lastFeature = -1;
+    /** gatherColumn's maximum. */
+    minMax = new Float64Array(1);
     /**
-     * Scratch for trees on `data` (column-major) and its row-major copy `rows`; reused tree after tree
-     * (`reset` before each), so growing a forest allocates no per-tree buffers.
+     * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
+     * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+     * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
+     * growing a forest allocates no per-tree buffers.
      */
-    constructor(data, rows, y, n, k) {
+    constructor(data, rows, y, n, k, fitRows) {
         this.data = data;
         this.rows = rows;
         this.n = n;
         this.k = k;
-        this.samples = new Int32Array(n);
+        this.fitRows = fitRows;
+        const m = fitRows ? fitRows.length : n;
+        this.samples = new Int32Array(m);
         this.features = new Int32Array(k);
         this.constantFeatures = new Int32Array(k);
-        this.xf = new Float64Array(n);
-        this.rights = new Int32Array(n);
+        this.xf = new Float64Array(m);
+        this.rights = new Int32Array(m);
         this.randState = 0;
-        this.criterion = new MseCriterion(y, this.samples, n);
+        this.criterion = new MseCriterion(y, this.samples, m);
     }
-    /** The state of a new tree's splitter: samples and features in order, the tree's xorshift state. */
+    /**
+     * The state of a new tree's splitter: samples (the fit's rows, in their order: sklearn's 0 … m − 1
+     * of X[rows]) and features in order, the tree's xorshift state.
+     */
     reset(randState) {
-        for (let i = 0; i < this.n; i++)
-            this.samples[i] = i;
+        if (this.fitRows)
+            this.samples.set(this.fitRows);
+        else
+            for (let i = 0; i < this.n; i++)
+                this.samples[i] = i;
         for (let f = 0; f < this.k; f++)
             this.features[f] = f;
         this.constantFeatures.fill(0);
@@ -48832,38 +50393,153 @@ class RandomSplitter {
     /**
      * Finds the split of samples[start:end) (criterion already initialised on it). Leaves the samples
      * partitioned by the best split and sets the best* fields; bestPos === end means no split.
-     * The criterion's reset/update/proxy for each candidate are inlined here (same operations, same
+     * One split step for every node size; only how a candidate's values are read (the row-major copy
+     * up to ROW_MAJOR_NODE samples, the column above) and how the samples are partitioned (sklearn's
+     * loop up to SMALL_NODE, branch-free above) depend on it. The small-node variants are written
+     * inline and the criterion's reset/update/proxy for each candidate too (same operations, same
      * order): this loop runs k times per node, mostly on small nodes, where call overhead dominates.
      */
     nodeSplit(start, end, impurity, nConstant) {
-        const { data, n, samples, xf, features, constantFeatures, criterion, rights } = this;
+        const { data, rows, n, k, samples, xf, features, constantFeatures, criterion, rights, minMax } = this;
+        const y = criterion.y;
+        const sumTotal = criterion.sumTotal;
         const weightNode = end - start;
-        // Two copies of the feature loop, so each compiles to code for its own node sizes.
-        if (weightNode <= SMALL_NODE)
-            this.searchSmall(start, end, nConstant);
-        else
-            this.searchLarge(start, end, nConstant);
-        const bestPos = this.bestPos;
-        const bestFeature = this.bestFeature;
-        const bestThreshold = this.bestThreshold;
+        const maxFeatures = this.k;
+        let rs = this.randState | 0;
+        let bestPos = end;
+        let bestFeature = 0;
+        let bestThreshold = 0;
+        let bestProxy = -Infinity;
+        let fI = this.k;
+        let nFound = 0;
+        let nDrawn = 0;
         const nKnown = nConstant;
-        const nTotal = this.nConstantOut;
+        let nTotal = nKnown;
+        let nVisited = 0;
+        let current = -1;
+        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
+            nVisited++;
+            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            // (rs stays an int32: the xorshift steps are the same bits either way)
+            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
+            if (fJ < nKnown) {
+                const t = features[nDrawn];
+                features[nDrawn] = features[fJ];
+                features[fJ] = t;
+                nDrawn++;
+                continue;
+            }
+            fJ += nFound;
+            current = features[fJ];
+            let mn;
+            let mx;
+            if (weightNode <= ROW_MAJOR_NODE) {
+                // Small node: its samples' rows are a few cache lines, shared by all k features.
+                mn = rows[samples[start] * k + current];
+                mx = mn;
+                xf[start] = mn;
+                for (let p = start + 1; p < end; p++) {
+                    const v = rows[samples[p] * k + current];
+                    xf[p] = v;
+                    if (v < mn)
+                        mn = v;
+                    else if (v > mx)
+                        mx = v;
+                }
+            }
+            else {
+                mn = gatherColumn(data, (current * n) | 0, samples, xf, start, end, minMax);
+                mx = minMax[0];
+            }
+            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
+                features[fJ] = features[nTotal];
+                features[nTotal] = current;
+                nFound++;
+                nTotal++;
+                continue;
+            }
+            fI--;
+            const t = features[fI];
+            features[fI] = features[fJ];
+            features[fJ] = t;
+            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
+            if (rs === 0)
+                rs = 1;
+            rs ^= rs << 13;
+            rs ^= rs >>> 17;
+            rs ^= rs << 5;
+            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
+            if (thr === mx)
+                thr = mn;
+            // sklearn's partition, and sum_left after the criterion's `reset(); update(pos)`, bit for bit.
+            let pos;
+            let sumLeft;
+            if (weightNode <= SMALL_NODE) {
+                // sklearn's loop as written, summing the targets as they are placed: left samples are final
+                // in increasing position order, right ones in decreasing order — the orders of the forward
+                // and backward sums of `update`, so either sum comes out bit for bit.
+                let p = start;
+                let e = end;
+                let sl = 0;
+                let sr = sumTotal;
+                while (p < e) {
+                    if (xf[p] <= thr) {
+                        sl += y[samples[p]];
+                        p++;
+                    }
+                    else {
+                        e--;
+                        xf[p] = xf[e];
+                        const t = samples[p];
+                        samples[p] = samples[e];
+                        samples[e] = t;
+                        sr -= y[t];
+                    }
+                }
+                pos = e;
+                sumLeft = pos - start <= end - pos ? sl : sr;
+            }
+            else {
+                pos = partition(xf, samples, start, end, thr, rights);
+                sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
+            }
+            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
+            if (pos - start < 1 || end - pos < 1)
+                continue;
+            // proxy_impurity_improvement()
+            const sumRight = sumTotal - sumLeft;
+            const weightLeft = pos - start;
+            const weightRight = weightNode - weightLeft;
+            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
+            if (proxy > bestProxy) {
+                bestProxy = proxy;
+                bestPos = pos;
+                bestFeature = current;
+                bestThreshold = thr;
+            }
+        }
+        this.randState = rs;
+        this.bestPos = bestPos;
+        this.bestFeature = bestFeature;
+        this.bestThreshold = bestThreshold;
+        this.nConstantOut = nTotal;
         let improvement = -Infinity;
         let impL = Infinity;
         let impR = Infinity;
         if (bestPos < end) {
-            if (this.lastFeature !== bestFeature) {
-                // sklearn re-partitions by the best feature's values (the same swaps as above).
+            // sklearn re-partitions by the best feature's values (the same swaps as a candidate's).
+            if (current !== bestFeature) {
                 if (weightNode <= ROW_MAJOR_NODE) {
-                    const k = this.k;
-                    const rows = this.rows;
                     for (let p = start; p < end; p++)
                         xf[p] = rows[samples[p] * k + bestFeature];
                 }
                 else {
-                    const col = bestFeature * n;
-                    for (let p = start; p < end; p++)
-                        xf[p] = data[col + samples[p]];
+                    gatherColumn(data, (bestFeature * n) | 0, samples, xf, start, end, minMax);
                 }
                 if (weightNode <= SMALL_NODE)
                     partitionSmall(xf, samples, start, end, bestThreshold);
@@ -48873,8 +50549,6 @@ class RandomSplitter {
             // One pass for criterion.reset(); update(bestPos); children_impurity() and for the children's
             // `init` sums (each forward over its own range, which nothing reorders before the child is
             // grown): the same additions in the same order as those separate passes.
-            const y = criterion.y;
-            const sumTotal = criterion.sumTotal;
             let s1L = 0;
             let s2L = 0;
             for (let p = start; p < bestPos; p++) {
@@ -48919,276 +50593,54 @@ class RandomSplitter {
         this.bestImpurityLeft = impL;
         this.bestImpurityRight = impR;
     }
-    searchSmall(start, end, nConstant) {
-        const { rows, k, samples, xf, features, criterion } = this;
-        const y = criterion.y;
-        const sumTotal = criterion.sumTotal;
-        const weightNode = end - start;
-        const maxFeatures = this.k;
-        let rs = this.randState | 0;
-        let bestPos = end;
-        let bestFeature = 0;
-        let bestThreshold = 0;
-        let bestProxy = -Infinity;
-        let fI = this.k;
-        let nFound = 0;
-        let nDrawn = 0;
-        const nKnown = nConstant;
-        let nTotal = nKnown;
-        let nVisited = 0;
-        let current = -1;
-        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-            nVisited++;
-            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-            if (fJ < nKnown) {
-                const t = features[nDrawn];
-                features[nDrawn] = features[fJ];
-                features[fJ] = t;
-                nDrawn++;
-                continue;
-            }
-            fJ += nFound;
-            current = features[fJ];
-            // Small node: its samples' rows are a few cache lines, shared by all k features.
-            let mn = rows[samples[start] * k + current];
-            let mx = mn;
-            xf[start] = mn;
-            for (let p = start + 1; p < end; p++) {
-                const v = rows[samples[p] * k + current];
-                xf[p] = v;
-                if (v < mn)
-                    mn = v;
-                else if (v > mx)
-                    mx = v;
-            }
-            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-                features[fJ] = features[nTotal];
-                features[nTotal] = current;
-                nFound++;
-                nTotal++;
-                continue;
-            }
-            fI--;
-            const t = features[fI];
-            features[fI] = features[fJ];
-            features[fJ] = t;
-            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-            if (thr === mx)
-                thr = mn;
-            // sklearn's partition loop, summing the targets as they are placed: left samples are final
-            // in increasing position order, right ones in decreasing order — the orders of the forward
-            // and backward sums of the criterion's `update`, so either sum comes out bit for bit.
-            let p = start;
-            let e = end;
-            let sl = 0;
-            let sr = sumTotal;
-            while (p < e) {
-                if (xf[p] <= thr) {
-                    sl += y[samples[p]];
-                    p++;
-                }
-                else {
-                    e--;
-                    xf[p] = xf[e];
-                    const t = samples[p];
-                    samples[p] = samples[e];
-                    samples[e] = t;
-                    sr -= y[t];
-                }
-            }
-            const pos = e;
-            const sumLeft = pos - start <= end - pos ? sl : sr;
-            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-            if (pos - start < 1 || end - pos < 1)
-                continue;
-            // proxy_impurity_improvement()
-            const sumRight = sumTotal - sumLeft;
-            const weightLeft = pos - start;
-            const weightRight = weightNode - weightLeft;
-            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-            if (proxy > bestProxy) {
-                bestProxy = proxy;
-                bestPos = pos;
-                bestFeature = current;
-                bestThreshold = thr;
-            }
-        }
-        this.randState = rs;
-        this.bestPos = bestPos;
-        this.bestFeature = bestFeature;
-        this.bestThreshold = bestThreshold;
-        this.lastFeature = current;
-        this.nConstantOut = nTotal;
+}
+/**
+ * The values of one column (data[col + i]) at the node's positions into xf (sklearn's `Xf`), in one
+ * pass with their minimum (returned) and maximum (into minMax[0]), compared as sklearn does:
+ * `if v < mn … elif v > mx`.
+ */
+function gatherColumn(data, col, samples, xf, start, end, minMax) {
+    // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
+    let mn = data[(col + samples[start]) | 0];
+    let mx = mn;
+    xf[start] = mn;
+    let p = start + 1;
+    for (; p + 3 < end; p += 4) {
+        const v = data[(col + samples[p]) | 0];
+        const w = data[(col + samples[p + 1]) | 0];
+        const v2 = data[(col + samples[p + 2]) | 0];
+        const w2 = data[(col + samples[p + 3]) | 0];
+        xf[p] = v;
+        xf[p + 1] = w;
+        xf[p + 2] = v2;
+        xf[p + 3] = w2;
+        if (v < mn)
+            mn = v;
+        else if (v > mx)
+            mx = v;
+        if (w < mn)
+            mn = w;
+        else if (w > mx)
+            mx = w;
+        if (v2 < mn)
+            mn = v2;
+        else if (v2 > mx)
+            mx = v2;
+        if (w2 < mn)
+            mn = w2;
+        else if (w2 > mx)
+            mx = w2;
     }
-    searchLarge(start, end, nConstant) {
-        const { data, rows, n, k, samples, xf, features, criterion, rights } = this;
-        const y = criterion.y;
-        const sumTotal = criterion.sumTotal;
-        const weightNode = end - start;
-        const maxFeatures = this.k;
-        let rs = this.randState | 0;
-        let bestPos = end;
-        let bestFeature = 0;
-        let bestThreshold = 0;
-        let bestProxy = -Infinity;
-        let fI = this.k;
-        let nFound = 0;
-        let nDrawn = 0;
-        const nKnown = nConstant;
-        let nTotal = nKnown;
-        let nVisited = 0;
-        let current = -1;
-        while (fI > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawn)) {
-            nVisited++;
-            // f_j = rand_int(n_drawn, f_i − n_found), our_rand_r inlined
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let fJ = nDrawn + (((rs & RAND_R_MAX) >>> 0) % ((fI - nFound - nDrawn) >>> 0));
-            if (fJ < nKnown) {
-                const t = features[nDrawn];
-                features[nDrawn] = features[fJ];
-                features[fJ] = t;
-                nDrawn++;
-                continue;
-            }
-            fJ += nFound;
-            current = features[fJ];
-            // Int32 offsets (`| 0`: no overflow checks in the gather); n·k < 2^31, the features are < 8 GiB.
-            const col = (current * n) | 0;
-            let mn;
-            let mx;
-            if (weightNode <= ROW_MAJOR_NODE) {
-                // Small node: its samples' rows are a few cache lines, shared by all k features.
-                mn = rows[samples[start] * k + current];
-                mx = mn;
-                xf[start] = mn;
-                for (let p = start + 1; p < end; p++) {
-                    const v = rows[samples[p] * k + current];
-                    xf[p] = v;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                }
-            }
-            else {
-                mn = data[(col + samples[start]) | 0];
-                mx = mn;
-                xf[start] = mn;
-                let p = start + 1;
-                for (; p + 3 < end; p += 4) {
-                    const v = data[(col + samples[p]) | 0];
-                    const w = data[(col + samples[p + 1]) | 0];
-                    const v2 = data[(col + samples[p + 2]) | 0];
-                    const w2 = data[(col + samples[p + 3]) | 0];
-                    xf[p] = v;
-                    xf[p + 1] = w;
-                    xf[p + 2] = v2;
-                    xf[p + 3] = w2;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                    if (w < mn)
-                        mn = w;
-                    else if (w > mx)
-                        mx = w;
-                    if (v2 < mn)
-                        mn = v2;
-                    else if (v2 > mx)
-                        mx = v2;
-                    if (w2 < mn)
-                        mn = w2;
-                    else if (w2 > mx)
-                        mx = w2;
-                }
-                for (; p + 1 < end; p += 2) {
-                    const v = data[(col + samples[p]) | 0];
-                    const w = data[(col + samples[p + 1]) | 0];
-                    xf[p] = v;
-                    xf[p + 1] = w;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                    if (w < mn)
-                        mn = w;
-                    else if (w > mx)
-                        mx = w;
-                }
-                if (p < end) {
-                    const v = data[(col + samples[p]) | 0];
-                    xf[p] = v;
-                    if (v < mn)
-                        mn = v;
-                    else if (v > mx)
-                        mx = v;
-                }
-            }
-            if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
-                features[fJ] = features[nTotal];
-                features[nTotal] = current;
-                nFound++;
-                nTotal++;
-                continue;
-            }
-            fI--;
-            const t = features[fI];
-            features[fI] = features[fJ];
-            features[fJ] = t;
-            // rand_uniform(min, max), computed in double from the float32 endpoints; max maps to min.
-            if (rs === 0)
-                rs = 1;
-            rs ^= rs << 13;
-            rs ^= rs >>> 17;
-            rs ^= rs << 5;
-            // (rs stays an int32: the xorshift steps are the same bits either way)
-            let thr = ((mx - mn) * (rs & RAND_R_MAX)) / RAND_R_MAX + mn;
-            if (thr === mx)
-                thr = mn;
-            const pos = partition(xf, samples, start, end, thr, rights);
-            // criterion.reset(); criterion.update(pos)
-            const sumLeft = sumLeftAt(y, samples, start, end, pos, sumTotal);
-            // min_samples_leaf = 1: both sides always hold the min and the max sample, so pos is valid.
-            if (pos - start < 1 || end - pos < 1)
-                continue;
-            // proxy_impurity_improvement()
-            const sumRight = sumTotal - sumLeft;
-            const weightLeft = pos - start;
-            const weightRight = weightNode - weightLeft;
-            const proxy = (sumLeft * sumLeft) / weightLeft + (sumRight * sumRight) / weightRight;
-            if (proxy > bestProxy) {
-                bestProxy = proxy;
-                bestPos = pos;
-                bestFeature = current;
-                bestThreshold = thr;
-            }
-        }
-        this.randState = rs;
-        this.bestPos = bestPos;
-        this.bestFeature = bestFeature;
-        this.bestThreshold = bestThreshold;
-        this.lastFeature = current;
-        this.nConstantOut = nTotal;
+    for (; p < end; p++) {
+        const v = data[(col + samples[p]) | 0];
+        xf[p] = v;
+        if (v < mn)
+            mn = v;
+        else if (v > mx)
+            mx = v;
     }
+    minMax[0] = mx;
+    return mn;
 }
 /**
  * sklearn's in-place partition of samples[start:end) by xf ≤ thr, with the same final order but
@@ -49298,9 +50750,12 @@ function sumLeftAt(y, samples, start, end, pos, sumTotal) {
     }
     return s;
 }
-/** Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k. */
-function rowMajor(data, n, k) {
-    const rows = new Float32Array(n * k);
+/**
+ * Row-major copy (rows[i * k + f]) of column-major features: small nodes read a few rows for all k.
+ * `shared`: in a SharedArrayBuffer (worker threads read it where it is).
+ */
+function rowMajor(data, n, k, shared = false) {
+    const rows = shared ? new Float32Array(new SharedArrayBuffer(n * k * 4)) : new Float32Array(n * k);
     for (let f = 0; f < k; f++) {
         const col = f * n;
         for (let i = 0; i < n; i++)
@@ -49312,11 +50767,134 @@ function rowMajor(data, n, k) {
 ;// CONCATENATED MODULE: ./src/forest/tree.ts
 /**
  * A fitted regression tree as scikit-learn stores it (`sklearn/tree/_tree.pyx::Tree`): parallel node
- * arrays, node ids in pre-order (left child first). Leaves have `left = right = -1`, `feature = -2`,
- * `threshold = -2`. A sample goes left when its float32 feature value is ≤ the float64 threshold.
+ * arrays, node ids in pre-order (left child first). Leaves have `left = right = TREE_LEAF`,
+ * `feature = TREE_UNDEFINED`, `threshold = TREE_UNDEFINED`. A sample goes left when its float32
+ * feature value is ≤ the float64 threshold.
  */
+/** sklearn's `_TREE_LEAF`: the children of a leaf. */
 const TREE_LEAF = -1;
-const TREE_UNDEFINED = (/* unused pure expression or super */ null && (-2));
+/** sklearn's `_TREE_UNDEFINED`: a leaf's feature and threshold. */
+const TREE_UNDEFINED = -2;
+/**
+ * Packs a tree grown by the builder (see PackedTree); `shared`: in SharedArrayBuffers, so that
+ * worker threads read it where it is.
+ */
+function packTree(tree, shared = false) {
+    const c = tree.nodeCount;
+    const nodes = shared ? new Int32Array(new SharedArrayBuffer(8 * c)) : new Int32Array(2 * c);
+    const payload = shared ? new Float64Array(new SharedArrayBuffer(8 * c)) : new Float64Array(c);
+    const { feature, left, right, threshold, value } = tree;
+    for (let i = 0; i < c; i++) {
+        if (left[i] === TREE_LEAF) {
+            nodes[2 * i] = TREE_UNDEFINED;
+            nodes[2 * i + 1] = TREE_LEAF;
+            payload[i] = value[i];
+        }
+        else {
+            if (left[i] !== i + 1)
+                throw new RangeError(`packTree: node ${i}'s left child is ${left[i]}, not ${i + 1}`);
+            nodes[2 * i] = feature[i];
+            nodes[2 * i + 1] = right[i];
+            payload[i] = threshold[i];
+        }
+    }
+    return { nodes, payload };
+}
+/**
+ * The tree walker: the value of the leaf that a row of a row-major block (k values per row) reaches.
+ * The row's features are read at data[own + f], except those flagged in `mask`, read at
+ * data[other + f] (another row's: a permutation). Plain prediction: other = own.
+ */
+function leafValue(tree, data, own, other, mask) {
+    const { nodes, payload } = tree;
+    let node = 0;
+    let f = nodes[0];
+    while (f >= 0) {
+        const v = data[(mask[f] === 1 ? other : own) + f];
+        node = v <= payload[node] ? node + 1 : nodes[2 * node + 1];
+        f = nodes[2 * node];
+    }
+    return payload[node];
+}
+/**
+ * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
+ * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
+ * predicts as it did, so it is copied from `baseline` instead of walked again.
+ */
+function predictRows(trees, data, k, m, perm, mask, columns, baseline, out, walk) {
+    out.fill(0);
+    let walking = 0;
+    for (let r = 0; r < m; r++) {
+        let differs = perm === null;
+        if (perm) {
+            const own = r * k;
+            const other = perm[r] * k;
+            for (const c of columns) {
+                if (data[own + c] !== data[other + c]) {
+                    differs = true;
+                    break;
+                }
+            }
+        }
+        walk[r] = differs ? 1 : 0;
+        if (differs)
+            walking++;
+    }
+    if (walking > 0) {
+        for (const tree of trees) {
+            for (let r = 0; r < m; r++) {
+                if (walk[r] === 0)
+                    continue;
+                const own = r * k;
+                out[r] += leafValue(tree, data, own, perm ? perm[r] * k : own, mask);
+            }
+        }
+    }
+    const count = trees.length;
+    for (let r = 0; r < m; r++)
+        out[r] = walk[r] === 1 ? out[r] / count : baseline[r];
+}
+/**
+ * Each fold's mean predictions (predictRows) with `columns` permuted together by each of its
+ * permutations, one after the other (fold-major, m values each) in one array.
+ */
+function permutedPredictions(folds, k, columns) {
+    let total = 0;
+    let maxM = 0;
+    for (const f of folds) {
+        total += f.m * f.perms.length;
+        maxM = Math.max(maxM, f.m);
+    }
+    const all = new Float64Array(total);
+    const mask = new Uint8Array(k);
+    for (const c of columns)
+        mask[c] = 1;
+    const walk = new Uint8Array(maxM);
+    let at = 0;
+    for (const f of folds) {
+        for (const perm of f.perms) {
+            const out = all.subarray(at, at + f.m);
+            predictRows(f.trees, f.rowsData, k, f.m, perm, mask, columns, f.baseline, out, walk);
+            at += f.m;
+        }
+    }
+    return all;
+}
+/** Rows of a column-major float32 matrix (n rows, k columns) as a row-major block. */
+function tree_rowBlock(data, n, k, rows) {
+    const m = rows ? rows.length : n;
+    const block = new Float32Array(m * k);
+    for (let j = 0; j < k; j++) {
+        const col = j * n;
+        if (rows)
+            for (let r = 0; r < m; r++)
+                block[r * k + j] = data[col + rows[r]];
+        else
+            for (let r = 0; r < m; r++)
+                block[r * k + j] = data[col + r];
+    }
+    return block;
+}
 class Tree {
     nodeCount = 0;
     feature;
@@ -49329,6 +50907,7 @@ class Tree {
     impurity;
     /** Samples in the node (= weighted_n_node_samples: every sample has weight 1). */
     nNodeSamples;
+    pack = null;
     constructor(capacity = 64) {
         this.feature = new Int32Array(capacity);
         this.threshold = new Float64Array(capacity);
@@ -49366,10 +50945,24 @@ class Tree {
         this.nodeCount = id + 1;
         return id;
     }
-    /** Shrinks the arrays to the node count once the tree is built. */
-    trim() {
-        if (this.feature.length !== this.nodeCount)
-            this.resize(this.nodeCount);
+    /** Empties the tree, keeping its arrays (a builder's scratch tree, reused tree after tree). */
+    clear() {
+        this.nodeCount = 0;
+        this.pack = null;
+    }
+    /** A copy with arrays of exactly nodeCount entries. */
+    copy() {
+        const c = this.nodeCount;
+        return Tree.fromArrays({
+            nodeCount: c,
+            feature: this.feature.slice(0, c),
+            threshold: this.threshold.slice(0, c),
+            left: this.left.slice(0, c),
+            right: this.right.slice(0, c),
+            value: this.value.slice(0, c),
+            impurity: this.impurity.slice(0, c),
+            nNodeSamples: this.nNodeSamples.slice(0, c),
+        });
     }
     resize(capacity) {
         const grow = (a, make) => {
@@ -49385,14 +50978,11 @@ class Tree {
         this.impurity = grow(this.impurity, (c) => new Float64Array(c));
         this.nNodeSamples = grow(this.nNodeSamples, (c) => new Int32Array(c));
     }
-    /** Leaf value for row `i` of a column-major float32 matrix with `n` rows. */
-    predictRow(data, n, i) {
-        const { left, right, feature, threshold } = this;
-        let node = 0;
-        while (left[node] !== TREE_LEAF) {
-            node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
-        }
-        return this.value[node];
+    /** The tree packed for `leafValue` (built once). */
+    packed() {
+        if (this.pack === null || this.pack.payload.length !== this.nodeCount)
+            this.pack = packTree(this);
+        return this.pack;
     }
     /**
      * MDI of this tree, `compute_feature_importances(normalize=True)`: Σ over internal nodes of
@@ -49438,7 +51028,9 @@ const EPSILON = 2.220446049250313e-16;
 const MIN_SAMPLES_SPLIT = 2;
 /** Grows trees on one data set, reusing its buffers from tree to tree (one builder per thread). */
 class DepthFirstBuilder {
+    /** Samples a tree is fitted on. */
     n;
+    scratch;
     splitter;
     // The stack of pending nodes, as parallel arrays. Each pop pushes at most two, so the stack never
     // holds more than depth + 2 ≤ n + 1 entries.
@@ -49450,11 +51042,15 @@ class DepthFirstBuilder {
     sNConst;
     sSum;
     sSqSum;
-    /** Float32 column-major `data` (n rows, k columns) and targets `y`. */
-    constructor(data, y, n, k) {
-        this.n = n;
-        this.splitter = new RandomSplitter(data, rowMajor(data, n, k), y, n, k);
-        const cap = n + 2;
+    /**
+     * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
+     * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
+     */
+    constructor(data, rows, y, n, k, fitRows = null) {
+        this.n = fitRows ? fitRows.length : n;
+        this.scratch = new Tree(2 * this.n - 1);
+        this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+        const cap = this.n + 2;
         this.sStart = new Int32Array(cap);
         this.sEnd = new Int32Array(cap);
         this.sParent = new Int32Array(cap);
@@ -49464,14 +51060,18 @@ class DepthFirstBuilder {
         this.sSum = new Float64Array(cap);
         this.sSqSum = new Float64Array(cap);
     }
-    /** The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees. */
+    /**
+     * The tree of `ExtraTreeRegressor(random_state=treeSeed)`, as a forest seeds its trees: grown in the
+     * builder's scratch tree, valid until the next build (`copy()` it to keep it).
+     */
     build(treeSeed) {
         const { n, splitter, sStart, sEnd, sParent, sIsLeft, sImpurity, sNConst, sSum, sSqSum } = this;
         splitter.reset(splitterState(treeSeed));
         const criterion = splitter.criterion;
         // A binary tree on n samples has at most 2n − 1 nodes: room for all of them up front (growing by
-        // doubling copied every node several times), trimmed at the end.
-        const tree = new Tree(2 * n - 1);
+        // doubling copied every node several times), allocated once for all the trees.
+        const tree = this.scratch;
+        tree.clear();
         // The stack is written inline (no push closure): a closure over `top` would keep it in a
         // heap-allocated context instead of a register.
         let top = 0;
@@ -49511,7 +51111,7 @@ class DepthFirstBuilder {
                 isLeaf = splitter.bestPos >= end || splitter.bestImprovement + EPSILON < 0;
             }
             const id = isLeaf
-                ? tree.addNode(-2, -2, impurity, nNode, criterion.nodeValue())
+                ? tree.addNode(TREE_UNDEFINED, TREE_UNDEFINED, impurity, nNode, criterion.nodeValue())
                 : tree.addNode(splitter.bestFeature, splitter.bestThreshold, impurity, nNode, criterion.nodeValue());
             if (parent >= 0) {
                 if (isLeft)
@@ -49542,13 +51142,50 @@ class DepthFirstBuilder {
                 top++;
             }
         }
-        tree.trim();
         return tree;
     }
 }
-/** Grows one tree (a builder for a single use); see DepthFirstBuilder. */
-function buildTree(data, y, n, k, treeSeed) {
-    return new DepthFirstBuilder(data, y, n, k).build(treeSeed);
+/**
+ * Grows the trees of one job on one thread, on the shared features (`data`, column-major, and `rows`,
+ * its row-major copy) and targets: no copy of the job's rows; its test block selected once.
+ */
+class JobGrower {
+    builder;
+    k;
+    keep;
+    packedOnly;
+    block;
+    m;
+    noMask;
+    constructor(data, rows, y, n, k, job) {
+        this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+        this.k = k;
+        this.keep = job.keep;
+        this.packedOnly = job.packedOnly;
+        this.block = job.test ? tree_rowBlock(data, n, k, job.test) : null;
+        this.m = job.test ? job.test.length : 0;
+        this.noMask = new Uint8Array(k);
+    }
+    grow(index, seed) {
+        const tree = this.builder.build(seed);
+        const { k, block, m } = this;
+        let predictions = null;
+        if (block) {
+            const packed = packTree(tree);
+            predictions = new Float64Array(m);
+            for (let r = 0; r < m; r++)
+                predictions[r] = leafValue(packed, block, r * k, r * k, this.noMask);
+        }
+        return {
+            index,
+            nodeCount: tree.nodeCount,
+            importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
+            predictions,
+            tree: index < this.keep && !this.packedOnly ? tree.copy() : null,
+            // shared: the permutations' worker threads read these trees without a copy each
+            packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/forest/forest.ts
@@ -49566,11 +51203,16 @@ function buildTree(data, y, n, k, treeSeed) {
 
 
 
-/** Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit). */
+
+/**
+ * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
+ * in a SharedArrayBuffer: worker threads read it where it is, without a copy each.
+ */
 function toFeatureMatrix(X, n, k) {
     if (X.length !== n * k)
         throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
-    const data = Float32Array.from(X);
+    const data = new Float32Array(new SharedArrayBuffer(X.length * 4));
+    data.set(X);
     for (let p = 0; p < data.length; p++) {
         if (!Number.isFinite(data[p])) {
             // scikit-learn refuses these too ("Input contains NaN, infinity or a value too large for float32").
@@ -49581,11 +51223,32 @@ function toFeatureMatrix(X, n, k) {
     return { n, k, data };
 }
 class ExtraTreesForest {
+    /** The trees kept whole: the first `keepTrees` of the fit (all by default). */
     trees;
     k;
-    constructor(trees, k) {
+    /** Trees grown. */
+    size;
+    /** Per tree grown: its normalised MDI, null for a single-leaf tree. */
+    treeImportances;
+    /** The first trees packed for prediction, when they were kept that way instead of whole. */
+    packedTrees;
+    /**
+     * A forest of `trees`; or of `treeImportances.length` trees of which `trees` (or `packed`, kept
+     * for prediction only) are the first.
+     */
+    constructor(trees, k, treeImportances, packed = []) {
         this.trees = trees;
         this.k = k;
+        this.treeImportances =
+            treeImportances ?? trees.map((t) => (t.nodeCount > 1 ? t.featureImportances(k) : null));
+        this.size = this.treeImportances.length;
+        this.packedTrees = packed;
+    }
+    /** The first `count` trees packed for prediction (fewer when fewer were kept). */
+    predictors(count) {
+        if (this.trees.length > 0)
+            return this.trees.slice(0, count).map((t) => t.packed());
+        return this.packedTrees.slice(0, count);
     }
     /**
      * sklearn's `feature_importances_`: each tree's normalised MDI, averaged over the trees with more
@@ -49595,10 +51258,9 @@ class ExtraTreesForest {
         const k = this.k;
         const mean = new Float64Array(k);
         let used = 0;
-        for (const tree of this.trees) {
-            if (tree.nodeCount <= 1)
+        for (const imp of this.treeImportances) {
+            if (imp === null)
                 continue;
-            const imp = tree.featureImportances(k);
             for (let f = 0; f < k; f++)
                 mean[f] += imp[f];
             used++;
@@ -49616,11 +51278,14 @@ class ExtraTreesForest {
     }
     /**
      * Mean of the trees' predictions for `rows` of X (all rows by default), in that order; as sklearn,
-     * the trees' outputs are summed in tree order and divided by the number of trees.
+     * the trees' outputs are summed in tree order and divided by the number of trees. Needs every tree.
      */
     predict(X, rows) {
         if (X.k !== this.k)
             throw new RangeError(`predict: ${X.k} features, the forest was fitted on ${this.k}`);
+        const trees = this.predictors(this.size);
+        if (trees.length !== this.size)
+            throw new RangeError(`predict: ${trees.length} of the ${this.size} trees were kept`);
         const m = rows ? rows.length : X.n;
         if (rows) {
             for (let r = 0; r < m; r++) {
@@ -49628,84 +51293,141 @@ class ExtraTreesForest {
                     throw new RangeError(`predict: row ${rows[r]} outside [0, ${X.n})`);
             }
         }
+        const block = tree_rowBlock(X.data, X.n, X.k, rows ?? null);
         const out = new Float64Array(m);
-        for (const tree of this.trees)
-            predictTreeInto(tree, X, out, rows);
-        const t = this.trees.length;
+        for (const tree of trees)
+            predictInto(tree, block, X.k, out);
+        const t = trees.length;
         for (let i = 0; i < m; i++)
             out[i] /= t;
         return out;
     }
 }
-/** Adds one tree's predictions for `rows` of X (all by default) to `out`. */
-function predictTreeInto(tree, X, out, rows) {
-    const { data, n } = X;
-    const { left, right, feature, threshold, value } = tree;
-    const m = rows ? rows.length : n;
-    for (let r = 0; r < m; r++) {
-        const i = rows ? rows[r] : r;
-        let node = 0;
-        while (left[node] !== -1) {
-            node = data[feature[node] * n + i] <= threshold[node] ? left[node] : right[node];
-        }
-        out[r] += value[node];
-    }
+/** Adds one tree's predictions for the rows of a row-major block (k values per row) to `out`. */
+function predictInto(packed, block, k, out) {
+    const noMask = new Uint8Array(k);
+    for (let r = 0; r < out.length; r++)
+        out[r] += leafValue(packed, block, r * k, r * k, noMask);
 }
 /** One tree's predictions for `rows` of X (all by default). */
 function predictTree(tree, X, rows) {
     const out = new Float64Array(rows ? rows.length : X.n);
-    predictTreeInto(tree, X, out, rows);
+    predictInto(tree.packed(), rowBlock(X.data, X.n, X.k, rows ?? null), X.k, out);
     return out;
 }
-/** The rows of X and y that a fit sees, as their own compact arrays (X[rows], y[rows] in sklearn). */
-function selectRows(X, y, rows) {
-    if (y.length !== X.n)
-        throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
-    if (!rows)
-        return { data: X.data, y, n: X.n };
-    const { n, k, data } = X;
-    const m = rows.length;
-    const sub = new Float32Array(m * k);
-    const ys = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-        const i = rows[r];
-        if (!(i >= 0 && i < n))
-            throw new RangeError(`fit: row ${i} outside [0, ${n})`);
-        ys[r] = y[i];
+function checkRequest(req, X) {
+    if (!Number.isInteger(req.trees) || req.trees < 1)
+        throw new RangeError(`trees must be ≥ 1, got ${req.trees}`);
+    if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff) {
+        throw new RangeError(`seed must be an integer in [0, 2^32), got ${req.seed}`);
     }
-    for (let j = 0; j < k; j++) {
-        const src = j * n;
-        const dst = j * m;
-        for (let r = 0; r < m; r++)
-            sub[dst + r] = data[src + rows[r]];
+    for (const rows of [req.rows, req.test]) {
+        if (!rows)
+            continue;
+        for (let r = 0; r < rows.length; r++) {
+            const i = rows[r];
+            if (!(i >= 0 && i < X.n))
+                throw new RangeError(`fit: row ${i} outside [0, ${X.n})`);
+        }
     }
-    return { data: sub, y: ys, n: m };
-}
-function checkOptions(opts, n) {
-    if (!Number.isInteger(opts.trees) || opts.trees < 1)
-        throw new RangeError(`trees must be ≥ 1, got ${opts.trees}`);
-    if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) {
-        throw new RangeError(`seed must be an integer in [0, 2^32), got ${opts.seed}`);
-    }
-    if (n < 1)
+    if ((req.rows ? req.rows.length : X.n) < 1)
         throw new RangeError('fit: no rows');
 }
+function jobOf(req) {
+    return {
+        rows: req.rows ?? null,
+        test: req.test ?? null,
+        keep: Math.max(0, Math.min(req.keepTrees ?? req.trees, req.trees)),
+        packedOnly: req.packedOnly ?? false,
+    };
+}
+/** Collects one request's tree outcomes, arriving in any order, into its forest and predictions. */
+class Assembly {
+    req;
+    seeds;
+    job;
+    kept = [];
+    keptPacked = [];
+    importances;
+    sum;
+    waiting = new Map();
+    nextPrediction = 0;
+    received = 0;
+    constructor(req, seeds, job) {
+        this.req = req;
+        this.seeds = seeds;
+        this.job = job;
+        this.importances = new Array(req.trees).fill(null);
+        this.sum = req.test ? new Float64Array(req.test.length) : null;
+    }
+    add(o) {
+        this.importances[o.index] = o.importances;
+        if (o.tree)
+            this.kept[o.index] = o.tree;
+        if (o.packed)
+            this.keptPacked[o.index] = o.packed;
+        if (this.sum && o.predictions) {
+            // sklearn sums the trees' predictions in tree order: the same bits whatever order they arrive in
+            this.waiting.set(o.index, o.predictions);
+            let p;
+            while ((p = this.waiting.get(this.nextPrediction)) !== undefined) {
+                const sum = this.sum;
+                for (let r = 0; r < sum.length; r++)
+                    sum[r] += p[r];
+                this.waiting.delete(this.nextPrediction++);
+            }
+        }
+        this.received++;
+    }
+    result(k) {
+        const sum = this.sum;
+        if (sum)
+            for (let r = 0; r < sum.length; r++)
+                sum[r] /= this.req.trees;
+        return {
+            forest: new ExtraTreesForest(this.kept, k, this.importances, this.keptPacked),
+            predictions: sum,
+        };
+    }
+}
+/** Row-major copies of feature matrices (shared), made once per matrix: every fit on it reads the same. */
+const rowMajorCopies = new WeakMap();
+function rowsOf(X) {
+    let rows = rowMajorCopies.get(X.data);
+    if (!rows) {
+        rows = rowMajor(X.data, X.n, X.k, true);
+        rowMajorCopies.set(X.data, rows);
+    }
+    return rows;
+}
+/**
+ * Fits the requested forests on the calling thread, one after the other; `onStart(i)` as request i
+ * starts. Each tree depends only on its seed and its forest's rows.
+ */
+function forest_fitForests(X, y, requests, onStart) {
+    if (y.length !== X.n)
+        throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
+    for (const req of requests)
+        checkRequest(req, X);
+    return requests.map((req, i) => {
+        onStart?.(i);
+        const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
+        const grower = new JobGrower(X.data, rowsOf(X), y, X.n, X.k, a.job);
+        for (let t = 0; t < req.trees; t++)
+            a.add(grower.grow(t, a.seeds[t]));
+        return a.result(X.k);
+    });
+}
 /** Fits the forest on `rows` of X, y (in that order; all rows by default) on the calling thread. */
-function forest_fitExtraTrees(X, y, opts, rows) {
-    const sel = selectRows(X, y, rows);
-    checkOptions(opts, sel.n);
-    const seeds = treeSeeds(opts.seed, opts.trees);
-    const builder = new DepthFirstBuilder(sel.data, sel.y, sel.n, X.k);
-    const trees = [];
-    for (let t = 0; t < seeds.length; t++)
-        trees.push(builder.build(seeds[t]));
-    return new ExtraTreesForest(trees, X.k);
+function fitExtraTrees(X, y, opts, rows) {
+    return forest_fitForests(X, y, [{ trees: opts.trees, seed: opts.seed, rows, keepTrees: opts.keepTrees }])[0]
+        .forest;
 }
 /**
  * The worker script: dist/forest-worker.js next to the bundle, or worker.js next to this module when
  * compiled by tsc (the benchmark). null under the TypeScript sources (tests): then one thread.
  */
-function workerFile() {
+function forestWorkerFile() {
     for (const name of ['./forest-worker.js', './worker.js']) {
         const url = new URL(name, import.meta.url);
         if (url.protocol === 'file:' && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_url_.fileURLToPath)(url)))
@@ -49713,69 +51435,152 @@ function workerFile() {
     }
     return null;
 }
-/** Worker threads to use: opts.threads (0 or less: one per core), at most one per tree. */
+/** Worker threads to use: opts.threads (unset, 0 or less: one per core), at most one per tree. */
 function threadCount(opts) {
-    const asked = opts.threads ?? 1;
+    const asked = opts.threads ?? 0;
     const t = asked <= 0 ? (0,external_node_os_namespaceObject.availableParallelism)() : Math.floor(asked);
     return Math.max(1, Math.min(t, opts.trees));
 }
 /**
- * As fitExtraTrees; with more than one thread (opts.threads) the trees are grown on worker threads
- * when the worker script is available, else on the calling thread. Every tree depends only on its
- * own seed, so the forest is identical bit for bit either way.
+ * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
+ * per core) when the worker script is available, else grown on the calling thread. The workers read
+ * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
+ * they are done, and send back what each tree contributes; every tree depends only on its seed and
+ * its forest's rows, so the result is identical bit for bit for any number of threads.
+ */
+async function fitForestsAsync(X, y, requests, threads, onStart) {
+    const total = requests.reduce((s, r) => s + r.trees, 0);
+    const count = threadCount({ trees: total, threads });
+    const file = count > 1 ? forestWorkerFile() : null;
+    if (!file)
+        return forest_fitForests(X, y, requests, onStart);
+    if (y.length !== X.n)
+        throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
+    for (const req of requests)
+        checkRequest(req, X);
+    const assemblies = requests.map((req) => new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req)));
+    // The tasks: a few trees of one request each, request by request (a worker seldom changes forest).
+    const tasks = [];
+    const chunk = Math.max(1, Math.min(8, Math.floor(total / (count * 8))));
+    assemblies.forEach((a, job) => {
+        for (let t = 0; t < a.req.trees; t += chunk)
+            tasks.push({ job, first: t, count: Math.min(chunk, a.req.trees - t) });
+    });
+    const shared = (a, make) => {
+        if (a.buffer instanceof SharedArrayBuffer)
+            return a;
+        const b = make(new SharedArrayBuffer(a.byteLength));
+        b.set(a);
+        return b;
+    };
+    const session = {
+        kind: 'grow',
+        data: shared(X.data, (b) => new Float32Array(b)),
+        rows: rowsOf(X),
+        y: shared(y, (b) => new Float64Array(b)),
+        n: X.n,
+        k: X.k,
+        jobs: assemblies.map((a) => a.job),
+    };
+    let next = 0;
+    const started = new Set();
+    await withWorkers(file, count, (worker, done) => {
+        const dispatch = () => {
+            if (next >= tasks.length) {
+                worker.postMessage({ kind: 'end' });
+                done();
+                return;
+            }
+            const task = tasks[next++];
+            if (!started.has(task.job)) {
+                started.add(task.job);
+                onStart?.(task.job);
+            }
+            const seeds = assemblies[task.job].seeds.slice(task.first, task.first + task.count);
+            worker.postMessage({ kind: 'task', job: task.job, first: task.first, seeds });
+        };
+        worker.postMessage(session);
+        dispatch();
+        return (msg) => {
+            if (msg.kind === 'idle')
+                dispatch();
+            else if (msg.kind === 'tree')
+                assemblies[msg.job].add(outcomeOf(msg));
+        };
+    });
+    for (const a of assemblies) {
+        if (a.received !== a.req.trees)
+            throw new Error(`forest workers returned ${a.received} of ${a.req.trees} trees`);
+    }
+    return assemblies.map((a) => a.result(X.k));
+}
+/**
+ * The worker threads, kept for the life of the process once started (with their JIT-compiled tree
+ * builder): between fits they hold no data and do not keep the process alive (unref).
+ */
+let pool = [];
+/** Sessions run on the pool one at a time. */
+let poolQueue = Promise.resolve();
+/**
+ * Runs one session on `count` pooled workers of the worker script: `start(worker, done)` posts the
+ * worker its first requests and returns the handler of its messages, which calls `done` when that
+ * worker has finished. Resolves when all have; rejects if one fails (the pool is then discarded).
+ */
+function withWorkers(file, count, start) {
+    const run = async () => {
+        while (pool.length < count)
+            pool.push(new external_node_worker_threads_.Worker(file));
+        const workers = pool.slice(0, count);
+        const cleanups = [];
+        try {
+            await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
+                worker.ref();
+                const onError = (err) => reject(err);
+                const onExit = (code) => reject(new Error(`forest worker exited with code ${code}`));
+                worker.on('error', onError);
+                worker.on('exit', onExit);
+                const onMessage = start(worker, resolve);
+                worker.on('message', onMessage);
+                cleanups.push(() => {
+                    worker.off('error', onError);
+                    worker.off('exit', onExit);
+                    worker.off('message', onMessage);
+                    worker.unref();
+                });
+            })));
+        }
+        catch (err) {
+            const old = pool;
+            pool = [];
+            await Promise.all(old.map((w) => w.terminate()));
+            throw err;
+        }
+        finally {
+            for (const c of cleanups)
+                c();
+        }
+    };
+    const session = poolQueue.then(run);
+    poolQueue = session.catch(() => { });
+    return session;
+}
+function outcomeOf(msg) {
+    return {
+        index: msg.index,
+        nodeCount: msg.nodeCount,
+        importances: msg.importances,
+        predictions: msg.predictions,
+        tree: msg.tree ? Tree.fromArrays(msg.tree) : null,
+        packed: msg.packed,
+    };
+}
+/**
+ * As fitExtraTrees; with more than one thread (opts.threads, default one per core) the trees are
+ * grown on worker threads (see fitForestsAsync). The same forest, bit for bit.
  */
 async function fitExtraTreesAsync(X, y, opts, rows) {
-    const threads = threadCount(opts);
-    const file = threads > 1 ? workerFile() : null;
-    if (!file)
-        return forest_fitExtraTrees(X, y, opts, rows);
-    const sel = selectRows(X, y, rows);
-    checkOptions(opts, sel.n);
-    const seeds = treeSeeds(opts.seed, opts.trees);
-    // Features and targets shared with the workers, not copied per worker.
-    const data = new Float32Array(new SharedArrayBuffer(sel.data.byteLength));
-    data.set(sel.data);
-    const ys = new Float64Array(new SharedArrayBuffer(sel.y.byteLength));
-    ys.set(sel.y);
-    const trees = new Array(seeds.length);
-    const jobs = [];
-    const workers = [];
-    for (let w = 0; w < threads; w++) {
-        // Round-robin keeps the workers' loads even (trees of one forest cost about the same).
-        const indices = Int32Array.from({ length: Math.ceil((seeds.length - w) / threads) }, (_, i) => w + i * threads);
-        const input = {
-            data,
-            y: ys,
-            n: sel.n,
-            k: X.k,
-            indices,
-            seeds: indices.map((i) => seeds[i]),
-        };
-        jobs.push(new Promise((resolve, reject) => {
-            const worker = new external_node_worker_threads_.Worker(file, { workerData: input });
-            workers.push(worker);
-            let received = 0;
-            worker.on('message', (msg) => {
-                trees[msg.index] = Tree.fromArrays(msg);
-                received++;
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-                if (code === 0 && received === indices.length)
-                    resolve();
-                else
-                    reject(new Error(`forest worker exited with code ${code} after ${received} of ${indices.length} trees`));
-            });
-        }));
-    }
-    try {
-        await Promise.all(jobs);
-    }
-    catch (err) {
-        await Promise.all(workers.map((w) => w.terminate()));
-        throw err;
-    }
-    return new ExtraTreesForest(trees, X.k);
+    const req = { trees: opts.trees, seed: opts.seed, rows, keepTrees: opts.keepTrees };
+    return (await fitForestsAsync(X, y, [req], opts.threads))[0].forest;
 }
 
 ;// CONCATENATED MODULE: ./src/stats/distributions.ts
@@ -50164,9 +51969,10 @@ function r2Score(yTrue, yPred) {
 }
 /**
  * The fold forests, fitted once and kept: the cross-validated R² is read from them, and the insights'
- * permutation importance permutes on the same forests, so the insights cost one cross-validation, not two.
- */
-/**
+ * permutation importance permutes on the same forests, so the insights cost one cross-validation, not
+ * two. `opts.keepTrees` (default all) bounds the trees each fold forest keeps (the permutations need
+ * only the first few); the R² is from all `opts.trees`.
+ *
  * `KFold(5, shuffle=True, random_state=0)` over `rows` (all runs by default), one forest per fold
  * fitted on the other folds and scored on its own; null under 10 runs.
  */
@@ -50174,23 +51980,28 @@ function cv_r2_fitFolds(X, y, opts, rows, onFold) {
     const splits = foldSplits(X.n, rows);
     if (!splits)
         return null;
-    return splits.map(({ train, test }, f) => {
-        onFold?.(f);
-        return score(fitExtraTrees(X, y, opts, train), X, y, train, test);
-    });
+    return scoreFolds(splits, fitForests(X, y, foldRequests(splits, opts), onFold), y);
 }
-/** As fitFolds, each fold's forest grown with fitExtraTreesAsync (worker threads); the same forests. */
+/**
+ * As fitFolds, the trees of all the fold forests spread over worker threads (opts.threads, default
+ * one per core); the same forests and scores.
+ */
 async function fitFoldsAsync(X, y, opts, rows, onFold) {
     const splits = foldSplits(X.n, rows);
     if (!splits)
         return null;
-    const fits = [];
-    for (let f = 0; f < splits.length; f++) {
-        onFold?.(f);
-        const { train, test } = splits[f];
-        fits.push(score(await fitExtraTreesAsync(X, y, opts, train), X, y, train, test));
-    }
-    return fits;
+    const fits = await fitForestsAsync(X, y, foldRequests(splits, opts), opts.threads, onFold);
+    return scoreFolds(splits, fits, y);
+}
+function foldRequests(splits, opts) {
+    return splits.map(({ train, test }) => ({
+        trees: opts.trees,
+        seed: opts.seed,
+        rows: train,
+        test,
+        keepTrees: opts.keepTrees,
+        packedOnly: true, // the fold forests only predict (the R², the permutations)
+    }));
 }
 /** The folds as indices into X (through `rows` when given); null under CV_MIN_RUNS runs. */
 function foldSplits(total, rows) {
@@ -50202,9 +52013,14 @@ function foldSplits(total, rows) {
         test: rows ? test.map((i) => rows[i]) : test,
     }));
 }
-function score(forest, X, y, train, test) {
-    const r2 = r2Score(Float64Array.from(test, (i) => y[i]), forest.predict(X, test));
-    return { train, test, forest, r2 };
+/** Each fold's R² from its forest's held-out predictions (sklearn's `r2_score(y[test], predict(X[test]))`). */
+function scoreFolds(splits, fits, y) {
+    return splits.map(({ train, test }, f) => ({
+        train,
+        test,
+        forest: fits[f].forest,
+        r2: r2Score(Float64Array.from(test, (i) => y[i]), fits[f].predictions),
+    }));
 }
 /** The cross-validated R² of fold fits: per fold and mean (as cross_val_score(...).mean()). */
 function cvFromFolds(folds) {
@@ -50219,13 +52035,27 @@ function crossValidatedR2(X, y, opts, rows) {
     const folds = cv_r2_fitFolds(X, y, opts, rows);
     return folds && cvFromFolds(folds);
 }
-/** As crossValidatedR2, each fold's forest grown with fitExtraTreesAsync (worker threads); same result. */
+/** As crossValidatedR2, the fold forests grown on worker threads (fitFoldsAsync); same result. */
 async function crossValidatedR2Async(X, y, opts, rows) {
     const folds = await fitFoldsAsync(X, y, opts, rows);
     return folds && cvFromFolds(folds);
 }
 
 ;// CONCATENATED MODULE: ./src/insights/permutation.ts
+/**
+ * Out-of-fold permutation importance: on each fold's forest, the held-out runs are predicted with a
+ * hyperparameter's columns permuted together (a categorical's dummies move as one, so every permuted
+ * run still has exactly one level), and the importance is the drop in held-out R². Seeded repeats
+ * per fold give folds × repeats values; their t interval says whether the drop is above 0.
+ *
+ * Cost: predictions only, on the first `trees` (25) trees of each fold forest (a forest of its own:
+ * the first t trees of a seeded forest are the seeded forest of t trees) and on at most 250 held-out
+ * runs per fold. On the examples the mean drops of 25, 50 and 250 trees agree within the intervals
+ * (random-control: −0.116 with 50 and with 250 trees in scikit-learn), at a tenth of the cost, which
+ * keeps the insights within about 5× one forest fit.
+ */
+
+
 
 
 
@@ -50238,47 +52068,54 @@ class FoldPermuter {
     k;
     repeats;
     folds;
-    out;
-    mask;
-    walk;
+    /** Samples computed ahead by `prefetch`, by their sorted columns; each is handed out once. */
+    ahead = new Map();
     constructor(X, y, fits, opts) {
         this.n = X.n;
         this.k = X.k;
         this.repeats = opts.repeats;
-        this.mask = new Uint8Array(X.k);
-        const rng = new MT19937(opts.seed);
-        let maxM = 0;
-        const cap = opts.rows ?? PERMUTATION_ROWS;
-        this.folds = fits.map((fit) => {
-            let test = fit.test;
-            if (test.length > cap) {
-                const order = Int32Array.from(test);
-                rng.shuffle(order);
-                test = order.subarray(0, cap).sort();
-            }
-            const m = test.length;
-            maxM = Math.max(maxM, m);
-            const k = X.k;
-            const rowsData = new Float32Array(m * k);
-            for (let j = 0; j < k; j++) {
-                const col = j * X.n;
-                for (let r = 0; r < m; r++)
-                    rowsData[r * k + j] = X.data[col + test[r]];
-            }
-            const trees = packTrees(fit.forest.trees.slice(0, Math.max(1, Math.min(opts.trees, fit.forest.trees.length))));
-            const yTest = Float64Array.from(test, (i) => y[i]);
-            const baseline = new Float64Array(m);
-            predictRows(trees, rowsData, k, m, null, this.mask, [], null, baseline, new Uint8Array(m));
-            const perms = [];
-            for (let r = 0; r < opts.repeats; r++) {
-                const p = Int32Array.from({ length: m }, (_, i) => i);
-                rng.shuffle(p);
-                perms.push(p);
-            }
-            return { test, m, rowsData, yTest, trees, baseline, baseR2: r2Score(yTest, baseline), perms };
+        this.folds = foldData(X, y, fits, opts);
+    }
+    /**
+     * `permute` of each group, the groups' predictions spread over worker threads (`threads`; default
+     * one per core) when the worker script is available, the fold forests' packed trees shared with
+     * them: the same samples as one after the other on this thread.
+     */
+    async permuteAll(groups, threads) {
+        const count = threadCount({ trees: groups.length, threads });
+        const file = count > 1 ? forestWorkerFile() : null;
+        if (!file)
+            return groups.map((g) => this.permute(g));
+        const results = new Array(groups.length);
+        let workerIndex = 0;
+        const folds = this.folds.map(({ m, rowsData, trees, baseline, perms }) => ({
+            m,
+            rowsData,
+            trees,
+            baseline,
+            perms,
+        }));
+        await withWorkers(file, count, (worker, done) => {
+            const w = workerIndex++;
+            const indices = [];
+            for (let i = w; i < groups.length; i += count)
+                indices.push(i);
+            const req = {
+                kind: 'permute',
+                k: this.k,
+                folds,
+                groups: indices.map((i) => [...groups[i]]),
+                indices,
+            };
+            worker.postMessage(req);
+            return (msg) => {
+                if (msg.kind === 'permuted')
+                    results[msg.index] = this.sampleOf(msg.predictions);
+                else if (msg.kind === 'idle')
+                    done();
+            };
         });
-        this.out = new Float64Array(maxM);
-        this.walk = new Uint8Array(maxM);
+        return results;
     }
     /** Values per group: folds × repeats. */
     get samples() {
@@ -50286,21 +52123,39 @@ class FoldPermuter {
     }
     /** Permutes the given design columns together and measures what the predictions lose. */
     permute(columns) {
+        const key = groupKey(columns);
+        const ready = this.ahead.get(key);
+        if (ready) {
+            this.ahead.delete(key);
+            return ready;
+        }
+        return this.sampleOf(permutedPredictions(this.folds, this.k, columns));
+    }
+    /**
+     * Computes the samples of groups that `permute` is likely to be asked for next (permuteAll, on the
+     * worker threads); `permute` hands each out once. The same values as computed then: the order of
+     * a group's columns does not change its sample.
+     */
+    async prefetch(groups, threads) {
+        const todo = groups.filter((g) => !this.ahead.has(groupKey(g)));
+        const samples = await this.permuteAll(todo, threads);
+        todo.forEach((g, i) => this.ahead.set(groupKey(g), samples[i]));
+    }
+    /** The drops, changes and per-run changes from permutedPredictions' output. */
+    sampleOf(predictions) {
         const S = this.samples;
         const drops = new Float64Array(S);
         const change = new Float64Array(S);
         const perRun = new Float64Array(this.n).fill(Number.NaN);
-        this.mask.fill(0);
-        for (const c of columns)
-            this.mask[c] = 1;
         let s = 0;
+        let at = 0;
         for (const fold of this.folds) {
             const { m, test, baseline } = fold;
-            const out = this.out.subarray(0, m);
             for (let i = 0; i < m; i++)
                 perRun[test[i]] = 0;
-            for (const perm of fold.perms) {
-                predictRows(fold.trees, fold.rowsData, this.k, m, perm, this.mask, columns, baseline, out, this.walk);
+            for (let r = 0; r < fold.perms.length; r++) {
+                const out = predictions.subarray(at, at + m);
+                at += m;
                 drops[s] = fold.baseR2 - r2Score(fold.yTest, out);
                 let sq = 0;
                 for (let i = 0; i < m; i++) {
@@ -50312,77 +52167,40 @@ class FoldPermuter {
                 s++;
             }
         }
-        this.mask.fill(0);
         return { drops, change, perRun };
     }
 }
-function packTrees(trees) {
-    const nodes = [];
-    const threshold = [];
-    const value = [];
-    for (const t of trees) {
-        const c = t.nodeCount;
-        const packed = new Int32Array(3 * c);
-        for (let i = 0; i < c; i++) {
-            packed[3 * i] = t.feature[i];
-            packed[3 * i + 1] = t.left[i];
-            packed[3 * i + 2] = t.right[i];
-        }
-        nodes.push(packed);
-        threshold.push(t.threshold.slice(0, c));
-        value.push(t.value.slice(0, c));
-    }
-    return { count: trees.length, nodes, threshold, value };
+/** A group of columns as a key: the same for any order of its columns. */
+function groupKey(columns) {
+    return [...columns].sort((a, b) => a - b).join(',');
 }
-/**
- * Mean prediction of the trees for the m rows of a row-major block. With `perm`, the columns flagged
- * in `mask` are read from row perm[r]; a row whose source has the same values in those columns
- * predicts as it did, so it is copied from `baseline` instead of walked again.
- */
-function predictRows(trees, data, k, m, perm, mask, columns, baseline, out, walk) {
-    out.fill(0);
-    let walking = 0;
-    for (let r = 0; r < m; r++) {
-        let differs = perm === null;
-        if (perm) {
-            const own = r * k;
-            const other = perm[r] * k;
-            for (const c of columns) {
-                if (data[own + c] !== data[other + c]) {
-                    differs = true;
-                    break;
-                }
-            }
+/** The permuter's folds: the held-out runs (at most opts.rows a fold), their baseline and permutations. */
+function foldData(X, y, fits, opts) {
+    const k = X.k;
+    const rng = new MT19937(opts.seed);
+    const cap = opts.rows ?? PERMUTATION_ROWS;
+    const noMask = new Uint8Array(k);
+    return fits.map((fit) => {
+        let test = fit.test;
+        if (test.length > cap) {
+            const order = Int32Array.from(test);
+            rng.shuffle(order);
+            test = order.subarray(0, cap).sort();
         }
-        walk[r] = differs ? 1 : 0;
-        if (differs)
-            walking++;
-    }
-    if (walking > 0) {
-        for (let t = 0; t < trees.count; t++) {
-            const nodes = trees.nodes[t];
-            const threshold = trees.threshold[t];
-            const value = trees.value[t];
-            for (let r = 0; r < m; r++) {
-                if (walk[r] === 0)
-                    continue;
-                const own = r * k;
-                const other = perm ? perm[r] * k : own;
-                let node = 0;
-                let left = nodes[1];
-                while (left !== -1) {
-                    const f = nodes[3 * node];
-                    const v = data[(mask[f] === 1 ? other : own) + f];
-                    node = v <= threshold[node] ? left : nodes[3 * node + 2];
-                    left = nodes[3 * node + 1];
-                }
-                out[r] += value[node];
-            }
+        const m = test.length;
+        const rowsData = tree_rowBlock(X.data, X.n, k, test);
+        const trees = fit.forest.predictors(Math.max(1, opts.trees));
+        const yTest = Float64Array.from(test, (i) => y[i]);
+        const baseline = new Float64Array(m);
+        predictRows(trees, rowsData, k, m, null, noMask, [], null, baseline, new Uint8Array(m));
+        const perms = [];
+        for (let r = 0; r < opts.repeats; r++) {
+            const p = Int32Array.from({ length: m }, (_, i) => i);
+            rng.shuffle(p);
+            perms.push(p);
         }
-    }
-    const count = trees.count;
-    for (let r = 0; r < m; r++)
-        out[r] = walk[r] === 1 ? out[r] / count : baseline[r];
+        return { test, m, rowsData, yTest, trees, baseline, baseR2: r2Score(yTest, baseline), perms };
+    });
 }
 /** Mean, sample sd and the 95% t interval mean ± t(0.975, m−1)·sd/√m of m values. */
 function tInterval(values) {
@@ -50475,7 +52293,7 @@ function strongestCondition(design, by, effect) {
         if (present.length < 4)
             return null;
         const mid = present[Math.floor(present.length / 2)];
-        const shown = interactions_formatValue(mid);
+        const shown = formatValue(mid);
         groups.push({ text: `${by.name} is below ${shown}`, member: (i) => raw[i] < mid });
         groups.push({ text: `${by.name} is at or above ${shown}`, member: (i) => raw[i] >= mid });
     }
@@ -50508,7 +52326,7 @@ function strongestCondition(design, by, effect) {
     }
     return best;
 }
-function interactions_formatValue(v) {
+function formatValue(v) {
     if (Number.isInteger(v))
         return String(v);
     return String(Number(v.toPrecision(3)));
@@ -50688,7 +52506,7 @@ function adviseNumeric(p, ctx) {
     const bestValues = Float64Array.from(ctx.best, (i) => raw[i])
         .filter((v) => !Number.isNaN(v))
         .sort();
-    const bestRunValue = Number.isNaN(raw[ctx.best[0]]) ? null : interactions_formatValue(raw[ctx.best[0]]);
+    const bestRunValue = Number.isNaN(raw[ctx.best[0]]) ? null : formatValue(raw[ctx.best[0]]);
     const base = {
         parameter: p.name,
         kind: 'numeric',
@@ -50755,22 +52573,22 @@ function adviseNumeric(p, ctx) {
     if (logScale && !(min > 0))
         min = Math.min(lo, bMin);
     const advice = [
-        `the best ${ctx.best.length} runs lie in ${interactions_formatValue(bMin)}–${interactions_formatValue(bMax)} (median ${interactions_formatValue(bMed)}) of the searched ${interactions_formatValue(lo)}–${interactions_formatValue(hi)}`,
+        `the best ${ctx.best.length} runs lie in ${formatValue(bMin)}–${formatValue(bMax)} (median ${formatValue(bMed)}) of the searched ${formatValue(lo)}–${formatValue(hi)}`,
     ];
     const gained = (from, to) => Math.abs(t(to) - t(from)) > 0.01 * span;
     // "keep it" keeps the searched range: the next sweep reads `suggested` and must say the same
     let keep = false;
     const narrowed = () => {
         if (t(max) - t(min) < 0.95 * span)
-            return `narrow to ${interactions_formatValue(min)}–${interactions_formatValue(max)}`;
+            return `narrow to ${formatValue(min)}–${formatValue(max)}`;
         keep = true;
         return 'the best runs spread over the searched range: keep it';
     };
     if (edge === 'high' && max > hi && gained(hi, max)) {
-        advice.push(`the best runs sit at the upper edge: extend above ${interactions_formatValue(hi)}`);
+        advice.push(`the best runs sit at the upper edge: extend above ${formatValue(hi)}`);
     }
     else if (edge === 'low' && min < lo && gained(lo, min)) {
-        advice.push(`the best runs sit at the lower edge: extend below ${interactions_formatValue(lo)}`);
+        advice.push(`the best runs sit at the lower edge: extend below ${formatValue(lo)}`);
     }
     else if (edge) {
         // crowding a bound the parameter cannot pass (0, 1, the first whole number): no extension
@@ -50779,7 +52597,7 @@ function adviseNumeric(p, ctx) {
             max = Math.max(integer ? hi : roundUp(hi), bMax);
         else
             min = Math.min(integer ? lo : roundDown(lo), bMin);
-        advice.push(`the best runs sit at the ${edge === 'high' ? 'upper' : 'lower'} edge (${interactions_formatValue(bound)}), which is as far as it can go: ${narrowed()}`);
+        advice.push(`the best runs sit at the ${edge === 'high' ? 'upper' : 'lower'} edge (${formatValue(bound)}), which is as far as it can go: ${narrowed()}`);
     }
     else {
         advice.push(narrowed());
@@ -50864,10 +52682,829 @@ function roundUp(v) {
     return Number((Math.ceil(v / e) * e).toPrecision(3));
 }
 
-;// CONCATENATED MODULE: ./src/analysis/result.ts
+;// CONCATENATED MODULE: ./src/stats/json.ts
+/**
+ * The statistics' results as JSON (recipe.md §6, §8): the OLS summaries' shapes and JSON-safe numbers.
+ * Declared here, below the analysis that assembles them (src/analysis/result.ts re-exports them).
+ */
 /** JSON-safe number: NaN and ±inf become null. */
 function num(x) {
     return Number.isFinite(x) ? x : null;
+}
+
+;// CONCATENATED MODULE: ./src/stats/correlation.ts
+
+
+/** Pearson correlation as pandas `Series.corr` / `np.corrcoef(x, y)[0, 1]`; NaN pairs are skipped. */
+function pearson(x, y) {
+    if (x.length !== y.length)
+        throw new Error(`pearson: lengths ${x.length} and ${y.length} differ`);
+    let a = x;
+    let b = y;
+    let missing = false;
+    for (let i = 0; i < x.length; i++) {
+        if (Number.isNaN(x[i]) || Number.isNaN(y[i])) {
+            missing = true;
+            break;
+        }
+    }
+    if (missing) {
+        const xs = [];
+        const ys = [];
+        for (let i = 0; i < x.length; i++) {
+            if (Number.isNaN(x[i]) || Number.isNaN(y[i]))
+                continue;
+            xs.push(x[i]);
+            ys.push(y[i]);
+        }
+        a = xs;
+        b = ys;
+    }
+    const n = a.length;
+    if (n < 1)
+        return Number.NaN;
+    const ma = pairwiseSum(a) / n;
+    const mb = pairwiseSum(b) / n;
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let i = 0; i < n; i++) {
+        const da = a[i] - ma;
+        const db = b[i] - mb;
+        sab += da * db;
+        saa += da * da;
+        sbb += db * db;
+    }
+    // np.cov scales by 1/(n − 1) before np.corrcoef divides by the two standard deviations
+    const f = 1 / (n - 1);
+    const r = (sab * f) / Math.sqrt(saa * f) / Math.sqrt(sbb * f);
+    if (Number.isNaN(r))
+        return r;
+    return Math.min(1, Math.max(-1, r));
+}
+/** Average ranks (1-based; ties share the mean of their ranks), as scipy `rankdata(method="average")`. */
+function averageRanks(x) {
+    const n = x.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || i - j);
+    const ranks = new Float64Array(n);
+    let start = 0;
+    while (start < n) {
+        let end = start + 1;
+        while (end < n && x[order[end]] === x[order[start]])
+            end++;
+        // positions start..end−1 hold equal values: ranks start+1..end, average (start + 1 + end) / 2
+        const avg = 0.5 * (start + 1 + end);
+        for (let p = start; p < end; p++)
+            ranks[order[p]] = avg;
+        start = end;
+    }
+    return ranks;
+}
+/** Spearman rank correlation (average ranks for ties) = Pearson of the ranks; NaN pairs are skipped. */
+function spearman(x, y) {
+    const xs = [];
+    const ys = [];
+    for (let i = 0; i < x.length; i++) {
+        if (Number.isNaN(x[i]) || Number.isNaN(y[i]))
+            continue;
+        xs.push(x[i]);
+        ys.push(y[i]);
+    }
+    return pearson(averageRanks(xs), averageRanks(ys));
+}
+function perColumn(design, corr) {
+    // fromEntries, not `out[f] = v`: a column named `__proto__` is a key like any other
+    return Object.fromEntries(design.features.map((f, j) => [
+        f,
+        num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y)),
+    ]));
+}
+/** `X.corrwith(y)`: Pearson correlation of every design column with the target (null when undefined). */
+function correlations(design) {
+    return perColumn(design, pearson);
+}
+/** `X.corrwith(y, method="spearman")` for every design column (null when undefined). */
+function spearmanCorrelations(design) {
+    return perColumn(design, spearman);
+}
+
+;// CONCATENATED MODULE: ./src/stats/two-sample.ts
+/**
+ * Two samples compared: the Mann–Whitney U test (normal approximation with the tie correction, as
+ * scipy.stats.mannwhitneyu(method='asymptotic', use_continuity=True)), Cliff's delta, and a seeded
+ * percentile bootstrap of the difference of a statistic. Deterministic: the same inputs and seed give
+ * the same numbers.
+ */
+
+
+
+function mannWhitney(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    if (n1 === 0 || n2 === 0)
+        return { u: NaN, p: 1 };
+    const all = new Float64Array(n1 + n2);
+    for (let i = 0; i < n1; i++)
+        all[i] = a[i];
+    for (let j = 0; j < n2; j++)
+        all[n1 + j] = b[j];
+    const ranks = averageRanks(all);
+    let r1 = 0;
+    for (let i = 0; i < n1; i++)
+        r1 += ranks[i];
+    const u = r1 - (n1 * (n1 + 1)) / 2;
+    // tie correction: Σ (t³ − t) over groups of equal values
+    const sorted = Float64Array.from(all).sort();
+    let ties = 0;
+    for (let i = 0; i < sorted.length;) {
+        let j = i + 1;
+        while (j < sorted.length && sorted[j] === sorted[i])
+            j++;
+        const t = j - i;
+        ties += t * t * t - t;
+        i = j;
+    }
+    const n = n1 + n2;
+    const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
+    if (!(variance > 0))
+        return { u, p: 1 };
+    const mean = (n1 * n2) / 2;
+    const z = (Math.abs(u - mean) - 0.5) / Math.sqrt(variance);
+    return { u, p: Math.min(1, 2 * normSf(Math.max(0, z))) };
+}
+/** Cliff's delta: P(a > b) − P(a < b), in [−1, 1] (0 for an empty sample). */
+function cliffsDelta(a, b) {
+    if (a.length === 0 || b.length === 0)
+        return 0;
+    const sb = Float64Array.from(b).sort();
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) {
+        const below = lowerBound(sb, a[i]);
+        const notAbove = upperBound(sb, a[i]);
+        sum += below - (sb.length - notAbove);
+    }
+    return sum / (a.length * b.length);
+}
+function lowerBound(s, x) {
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+function upperBound(s, x) {
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/**
+ * stat(b) − stat(a) with a (1 − alpha) percentile bootstrap interval: each replicate resamples both
+ * samples with replacement (MT19937 seeded with `seed`, `replicates` times).
+ */
+function bootstrapDifference(a, b, stat, seed, replicates = 2000, alpha = 0.05) {
+    const estimate = stat(b) - stat(a);
+    if (a.length === 0 || b.length === 0)
+        return { estimate: NaN, low: NaN, high: NaN };
+    const rng = new MT19937(seed);
+    const ra = new Float64Array(a.length);
+    const rb = new Float64Array(b.length);
+    const diffs = new Float64Array(replicates);
+    for (let r = 0; r < replicates; r++) {
+        for (let i = 0; i < a.length; i++)
+            ra[i] = a[rng.randint(0, a.length)];
+        for (let i = 0; i < b.length; i++)
+            rb[i] = b[rng.randint(0, b.length)];
+        diffs[r] = stat(rb) - stat(ra);
+    }
+    diffs.sort();
+    return { estimate, low: quantile(diffs, alpha / 2), high: quantile(diffs, 1 - alpha / 2) };
+}
+/** numpy's default (linear) percentile of ascending values, q in [0, 1]. */
+function quantile(s, q) {
+    const h = (s.length - 1) * q;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Number formatting shared by every layer (the verdict, the report model, the renderers): a number reads the same everywhere. */
+const DASH = '–';
+/** Rounds to `sig` significant digits (the value charts carry and tables show). */
+function roundSig(x, sig = 4) {
+    if (!Number.isFinite(x) || x === 0)
+        return x;
+    return Number(x.toPrecision(sig));
+}
+/**
+ * A number with `sig` significant digits, plain decimal between 1e-4 and 1e6, exponent outside;
+ * trailing zeros dropped. null/NaN → "–".
+ */
+function fmt(x, sig = 4) {
+    if (x === null || x === undefined || Number.isNaN(x))
+        return DASH;
+    if (!Number.isFinite(x))
+        return x > 0 ? '∞' : '−∞';
+    if (x === 0)
+        return '0';
+    const r = roundSig(x, sig);
+    const abs = Math.abs(r);
+    let s;
+    if (abs >= 1e-4 && abs < 1e6) {
+        s = String(r);
+        if (s.includes('e'))
+            s = r.toFixed(Math.min(20, sig + Math.ceil(-Math.log10(abs))));
+    }
+    else {
+        s = r.toExponential(sig - 1).replace(/\.?0+e/, 'e');
+    }
+    return s.startsWith('-') ? '−' + s.slice(1) : s;
+}
+/** A number always written as a plain decimal (no exponent), for mermaid data where `1e-5` is invalid. */
+function plainDecimal(x, sig = 4) {
+    if (!Number.isFinite(x))
+        return '0';
+    if (x === 0)
+        return '0';
+    const r = roundSig(x, sig);
+    const s = String(r);
+    if (!s.includes('e'))
+        return s;
+    const digits = Math.max(0, Math.min(100, sig - 1 - Math.floor(Math.log10(Math.abs(r)))));
+    return r
+        .toFixed(digits)
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, '');
+}
+/** A signed value: "+0.36", "−0.25". */
+function fmtSigned(x, sig = 3) {
+    if (x === null || x === undefined || !Number.isFinite(x))
+        return fmt(x, sig);
+    const s = fmt(x, sig);
+    return x > 0 ? '+' + s : s;
+}
+/** A fixed number of decimals (importances, R²), "–" for null. */
+function fmtFixed(x, decimals = 3) {
+    if (x === null || x === undefined || Number.isNaN(x))
+        return DASH;
+    if (!Number.isFinite(x))
+        return x > 0 ? '∞' : '−∞';
+    const s = x.toFixed(decimals);
+    const neg = s.startsWith('-');
+    const body = neg ? s.slice(1) : s;
+    // −0.000 reads as a sign where there is none
+    if (neg && Number(body) !== 0)
+        return '−' + body;
+    return body;
+}
+/** A p-value: "<0.001", "0.024". */
+function fmtP(p) {
+    if (p === null || p === undefined || !Number.isFinite(p))
+        return DASH;
+    if (p < 0.001)
+        return '<0.001';
+    return p.toFixed(3);
+}
+/** Eighths of a cell, growing rightwards (U+258F…U+2589). */
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+/**
+ * A bar from 0 for a positive value: value/scale·width cells in eighths (█ and ▏…▉), at least one
+ * eighth, at most `width` cells (the value is clipped to `scale`); '' for 0, a negative value, NaN or
+ * a scale that is not positive. The report's tables (8 cells) and the charts' Unicode bars both draw it.
+ */
+function unicodeBar(value, scale, width) {
+    if (!(value > 0) || !(scale > 0) || !(width > 0))
+        return '';
+    const eighths = Math.max(1, Math.round((Math.min(value, scale) / scale) * width * 8));
+    if (Number.isNaN(eighths))
+        return ''; // ∞/∞
+    return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+function plural(n, one, many = one + 's') {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+
+;// CONCATENATED MODULE: ./src/insights/compare.ts
+
+
+
+
+
+
+const DELTA_METRICS = ['best', 'top_mean', 'mean'];
+const BOOTSTRAP_REPLICATES = 2000;
+/** The family-wise error rate of a comparison's alerts. */
+const FAMILY_ALPHA = 0.05;
+/** The smallest change of held-out importance (in R²) that is flagged. */
+const MIN_SHIFT = 0.01;
+/** Values behind a permutation interval (5 folds × PERMUTATION_REPEATS): its t quantile's df + 1. */
+const PERMUTATION_VALUES = 5 * PERMUTATION_REPEATS;
+function topMean(goal) {
+    return (x) => {
+        const k = bestCountFor(x.length);
+        const s = Float64Array.from(x).sort();
+        let sum = 0;
+        for (let i = 0; i < k; i++)
+            sum += goal === 'maximize' ? s[s.length - 1 - i] : s[i];
+        return sum / k;
+    };
+}
+function bestOf(goal) {
+    return (x) => {
+        let b = goal === 'maximize' ? -Infinity : Infinity;
+        for (const v of x)
+            b = goal === 'maximize' ? Math.max(b, v) : Math.min(b, v);
+        return b;
+    };
+}
+function meanOf(x) {
+    let s = 0;
+    for (const v of x)
+        s += v;
+    return s / x.length;
+}
+function oriented(i, goal) {
+    return goal === 'maximize' ? i : { estimate: -i.estimate, low: -i.high, high: -i.low };
+}
+/**
+ * The same searched space: the same levels, or ranges whose ends differ by at most 5% of the span (on
+ * the log scale for a positive range over two decades: ranges seen in the runs move with the sample).
+ */
+function sameSearch(a, b) {
+    if ('levels' in a || 'levels' in b) {
+        if (!('levels' in a) || !('levels' in b))
+            return false;
+        return a.levels.length === b.levels.length && a.levels.every((l) => b.levels.includes(l));
+    }
+    const log = a.min > 0 && b.min > 0 && a.max / a.min > 100 && b.max / b.min > 100;
+    const t = (v) => (log ? Math.log10(v) : v);
+    const span = Math.max(Math.abs(t(a.max) - t(a.min)), Math.abs(t(b.max) - t(b.min)), 1e-12);
+    return Math.abs(t(a.min) - t(b.min)) <= 0.05 * span && Math.abs(t(a.max) - t(b.max)) <= 0.05 * span;
+}
+function compareSnapshots(base, head, seed) {
+    const goal = head.goal;
+    const names = [...new Set([...Object.keys(base.parameters), ...Object.keys(head.parameters)])].filter((n) => base.parameters[n] !== 'empty' || head.parameters[n] !== 'empty');
+    const withImportance = base.permutation !== null && head.permutation !== null;
+    const checks = 1 + (withImportance ? names.length : 0);
+    const alpha = FAMILY_ALPHA / checks;
+    const boot = (stat, offset) => oriented(bootstrapDifference(base.values, head.values, stat, seed + offset, BOOTSTRAP_REPLICATES, alpha), goal);
+    const deltas = { best: boot(bestOf(goal), 0), top_mean: boot(topMean(goal), 1), mean: boot(meanOf, 2) };
+    const rank = mannWhitney(head.values, base.values);
+    const cliff = cliffsDelta(head.values, base.values) * (goal === 'maximize' ? 1 : -1);
+    const inBase = (n) => n in base.parameters && base.parameters[n] !== 'empty';
+    const inHead = (n) => n in head.parameters && head.parameters[n] !== 'empty';
+    const added = names.filter((n) => inHead(n) && !inBase(n));
+    const removed = names.filter((n) => inBase(n) && !inHead(n));
+    const rangeChanged = names.filter((n) => n in base.searched && n in head.searched && !sameSearch(base.searched[n], head.searched[n]));
+    const basePerm = new Map((base.permutation ?? []).map((p) => [p.parameter, p]));
+    const headPerm = new Map((head.permutation ?? []).map((p) => [p.parameter, p]));
+    // a permutation interval (95%, t with PERMUTATION_VALUES − 1 df) widened to the comparison's level
+    const widen = tPpf(1 - alpha / 2, PERMUTATION_VALUES - 1) / tPpf(0.975, PERMUTATION_VALUES - 1);
+    const at = (p) => {
+        const half = ((p.high - p.low) / 2) * widen;
+        return { mean: p.mean, low: p.mean - half, high: p.mean + half };
+    };
+    const importance = withImportance
+        ? names.map((n) => {
+            const b = basePerm.get(n) ?? null;
+            const h = headPerm.get(n) ?? null;
+            const wb = b ? at(b) : null;
+            const wh = h ? at(h) : null;
+            const shift = b && h ? h.mean - b.mean : null;
+            const matters = (b !== null && b.low > 0) || (h !== null && h.low > 0);
+            return {
+                parameter: n,
+                shift,
+                base: wb,
+                head: wh,
+                flagged: wb !== null &&
+                    wh !== null &&
+                    (wh.low > wb.high || wh.high < wb.low) &&
+                    matters &&
+                    Math.abs(shift) >= MIN_SHIFT,
+            };
+        })
+        : [];
+    const outcome = deltas.top_mean.low > 0 ? 'better' : deltas.top_mean.high < 0 ? 'worse' : 'no detectable change';
+    const verdict = {
+        base: base.predicts,
+        head: head.predicts,
+        changed: base.predicts !== null && head.predicts !== null && base.predicts !== head.predicts,
+    };
+    const comparison = {
+        baseline: base.source,
+        level: 1 - alpha,
+        runs: { base: base.values.length, head: head.values.length },
+        deltas,
+        distribution: { p: rank.p, cliffs_delta: cliff },
+        outcome: outcome,
+        importance,
+        added,
+        removed,
+        range_changed: rangeChanged,
+        verdict,
+    };
+    return { ...comparison, lines: comparisonLines(comparison, head.target), baseValues: base.values };
+}
+function interval(i) {
+    const signed = (x) => (x > 0 ? `+${fmt(x, 3)}` : fmt(x, 3));
+    return `${signed(i.estimate)} [${signed(i.low)}, ${signed(i.high)}]`;
+}
+function comparisonLines(c, target) {
+    const t = truncateName(target, 40);
+    const head = c.outcome === 'no detectable change'
+        ? `No detectable change of ${t} against the baseline`
+        : `${c.outcome === 'better' ? 'Better' : 'Worse'} than the baseline`;
+    const lines = [
+        `${head}: the best ${bestCountFor(c.runs.head)} runs’ mean ${interval(c.deltas.top_mean)}, the best run ` +
+            `${interval(c.deltas.best)}, all runs’ mean ${interval(c.deltas.mean)} (positive = better; ` +
+            `${fmt(100 * c.level, 3)}% bootstrap intervals, 95% over all ${fmt(Math.round(FAMILY_ALPHA / (1 - c.level)), 3)} ` +
+            `checks; ${c.runs.head} runs against ${c.runs.base}).`,
+    ];
+    const flagged = c.importance.filter((s) => s.flagged);
+    const what = [];
+    if (flagged.length > 0) {
+        what.push(`what matters changed for ${flagged
+            .slice(0, 4)
+            .map((s) => `${truncateName(s.parameter, 30)} (${s.shift > 0 ? '+' : ''}${fmt(s.shift, 2)})`)
+            .join(', ')}${flagged.length > 4 ? ` and ${flagged.length - 4} more` : ''}`);
+    }
+    else if (c.importance.length > 0) {
+        what.push('no parameter’s held-out importance changed beyond its intervals');
+    }
+    if (c.added.length > 0)
+        what.push(`added: ${c.added
+            .slice(0, 4)
+            .map((n) => truncateName(n, 30))
+            .join(', ')}`);
+    if (c.removed.length > 0)
+        what.push(`removed: ${c.removed
+            .slice(0, 4)
+            .map((n) => truncateName(n, 30))
+            .join(', ')}`);
+    if (c.range_changed.length > 0) {
+        what.push(`searched differently: ${c.range_changed
+            .slice(0, 4)
+            .map((n) => truncateName(n, 30))
+            .join(', ')}`);
+    }
+    if (what.length > 0)
+        lines.push(`${what.join('; ')}.`.replace(/^./, (x) => x.toUpperCase()));
+    lines.push(`Whole distribution: Cliff’s delta ${fmt(c.distribution.cliffs_delta, 2)}, Mann–Whitney p ${fmt(c.distribution.p, 2)}` +
+        (c.verdict.changed
+            ? `; the verdict changed: the hyperparameters ${c.verdict.head ? 'now predict' : 'no longer predict'} ${t}.`
+            : '.'));
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/gates/rules.ts
+
+
+
+/**
+ * Metrics that take a hyperparameter or design column, and what each reads. `coef`/`pvalue` (and their
+ * aliases `effect`/`effect_pvalue`) read the regression with an intercept that the report's table
+ * shows (standardized OLS); `notebook_coef`/`notebook_pvalue` read the notebook's OLS without one,
+ * where every column soaks up the mean: reachable, never to be gated on.
+ */
+const WITH_NAME = new Set([
+    'importance',
+    'permutation',
+    'correlation',
+    'coef',
+    'pvalue',
+    'effect',
+    'effect_pvalue',
+    'notebook_coef',
+    'notebook_pvalue',
+    'delta',
+    'delta_low',
+    'delta_high',
+    'importance_shift',
+]);
+/** Metrics of the comparison with the baseline (--baseline): `delta(best)`, `importance_shift(lr)`. */
+const COMPARISON = new Set(['delta', 'delta_low', 'delta_high', 'importance_shift']);
+const DELTA = new Set(['delta', 'delta_low', 'delta_high']);
+const WITHOUT_NAME = new Set(['best', 'runs']);
+/** Metrics read from the forest: meaningless when its cross-validated R² says it explains nothing. */
+const FOREST = new Set(['importance', 'permutation']);
+/** Metrics read from the regression with an intercept: meaningless when its F-test finds nothing. */
+const REGRESSION = new Set(['coef', 'pvalue', 'effect', 'effect_pvalue']);
+const NOTEBOOK_OLS = new Set(['notebook_coef', 'notebook_pvalue']);
+/** Metrics read from one design column of the correlations or of either OLS. */
+const COLUMN_METRICS = new Set(['correlation', ...REGRESSION, ...NOTEBOOK_OLS]);
+/** The regression's F-test p-value at or above which it "explains nothing". */
+const REGRESSION_F_LEVEL = 0.05;
+const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'];
+const METRIC_LIST = 'importance, permutation, correlation, coef, pvalue, effect, effect_pvalue, notebook_coef, notebook_pvalue, ' +
+    'best, runs, delta, delta_low, delta_high or importance_shift';
+const EXAMPLES = 'e.g. permutation(learning_rate) > 0.02, pvalue(weight_decay) < 0.05, best >= 0.9, runs >= 50';
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** One rule, e.g. `importance("optimizer:type") >= 0.1`. Throws a UsageError quoting the rule. */
+function parseRule(text) {
+    const src = text.trim();
+    const fail = (why) => {
+        throw new errors_UsageError(`invalid rule ${JSON.stringify(src)}: ${why} (${EXAMPLES})`);
+    };
+    if (src === '')
+        fail('the rule is empty');
+    let pos = 0;
+    const skipSpace = () => {
+        while (pos < src.length && /\s/.test(src[pos]))
+            pos++;
+    };
+    const metricMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src);
+    if (!metricMatch)
+        fail(`expected a metric (${METRIC_LIST}) at the start`);
+    const word = metricMatch[0];
+    const metric = word.toLowerCase();
+    if (!WITH_NAME.has(metric) && !WITHOUT_NAME.has(metric))
+        fail(`unknown metric "${word}": use ${METRIC_LIST}`);
+    pos = word.length;
+    skipSpace();
+    let name = null;
+    if (src[pos] === '(') {
+        if (WITHOUT_NAME.has(metric))
+            fail(`${metric} takes no argument: write "${metric} >= …"`);
+        pos++;
+        skipSpace();
+        if (src[pos] === '"') {
+            pos++;
+            let value = '';
+            for (;;) {
+                if (pos >= src.length)
+                    fail('the quoted name has no closing "');
+                const c = src[pos++];
+                if (c === '"')
+                    break;
+                if (c === '\\' && pos < src.length)
+                    value += src[pos++];
+                else
+                    value += c;
+            }
+            name = value;
+        }
+        else {
+            const start = pos;
+            while (pos < src.length && !/[\s()"]/.test(src[pos]))
+                pos++;
+            name = src.slice(start, pos);
+        }
+        skipSpace();
+        if (src[pos] !== ')') {
+            fail(name === ''
+                ? `${metric}(…) needs a hyperparameter or column name`
+                : `expected ")" after ${metric}(${name}: put names with spaces, ":" or parentheses in double quotes`);
+        }
+        if (name === '')
+            fail(`${metric}(…) needs a hyperparameter or column name`);
+        pos++;
+        skipSpace();
+    }
+    else if (WITH_NAME.has(metric)) {
+        fail(`${metric} needs a hyperparameter or column in parentheses: ${metric}(name)`);
+    }
+    const op = COMPARATORS.find((c) => src.startsWith(c, pos));
+    if (!op) {
+        const hint = src.startsWith('=>', pos)
+            ? ' ("=>" is not one: did you mean ">="?)'
+            : src.startsWith('=<', pos)
+                ? ' ("=<" is not one: did you mean "<="?)'
+                : src[pos] === '='
+                    ? ' ("=" alone is not one: use "==")'
+                    : '';
+        fail(`expected a comparison (<, <=, >, >=, ==, !=) after "${src.slice(0, pos).trim()}"${hint}`);
+    }
+    pos += op.length;
+    skipSpace();
+    const rest = src.slice(pos).trim();
+    if (rest === '')
+        fail(`expected a number after "${op}"`);
+    if (!NUMBER.test(rest))
+        fail(`"${rest}" is not a number: write a threshold such as 0.1, -0.2 or 1e-3`);
+    const threshold = Number(rest);
+    if (!Number.isFinite(threshold))
+        fail(`the threshold "${rest}" is not a finite number`);
+    return { text: src, metric, name, op: op, threshold };
+}
+/** Rules one per line; blank lines and lines starting with `#` are skipped. */
+function parseRules(lines) {
+    const rules = [];
+    for (const block of lines) {
+        for (const line of block.split(/\r?\n/)) {
+            const t = line.trim();
+            if (t === '' || t.startsWith('#'))
+                continue;
+            rules.push(parseRule(t));
+        }
+    }
+    return rules;
+}
+/**
+ * Every name a rule uses must exist in the design: a hyperparameter (importance, permutation) or one
+ * design column (correlation, coef, pvalue, effect, effect_pvalue; a numeric parameter is its own
+ * column, a categorical's columns are its dummies).
+ */
+function checkRuleNames(rules, design) {
+    const params = new Map(design.parameters.map((p) => [p.name, p]));
+    const features = new Set(design.features);
+    const dropped = new Set(design.dropped);
+    const names = (list) => listNames(list);
+    for (const rule of rules) {
+        if (rule.name === null)
+            continue;
+        const name = rule.name;
+        const quoted = `rule ${JSON.stringify(rule.text)}`;
+        if (DELTA.has(rule.metric)) {
+            if (DELTA_METRICS.includes(name))
+                continue;
+            throw new errors_UsageError(`${quoted}: ${rule.metric}() takes one of ${DELTA_METRICS.join(', ')}, not "${name}"`);
+        }
+        const info = params.get(name);
+        if (dropped.has(name) || (info && info.kind === 'empty')) {
+            throw new errors_UsageError(`${quoted}: "${name}" has no value in any run, so it is not in the analysis`);
+        }
+        if (rule.metric === 'importance') {
+            if (info || features.has(name))
+                continue;
+            throw new errors_UsageError(`${quoted}: unknown hyperparameter "${name}"${suggest(name, [...params.keys(), ...features])}; ` +
+                `hyperparameters: ${names([...params.keys()])}`);
+        }
+        if (rule.metric === 'permutation' || rule.metric === 'importance_shift') {
+            if (info)
+                continue;
+            const owner = design.parameters.find((p) => p.columns.some((j) => design.features[j] === name));
+            throw new errors_UsageError(owner
+                ? `${quoted}: permutation importance is per hyperparameter, not per column: use permutation(${quoteName(owner.name)})`
+                : `${quoted}: unknown hyperparameter "${name}"${suggest(name, [...params.keys()])}; hyperparameters: ${names([...params.keys()])}`);
+        }
+        if (COLUMN_METRICS.has(rule.metric)) {
+            const standardized = REGRESSION.has(rule.metric);
+            if (features.has(name)) {
+                if (standardized) {
+                    const owner = design.parameters.find((p) => p.kind === 'categorical' && p.columns.length > 0 && design.features[p.columns[0]] === name);
+                    if (owner) {
+                        throw new errors_UsageError(`${quoted}: "${name}" is the reference level of ${owner.name} in the standardized OLS (its first ` +
+                            `level), so it has no coefficient; use one of: ${names(columnsOf(owner, design).slice(1))}`);
+                    }
+                }
+                continue;
+            }
+            if (info && info.kind === 'categorical') {
+                const columns = columnsOf(info, design);
+                const usable = standardized ? columns.slice(1) : columns;
+                throw new errors_UsageError(`${quoted}: ${rule.metric}() needs one column, and "${name}" is categorical; name one of its columns: ` +
+                    `${names(usable)}`);
+            }
+            throw new errors_UsageError(`${quoted}: unknown column "${name}"${suggest(name, [...features, ...params.keys()])}; columns: ${names(design.features)}`);
+        }
+    }
+}
+function evaluateRules(rules, ctx) {
+    return rules.map((rule) => {
+        const value = measure(rule, ctx);
+        const passed = value !== null && Number.isFinite(value) && compare(value, rule.op, rule.threshold);
+        const caveat = caveatOf(rule.metric, ctx);
+        return { rule, value, passed, unreliable: caveat !== null, caveat };
+    });
+}
+/** Why a metric's value is not to be trusted here, or null. */
+function caveatOf(metric, ctx) {
+    const forestNothing = ctx.insights?.quality.explainsNothing === true;
+    if (FOREST.has(metric) && forestNothing)
+        return 'the forest predicts nothing on held-out runs';
+    if (NOTEBOOK_OLS.has(metric))
+        return 'the notebook’s OLS has no intercept: do not gate on it';
+    if (REGRESSION.has(metric)) {
+        const f = ctx.result.ols_standardized?.f_pvalue;
+        if (typeof f === 'number' && !(f < REGRESSION_F_LEVEL))
+            return 'the regression explains nothing (F-test)';
+        if (forestNothing)
+            return 'the hyperparameters predict nothing on held-out runs';
+    }
+    return null;
+}
+function measure(rule, ctx) {
+    const { result } = ctx;
+    const name = rule.name ?? '';
+    const pick = (record) => {
+        if (!record || !Object.prototype.hasOwnProperty.call(record, name))
+            return null;
+        const v = record[name];
+        return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    };
+    switch (rule.metric) {
+        case 'importance':
+            // A hyperparameter first (a categorical sums its dummies), else one design column.
+            return pick(result.parameter_importances) ?? pick(result.importances);
+        case 'permutation': {
+            if (!ctx.insights) {
+                throw new errors_UsageError(`rule ${JSON.stringify(rule.text)} needs the insights (cross-validation and permutation importance), ` +
+                    'which were not computed: drop --no-insights (they also need at least 2 runs)');
+            }
+            const p = ctx.insights.permutation.find((x) => x.parameter === name);
+            return p && Number.isFinite(p.mean) ? p.mean : null;
+        }
+        case 'correlation':
+            return pick(result.correlations);
+        case 'coef':
+        case 'effect':
+            return pick(result.ols_standardized?.params);
+        case 'pvalue':
+        case 'effect_pvalue':
+            return pick(result.ols_standardized?.pvalues);
+        case 'notebook_coef':
+            return pick(result.ols?.params);
+        case 'notebook_pvalue':
+            return pick(result.ols?.pvalues);
+        case 'delta':
+        case 'delta_low':
+        case 'delta_high': {
+            const d = needComparison(rule, ctx).deltas[name];
+            const v = rule.metric === 'delta' ? d.estimate : rule.metric === 'delta_low' ? d.low : d.high;
+            return Number.isFinite(v) ? v : null;
+        }
+        case 'importance_shift': {
+            const s = needComparison(rule, ctx).importance.find((x) => x.parameter === name);
+            return s && s.shift !== null && Number.isFinite(s.shift) ? s.shift : null;
+        }
+        case 'best':
+            return Number.isFinite(ctx.best) ? ctx.best : null;
+        case 'runs':
+            return ctx.used;
+    }
+}
+/** Rules on the comparison need a baseline: refused before any work when none is given. */
+function checkBaselineRules(rules, hasBaseline) {
+    const rule = rules.find((r) => COMPARISON.has(r.metric));
+    if (rule && !hasBaseline) {
+        throw new errors_UsageError(`rule ${JSON.stringify(rule.text)} compares with a baseline: give one with --baseline (the action's baseline input)`);
+    }
+}
+function needComparison(rule, ctx) {
+    if (!ctx.comparison) {
+        throw new errors_UsageError(`rule ${JSON.stringify(rule.text)} compares with a baseline: give one with --baseline (the action's baseline input)`);
+    }
+    return ctx.comparison;
+}
+function compare(value, op, threshold) {
+    return compareNumbers(value, op, threshold);
+}
+/** One line for a log: `❌ importance(lr) >= 0.1: measured 0.0523`. */
+function describeOutcome(outcome) {
+    const mark = outcome.passed ? '✅' : '❌';
+    const measured = outcome.value === null ? 'not measurable (n/a)' : `measured ${rules_formatValue(outcome.value)}`;
+    const caveat = outcome.caveat ? ` (unreliable: ${outcome.caveat})` : '';
+    return `${mark} ${outcome.rule.text}: ${measured}, threshold ${outcome.rule.op} ${outcome.rule.threshold}${caveat}`;
+}
+/** The failed rules as JSON-ready objects (the action's `failed-rules` output). */
+function failedRules(outcomes) {
+    return outcomes
+        .filter((o) => !o.passed)
+        .map((o) => ({
+        rule: o.rule.text,
+        value: o.value,
+        op: o.rule.op,
+        threshold: o.rule.threshold,
+        unreliable: o.unreliable,
+    }));
+}
+function rules_formatValue(x) {
+    if (Number.isInteger(x))
+        return String(x);
+    const a = Math.abs(x);
+    return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
+function columnsOf(info, design) {
+    return info.columns.map((j) => design.features[j]);
+}
+function quoteName(name) {
+    return /^[^\s()":]+$/.test(name) ? name : JSON.stringify(name);
+}
+function suggest(name, candidates) {
+    const lower = name.toLowerCase();
+    const hit = candidates.find((c) => c.toLowerCase() === lower) ??
+        (lower.length >= 3 ? candidates.find((c) => c.toLowerCase().includes(lower)) : undefined);
+    return hit !== undefined && hit !== name ? ` (did you mean ${quoteName(hit)}?)` : '';
+}
+function listNames(names, max = 30) {
+    if (names.length === 0)
+        return '(none)';
+    const shown = names.slice(0, max).join(', ');
+    return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
 }
 
 ;// CONCATENATED MODULE: ./src/stats/svd.ts
@@ -51836,6 +54473,27 @@ function commentText(text, max = COMMENT_ITEM_MAX) {
     const head = Math.ceil((max - 1) * 0.4);
     return points.slice(0, head).join('') + '…' + points.slice(points.length - (max - 1 - head)).join('');
 }
+/** Width of a comment line: a PR comment's code block shows about 100 characters. */
+const COMMENT_WIDTH = 88;
+/**
+ * One-line text (commentText's) as YAML comment lines of at most COMMENT_WIDTH characters, broken at
+ * spaces (a word longer than a line stays whole): `# …` each.
+ */
+function commentLines(text) {
+    const lines = [];
+    let line = '#';
+    for (const word of text.split(' ')) {
+        if (word === '')
+            continue;
+        if (line !== '#' && Array.from(line).length + 1 + Array.from(word).length > COMMENT_WIDTH) {
+            lines.push(line);
+            line = '#';
+        }
+        line += ` ${word}`;
+    }
+    lines.push(line);
+    return lines;
+}
 /** A comma-separated list of data items for a comment, at most `max` shown. */
 function commentList(items, max = 20) {
     const shown = items.slice(0, max).map((s) => commentText(s));
@@ -51900,13 +54558,13 @@ function nextSweepConfig(design, advice, opts) {
     config.parameters = parameters;
     // every piece of data in a comment is one line, and short: a name cannot start a line of its own
     const header = [
-        `# Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`,
-        changed.length > 0
-            ? `# Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
-            : '# No parameter reliably matters: every range is kept as searched.',
+        ...commentLines(`Next sweep suggested by sweep-insights from ${opts.runs} runs of ${commentText(design.target)} (${opts.goal}).`),
+        ...commentLines(changed.length > 0
+            ? `Changed where the best runs point: ${commentList(changed)}; every other parameter as searched.`
+            : 'No parameter reliably matters: every range is kept as searched.'),
     ];
     if (skipped.length > 0)
-        header.push(`# Left out (not valid W&B parameter names): ${commentList(skipped)}`);
+        header.push(...commentLines(`Left out (not valid W&B parameter names): ${commentList(skipped)}`));
     return { yaml: `${header.join('\n')}\n${stringifySweepConfig(config)}`, config };
 }
 function numericSpec(p, a, original) {
@@ -52064,7 +54722,7 @@ function levelSpec(p, a, original) {
     const drop = new Set(a.matters ? (a.dropLevels ?? []) : []);
     const originalValues = original ? specValues(original) : null;
     if (originalValues) {
-        const keptIdx = originalValues.map((v, i) => (drop.has(levelText(v)) ? -1 : i)).filter((i) => i >= 0);
+        const keptIdx = originalValues.map((v, i) => (drop.has(next_sweep_levelText(v)) ? -1 : i)).filter((i) => i >= 0);
         if (keptIdx.length === 0 || drop.size === 0)
             return { ...original };
         const values = keptIdx.map((i) => originalValues[i]);
@@ -52089,7 +54747,7 @@ function levelSpec(p, a, original) {
     return { values: p.kind === 'boolean' ? chosen.map((l) => l === 'true') : chosen };
 }
 /** How a sweep-config value reads as a level of the design (booleans and numbers as text). */
-function levelText(v) {
+function next_sweep_levelText(v) {
     return typeof v === 'string' ? v : JSON.stringify(v);
 }
 /** A grid needs value lists: a range becomes GRID_POINTS values across it (log-spaced when log). */
@@ -52235,6 +54893,11 @@ function findOutliers(y, rows, limit = OUTLIER_LIMIT) {
 }
 
 ;// CONCATENATED MODULE: ./src/insights/quality.ts
+/**
+ * Model quality first: how much of the target the hyperparameters predict on held-out runs. At or
+ * below the threshold the importances are not effects, however they look (MDI always sums to 1).
+ */
+
 const DEFAULT_QUALITY_THRESHOLD = 0.05;
 function assessQuality(args) {
     const { cvR2, cvR2WithoutOutliers, threshold, constantTarget } = args;
@@ -52248,6 +54911,28 @@ function assessQuality(args) {
         explainsNothing,
         cvR2Folds: args.cvR2Folds ?? null,
     };
+}
+/** The quality as the results JSON writes it (snake_case keys), for the insights and the fidelity reading. */
+function qualityJson(q) {
+    return {
+        cv_r2: q.cvR2,
+        cv_r2_folds: q.cvR2Folds ? [...q.cvR2Folds] : null,
+        cv_r2_without_outliers: q.cvR2WithoutOutliers,
+        effective_r2: q.effectiveR2,
+        threshold: q.threshold,
+        explains_nothing: q.explainsNothing,
+    };
+}
+/** The smallest mean drop of held-out R² (half a percent of the variance) that can make a parameter matter. */
+const MIN_EFFECT = 0.005;
+/**
+ * A parameter's held-out importance from its permutation drops: `matters` when the 95% interval lies
+ * above 0, the model predicts something (`reliable`) and the mean drop reaches MIN_EFFECT (the
+ * intervals measure the folds' noise only, so a tiny drop is no effect, however narrow).
+ */
+function heldOutImportance(name, drops, reliable) {
+    const s = summarizePermutation(name, drops, reliable);
+    return s.matters && s.mean < MIN_EFFECT ? { ...s, matters: false } : s;
 }
 
 ;// CONCATENATED MODULE: ./src/insights/compute-insights.ts
@@ -52266,16 +54951,54 @@ function computeInsights(design, opts) {
     const clean = full && plan.keep
         ? fitFolds(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
         : null;
-    return finishInsights(design, opts, plan, full, clean);
+    const permuter = verdictPermuter(design, opts, plan, clean ?? full);
+    const singles = permuter ? usedParameters(design).map((p) => permuter.permute(p.columns)) : null;
+    return finishInsights(design, opts, plan, full, clean, permuter, singles);
 }
-/** As computeInsights, the fold forests grown on `threads` worker threads; the same result. */
+/** As computeInsights, the fold forests grown on `threads` worker threads (default one per core); the same result. */
 async function computeInsightsAsync(design, opts) {
     const plan = planInsights(design, opts);
     const full = await fitFoldsAsync(plan.features, design.y, plan.fullForest, undefined, plan.onFullFold);
     const clean = full && plan.keep
         ? await fitFoldsAsync(plan.features, design.y, plan.cleanForest, plan.keep, plan.onCleanFold)
         : null;
-    return finishInsights(design, opts, plan, full, clean);
+    const permuter = verdictPermuter(design, opts, plan, clean ?? full);
+    const singles = permuter
+        ? await permuter.permuteAll(usedParameters(design).map((p) => p.columns), opts.threads)
+        : null;
+    // the interactions' pairs, likely ones computed ahead on the worker threads too (a guess that
+    // misses is computed when asked for: the same values)
+    if (permuter && singles)
+        await permuter.prefetch(likelyPairs(design, singles), opts.threads);
+    return finishInsights(design, opts, plan, full, clean, permuter, singles);
+}
+/** Pairs of the (at most 4) parameters with the largest held-out drops that matter: findInteractions' pairs. */
+function likelyPairs(design, samples) {
+    const top = usedParameters(design)
+        .map((p, i) => ({ p, s: heldOutImportance(p.name, samples[i].drops, true) }))
+        .filter((x) => x.s.matters)
+        .sort((a, b) => b.s.mean - a.s.mean || a.p.name.localeCompare(b.p.name))
+        .slice(0, 4);
+    const pairs = [];
+    for (let i = 0; i < top.length; i++)
+        for (let j = i + 1; j < top.length; j++)
+            pairs.push([...top[i].p.columns, ...top[j].p.columns]);
+    return pairs;
+}
+function usedParameters(design) {
+    return design.parameters.filter((p) => p.kind !== 'empty');
+}
+/** The permutations run on the forests the verdict is read from (outlier-free when there are outliers). */
+function verdictPermuter(design, opts, plan, verdictFolds) {
+    if (!verdictFolds)
+        return null;
+    const progress = opts.onProgress ?? (() => { });
+    progress(`permutation importance: ${usedParameters(design).length} parameters × ${PERMUTATION_REPEATS} repeats × 5 folds`);
+    return new FoldPermuter(plan.features, design.y, verdictFolds, {
+        repeats: PERMUTATION_REPEATS,
+        trees: PERMUTATION_TREES,
+        seed: opts.seed,
+    });
 }
 function planInsights(design, opts) {
     const progress = opts.onProgress ?? (() => { });
@@ -52287,24 +55010,27 @@ function planInsights(design, opts) {
         const flagged = new Set(outliers.map((o) => o.index));
         keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !flagged.has(i));
     }
-    const threads = opts.threads ?? 1;
+    const threads = opts.threads;
+    // the permutations read only the first PERMUTATION_TREES trees of each fold forest
+    const keepTrees = PERMUTATION_TREES;
     return {
         features: toFeatureMatrix(design.X, n, design.k),
         outliers,
         outlierRule: found,
         keep,
-        fullForest: { trees: opts.trees, seed: opts.seed, threads },
+        fullForest: { trees: opts.trees, seed: opts.seed, threads, keepTrees },
         // the outlier-free folds feed the verdict and the permutations: PERMUTATION_TREES trees suffice
-        cleanForest: { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads },
+        cleanForest: { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads, keepTrees },
         onFullFold: (f) => progress(`cross-validation: fold ${f + 1} of 5 (${opts.trees} trees)`),
         onCleanFold: (f) => progress(`cross-validation without ${outliers.length} outlier runs: fold ${f + 1} of 5`),
     };
 }
-function finishInsights(design, opts, plan, full, clean) {
-    const progress = opts.onProgress ?? (() => { });
+function finishInsights(design, opts, plan, full, clean, 
+/** The verdict folds' permuter and its sample per used parameter (null: no cross-validation). */
+permuter, samples) {
     const threshold = opts.threshold ?? DEFAULT_QUALITY_THRESHOLD;
     const { n, y } = design;
-    const { features, outliers } = plan;
+    const { outliers } = plan;
     const constantTarget = y.every((v) => v === y[0]);
     const cv = full ? cvFromFolds(full) : null;
     const quality = assessQuality({
@@ -52316,23 +55042,16 @@ function finishInsights(design, opts, plan, full, clean) {
     });
     // 2. permutation importance on the forests the verdict is read from
     const verdictFolds = clean ?? full;
-    const used = design.parameters.filter((p) => p.kind !== 'empty');
+    const used = usedParameters(design);
     const permutation = [];
     const singles = new Map();
-    let permuter = null;
-    if (verdictFolds) {
-        progress(`permutation importance: ${used.length} parameters × ${PERMUTATION_REPEATS} repeats × 5 folds`);
-        permuter = new FoldPermuter(features, y, verdictFolds, {
-            repeats: PERMUTATION_REPEATS,
-            trees: PERMUTATION_TREES,
-            seed: opts.seed,
+    if (permuter && samples) {
+        used.forEach((p, i) => {
+            singles.set(p.name, samples[i]);
+            // an interval above 0 on a model that predicts nothing is not an effect, and neither is a drop
+            // of held-out R² too small to matter (the intervals measure the folds' noise only)
+            permutation.push(heldOutImportance(p.name, samples[i].drops, !quality.explainsNothing));
         });
-        for (const p of used) {
-            const sample = permuter.permute(p.columns);
-            singles.set(p.name, sample);
-            // an interval above 0 on a model that predicts nothing is not an effect
-            permutation.push(summarizePermutation(p.name, sample.drops, !quality.explainsNothing));
-        }
     }
     const reliable = verdictFolds !== null && !quality.explainsNothing;
     const mattering = reliable
@@ -52427,7 +55146,7 @@ function detectFidelity(design, opts = {}) {
                     ? 'has no values'
                     : `is ${p.kind}, not numeric`;
             const names = numeric.map((q) => q.name);
-            throw new UsageError(`--fidelity ${flag} ${why}: name a numeric hyperparameter (${names.length > 0 ? names.slice(0, 20).join(', ') : 'there is none'}) or none`);
+            throw new errors_UsageError(`--fidelity ${flag} ${why}: name a numeric hyperparameter (${names.length > 0 ? names.slice(0, 20).join(', ') : 'there is none'}) or none`);
         }
         return { column: p.name, how: 'flag', note: null };
     }
@@ -52538,7 +55257,7 @@ function subDesign(design, rows, dropParameter) {
 async function analyseFidelity(design, column, opts) {
     const p = design.parameters.find((q) => q.name === column);
     if (!p || p.kind !== 'numeric' || !p.raw) {
-        throw new UsageError(`--fidelity ${column} is not a numeric hyperparameter of the analysis`);
+        throw new errors_UsageError(`--fidelity ${column} is not a numeric hyperparameter of the analysis`);
     }
     const raw = p.raw;
     const byLevel = new Map();
@@ -52596,7 +55315,7 @@ async function analyseFidelity(design, column, opts) {
             lower: values[l - 1],
             higher: values[l],
             configurations: a.length,
-            spearman: a.length >= RANK_AGREEMENT_MIN ? spearman(a, b) : null,
+            spearman: a.length >= RANK_AGREEMENT_MIN ? fidelity_spearman(a, b) : null,
         });
         lower = higher;
     }
@@ -52625,7 +55344,7 @@ async function computeFidelity(design, opts) {
 /** The insights' reading (quality with and without outliers, out-of-fold permutation) on one budget. */
 async function readAtFidelity(design, opts, label) {
     const progress = opts.onProgress ?? (() => { });
-    const threads = opts.threads ?? 1;
+    const threads = opts.threads;
     const features = toFeatureMatrix(design.X, design.n, design.k);
     const y = design.y;
     const found = findOutliers(y, design.rows);
@@ -52634,9 +55353,11 @@ async function readAtFidelity(design, opts, label) {
         ? Int32Array.from({ length: design.n }, (_, i) => i).filter((i) => !flagged.has(i))
         : null;
     progress(`fidelity: cross-validation at ${label} (${design.n} runs)`);
-    const full = await fitFoldsAsync(features, y, { trees: opts.trees, seed: opts.seed, threads });
+    // the permutations read only the first PERMUTATION_TREES trees of each fold forest
+    const keepTrees = PERMUTATION_TREES;
+    const full = await fitFoldsAsync(features, y, { trees: opts.trees, seed: opts.seed, threads, keepTrees });
     const clean = full && keep
-        ? await fitFoldsAsync(features, y, { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads }, keep)
+        ? await fitFoldsAsync(features, y, { trees: Math.min(opts.trees, PERMUTATION_TREES), seed: opts.seed, threads, keepTrees }, keep)
         : null;
     const cv = full ? cvFromFolds(full) : null;
     const q = assessQuality({
@@ -52655,29 +55376,14 @@ async function readAtFidelity(design, opts, label) {
             trees: PERMUTATION_TREES,
             seed: opts.seed,
         });
-        for (const p of design.parameters) {
-            if (p.kind === 'empty')
-                continue;
-            const s = summarizePermutation(p.name, permuter.permute(p.columns).drops, !q.explainsNothing);
-            ranking.push({
-                parameter: s.parameter,
-                mean: s.mean,
-                sd: s.sd,
-                low: s.low,
-                high: s.high,
-                matters: s.matters,
-            });
-        }
+        const used = design.parameters.filter((p) => p.kind !== 'empty');
+        const samples = await permuter.permuteAll(used.map((p) => p.columns), threads);
+        used.forEach((p, i) => ranking.push(heldOutImportance(p.name, samples[i].drops, !q.explainsNothing)));
         ranking.sort((a, b) => b.mean - a.mean || a.parameter.localeCompare(b.parameter));
     }
     return {
         quality: {
-            cv_r2: q.cvR2,
-            cv_r2_folds: q.cvR2Folds ?? null,
-            cv_r2_without_outliers: q.cvR2WithoutOutliers,
-            effective_r2: q.effectiveR2,
-            threshold: q.threshold,
-            explains_nothing: q.explainsNothing,
+            ...qualityJson(q),
             outliers: found.runs.length,
             outlier_rule: found.rule,
         },
@@ -52699,7 +55405,7 @@ function ranks(v) {
     return r;
 }
 /** Spearman's ρ (Pearson's r of the average ranks, as scipy.stats.spearmanr); null when a side is constant. */
-function spearman(a, b) {
+function fidelity_spearman(a, b) {
     const ra = ranks(a);
     const rb = ranks(b);
     const m = ra.length;
@@ -52750,125 +55456,6 @@ function decideGoal(target, explicit, sweepMetric) {
 /** true when `a` is better than `b` under the goal. */
 function better(goal, a, b) {
     return goal === 'maximize' ? a > b : a < b;
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-/** Number formatting shared by the report model and the renderers: a number reads the same everywhere. */
-const DASH = '–';
-/** Rounds to `sig` significant digits (the value charts carry and tables show). */
-function roundSig(x, sig = 4) {
-    if (!Number.isFinite(x) || x === 0)
-        return x;
-    return Number(x.toPrecision(sig));
-}
-/**
- * A number with `sig` significant digits, plain decimal between 1e-4 and 1e6, exponent outside;
- * trailing zeros dropped. null/NaN → "–".
- */
-function fmt(x, sig = 4) {
-    if (x === null || x === undefined || Number.isNaN(x))
-        return DASH;
-    if (!Number.isFinite(x))
-        return x > 0 ? '∞' : '−∞';
-    if (x === 0)
-        return '0';
-    const r = roundSig(x, sig);
-    const abs = Math.abs(r);
-    let s;
-    if (abs >= 1e-4 && abs < 1e6) {
-        s = String(r);
-        if (s.includes('e'))
-            s = r.toFixed(Math.min(20, sig + Math.ceil(-Math.log10(abs))));
-    }
-    else {
-        s = r.toExponential(sig - 1).replace(/\.?0+e/, 'e');
-    }
-    return s.startsWith('-') ? '−' + s.slice(1) : s;
-}
-/** A number always written as a plain decimal (no exponent), for mermaid data where `1e-5` is invalid. */
-function plainDecimal(x, sig = 4) {
-    if (!Number.isFinite(x))
-        return '0';
-    if (x === 0)
-        return '0';
-    const r = roundSig(x, sig);
-    const s = String(r);
-    if (!s.includes('e'))
-        return s;
-    const digits = Math.max(0, Math.min(100, sig - 1 - Math.floor(Math.log10(Math.abs(r)))));
-    return r
-        .toFixed(digits)
-        .replace(/(\.\d*?)0+$/, '$1')
-        .replace(/\.$/, '');
-}
-/** A signed value: "+0.36", "−0.25". */
-function fmtSigned(x, sig = 3) {
-    if (x === null || x === undefined || !Number.isFinite(x))
-        return fmt(x, sig);
-    const s = fmt(x, sig);
-    return x > 0 ? '+' + s : s;
-}
-/** A fixed number of decimals (importances, R²), "–" for null. */
-function fmtFixed(x, decimals = 3) {
-    if (x === null || x === undefined || Number.isNaN(x))
-        return DASH;
-    if (!Number.isFinite(x))
-        return x > 0 ? '∞' : '−∞';
-    const s = x.toFixed(decimals);
-    const neg = s.startsWith('-');
-    const body = neg ? s.slice(1) : s;
-    // −0.000 reads as a sign where there is none
-    if (neg && Number(body) !== 0)
-        return '−' + body;
-    return body;
-}
-/** A p-value: "<0.001", "0.024". */
-function fmtP(p) {
-    if (p === null || p === undefined || !Number.isFinite(p))
-        return DASH;
-    if (p < 0.001)
-        return '<0.001';
-    return p.toFixed(3);
-}
-/** Eighths of a cell, growing rightwards (U+258F…U+2589). */
-const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-/**
- * A bar from 0 for a positive value: value/scale·width cells in eighths (█ and ▏…▉), at least one
- * eighth, at most `width` cells (the value is clipped to `scale`); '' for 0, a negative value, NaN or
- * a scale that is not positive. The report's tables (8 cells) and the charts' Unicode bars both draw it.
- */
-function unicodeBar(value, scale, width) {
-    if (!(value > 0) || !(scale > 0) || !(width > 0))
-        return '';
-    const eighths = Math.max(1, Math.round((Math.min(value, scale) / scale) * width * 8));
-    if (Number.isNaN(eighths))
-        return ''; // ∞/∞
-    return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
-}
-function plural(n, one, many = one + 's') {
-    return `${n} ${n === 1 ? one : many}`;
-}
-
-
-;// CONCATENATED MODULE: ./src/report/names.ts
-/** Long names (nested configs give 100-character keys; users give worse) shortened for display. */
-/** Longest name shown in full; longer ones keep their head and tail around an ellipsis. */
-const MAX_NAME_LENGTH = 72;
-const ELLIPSIS = '…';
-/**
- * Shortens a name to at most `max` code points, keeping the start and the end (names from nested
- * configs share long prefixes: `data_preprocessor:feature_type:…:n_quantiles` stays recognisable).
- */
-function truncateName(name, max = MAX_NAME_LENGTH) {
-    const points = Array.from(name);
-    if (points.length <= max)
-        return name;
-    if (max <= 1)
-        return ELLIPSIS;
-    // The tail is the most specific part of a nested key (`…:quantile_transformer:n_quantiles`).
-    const head = Math.ceil((max - 1) * 0.4);
-    const tail = max - 1 - head;
-    return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/summary.ts
@@ -52943,7 +55530,7 @@ function predictability(analysis) {
     const q = analysis.insights?.quality ?? null;
     if (!analysis.insights) {
         return ('Not cross-validated (--no-insights): whether the hyperparameters predict ' +
-            `${target} is not measured, and the notebook's importances below sum to 1 either way.`);
+            `${target} is not measured, and the notebook’s importances below sum to 1 either way.`);
     }
     if (!q || q.cvR2 === null) {
         return `Only ${summary_plural(n, 'run')} with a value of ${target}: too few to cross-validate, so nothing can be said to matter.`;
@@ -53126,100 +55713,268 @@ function droppedStates(analysis) {
         .join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/stats/correlation.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/analysis/results-json.ts
+
+/** Bumped when a key changes meaning or goes away (added keys keep the version). */
+const RESULTS_VERSION = 2;
+function resultsJson(analysis) {
+    const { result, request, best, insights, gates, sweep, summary } = analysis;
+    const doc = {
+        ...result,
+        results_version: RESULTS_VERSION,
+        summary: {
+            verdict: summary.verdict.join('\n'),
+            ranked_by: summary.rankedBy,
+            top: summary.top,
+            warnings: summary.warnings,
+            disagreement: summary.disagreement,
+        },
+        goal: { direction: request.goal, assumed: request.goalAssumed, reason: request.goalReason },
+        source: analysis.source,
+        filters: analysis.filters,
+        // what a later comparison needs (--baseline reads this file back): the target of every run used
+        target_values: Array.from(analysis.design.y),
+        best_run: {
+            row: best.row,
+            index: best.index,
+            value: best.value,
+            ties: best.ties,
+            name: best.name,
+            name_shared_by: best.nameShared,
+            id: best.id,
+            url: best.url,
+            params: best.params,
+        },
+        constant_parameters: analysis.constantParameters,
+        id_like_parameters: analysis.idLikeParameters,
+        sweep: sweep && {
+            entity: sweep.entity,
+            project: sweep.project,
+            id: sweep.id,
+            name: sweep.name,
+            state: sweep.state,
+            url: sweep.url,
+            metric: sweep.metric,
+            states: sweep.states,
+        },
+        insights: insights && insightsJson(insights),
+        fidelity: analysis.fidelity,
+        comparison: analysis.comparison && comparisonJson(analysis.comparison),
+        gates: gates.map((g) => ({
+            rule: g.rule.text,
+            value: g.value,
+            passed: g.passed,
+            unreliable: g.unreliable,
+            caveat: g.caveat,
+        })),
+    };
+    // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
+    return JSON.stringify(doc, null, 1) + '\n';
+}
+/** The comparison without the report's lines and the baseline's values (those are the baseline's). */
+function comparisonJson(c) {
+    return {
+        baseline: c.baseline,
+        runs: c.runs,
+        deltas: c.deltas,
+        distribution: c.distribution,
+        outcome: c.outcome,
+        importance: c.importance,
+        added: c.added,
+        removed: c.removed,
+        range_changed: c.range_changed,
+        verdict: c.verdict,
+    };
+}
+/** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */
+function insightsJson(i) {
+    return {
+        quality: qualityJson(i.quality),
+        outliers: i.outliers.map((o) => ({ index: o.index, row: o.row, value: o.value, robust_z: o.robustZ })),
+        permutation: i.permutation.map((p) => ({
+            parameter: p.parameter,
+            mean: p.mean,
+            sd: p.sd,
+            low: p.low,
+            high: p.high,
+            matters: p.matters,
+        })),
+        best_count: i.bestCount,
+        advice: i.advice.map((a) => ({
+            parameter: a.parameter,
+            kind: a.kind,
+            matters: a.matters,
+            searched: a.searched ?? null,
+            best: a.best ?? null,
+            log_scale: a.logScale ?? false,
+            levels: (a.levels ?? []).map((l) => ({
+                level: l.level,
+                share_best: l.shareBest,
+                share_all: l.shareAll,
+            })),
+            edge: a.edge ?? null,
+            suggested: a.suggested ?? null,
+            drop_levels: a.dropLevels ?? [],
+            advice: a.advice,
+        })),
+        outlier_rule: i.outlierRule ?? null,
+        outlier_rule_text: i.outlierRuleText ?? null,
+        interactions: i.interactions.map((x) => ({ a: x.a, b: x.b, strength: x.strength, sentence: x.sentence })),
+        next_sweep: i.nextSweep && { yaml: i.nextSweep.yaml, config: i.nextSweep.config },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/baseline.ts
+/**
+ * The baseline of a comparison (`--baseline REF`, the action's `baseline` input): a results JSON written
+ * by an earlier run of this tool (read back, no refit), or any runs source the tool reads, analysed with
+ * the same target, goal, hyperparameters and engine. A results JSON of another target, goal or version
+ * is refused with one line naming what differs.
+ */
 
 
-/** Pearson correlation as pandas `Series.corr` / `np.corrcoef(x, y)[0, 1]`; NaN pairs are skipped. */
-function pearson(x, y) {
-    if (x.length !== y.length)
-        throw new Error(`pearson: lengths ${x.length} and ${y.length} differ`);
-    let a = x;
-    let b = y;
-    let missing = false;
-    for (let i = 0; i < x.length; i++) {
-        if (Number.isNaN(x[i]) || Number.isNaN(y[i])) {
-            missing = true;
-            break;
+
+/** Results JSON versions a baseline can be read from (the ones that carry `target_values`). */
+const READABLE_VERSIONS = new Set([RESULTS_VERSION]);
+/** A results JSON's text, or null when `text` is not one (then it is a runs file). */
+function parseResults(text) {
+    const head = text.trimStart();
+    if (!head.startsWith('{'))
+        return null;
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch {
+        return null;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        return null;
+    const o = doc;
+    // a runs file may be {"runs": [...]}; a results JSON has the recipe's keys and an engine
+    if (!('engine' in o) || !('parameter_importances' in o))
+        return null;
+    return o;
+}
+function fail(ref, why) {
+    throw new errors_UsageError(`--baseline ${ref}: ${why}`);
+}
+/** The Snapshot of a results JSON, checked against the head's target and goal. */
+function snapshotFromResults(doc, ref, want) {
+    const engine = doc.engine;
+    if (!engine || engine.name !== 'sweep-insights') {
+        fail(ref, `not a results JSON of sweep-insights (engine ${JSON.stringify(engine?.name ?? null)})`);
+    }
+    const version = doc.results_version;
+    if (typeof version !== 'number' || !READABLE_VERSIONS.has(version)) {
+        fail(ref, `results_version ${JSON.stringify(version ?? null)} cannot be compared (this version reads ` +
+            `${[...READABLE_VERSIONS].join(', ')}): re-run the baseline's analysis with this version`);
+    }
+    const target = doc.target;
+    if (target !== want.target) {
+        fail(ref, `its target is ${JSON.stringify(target)}, this analysis' is ${JSON.stringify(want.target)}`);
+    }
+    const goal = doc.goal?.direction;
+    if (goal !== want.goal) {
+        fail(ref, `its goal is ${JSON.stringify(goal)}, this analysis' is ${JSON.stringify(want.goal)}: use --goal`);
+    }
+    const values = doc.target_values;
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+        fail(ref, 'it has no target_values (the target of every run used)');
+    }
+    const parameters = doc.parameters;
+    if (!parameters || typeof parameters !== 'object')
+        fail(ref, 'it has no parameters');
+    const insights = doc.insights;
+    const searched = Object.create(null);
+    for (const a of insights?.advice ?? []) {
+        if (a.searched)
+            searched[a.parameter] = { min: a.searched.min, max: a.searched.max };
+        else if (a.levels && a.levels.length > 0) {
+            searched[a.parameter] = { levels: a.levels.filter((l) => l.share_all > 0).map((l) => l.level) };
         }
     }
-    if (missing) {
-        const xs = [];
-        const ys = [];
-        for (let i = 0; i < x.length; i++) {
-            if (Number.isNaN(x[i]) || Number.isNaN(y[i]))
-                continue;
-            xs.push(x[i]);
-            ys.push(y[i]);
-        }
-        a = xs;
-        b = ys;
+    const q = insights?.quality;
+    return {
+        target: want.target,
+        goal: want.goal,
+        source: ref,
+        values: Float64Array.from(values),
+        parameters: { ...parameters },
+        permutation: insights?.permutation
+            ? insights.permutation.map((p) => ({ parameter: p.parameter, mean: p.mean, low: p.low, high: p.high }))
+            : null,
+        searched,
+        predicts: q && q.cv_r2 !== null ? !q.explains_nothing : null,
+    };
+}
+/** The file's results JSON, or null when it is a runs file (or not a file: a W&B sweep). */
+async function readResultsFile(ref) {
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(ref, 'r');
     }
-    const n = a.length;
-    if (n < 1)
-        return Number.NaN;
-    const ma = pairwiseSum(a) / n;
-    const mb = pairwiseSum(b) / n;
-    let sab = 0;
-    let saa = 0;
-    let sbb = 0;
-    for (let i = 0; i < n; i++) {
-        const da = a[i] - ma;
-        const db = b[i] - mb;
-        sab += da * db;
-        saa += da * da;
-        sbb += db * db;
+    catch {
+        return null;
     }
-    // np.cov scales by 1/(n − 1) before np.corrcoef divides by the two standard deviations
-    const f = 1 / (n - 1);
-    const r = (sab * f) / Math.sqrt(saa * f) / Math.sqrt(sbb * f);
-    if (Number.isNaN(r))
-        return r;
-    return Math.min(1, Math.max(-1, r));
-}
-/** Average ranks (1-based; ties share the mean of their ranks), as scipy `rankdata(method="average")`. */
-function averageRanks(x) {
-    const n = x.length;
-    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || i - j);
-    const ranks = new Float64Array(n);
-    let start = 0;
-    while (start < n) {
-        let end = start + 1;
-        while (end < n && x[order[end]] === x[order[start]])
-            end++;
-        // positions start..end−1 hold equal values: ranks start+1..end, average (start + 1 + end) / 2
-        const avg = 0.5 * (start + 1 + end);
-        for (let p = start; p < end; p++)
-            ranks[order[p]] = avg;
-        start = end;
+    try {
+        // a results JSON starts with "{": a CSV or JSONL runs file is not read twice to find out
+        const start = Buffer.alloc(64);
+        const { bytesRead } = await handle.read(start, 0, start.length, 0);
+        if (!start.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{'))
+            return null;
+        return parseResults(await handle.readFile('utf8'));
     }
-    return ranks;
-}
-/** Spearman rank correlation (average ranks for ties) = Pearson of the ranks; NaN pairs are skipped. */
-function correlation_spearman(x, y) {
-    const xs = [];
-    const ys = [];
-    for (let i = 0; i < x.length; i++) {
-        if (Number.isNaN(x[i]) || Number.isNaN(y[i]))
-            continue;
-        xs.push(x[i]);
-        ys.push(y[i]);
+    finally {
+        await handle.close();
     }
-    return pearson(averageRanks(xs), averageRanks(ys));
 }
-function perColumn(design, corr) {
-    // fromEntries, not `out[f] = v`: a column named `__proto__` is a key like any other
-    return Object.fromEntries(design.features.map((f, j) => [
-        f,
-        num(corr(design.X.subarray(j * design.n, (j + 1) * design.n), design.y)),
-    ]));
+/**
+ * The baseline's Snapshot: read back from a results JSON, else `analyse` (the same analysis as the
+ * head's) on the runs file or W&B sweep `ref` names.
+ */
+async function loadBaseline(ref, want, analyse) {
+    if (ref.trim() === '')
+        throw new errors_UsageError('--baseline needs a results JSON, a runs file or a W&B sweep');
+    const results = await readResultsFile(ref);
+    if (results)
+        return snapshotFromResults(results, ref, want);
+    let isFile = true;
+    try {
+        await (0,promises_namespaceObject.access)(ref);
+    }
+    catch {
+        isFile = false;
+    }
+    const base = await analyse(isFile ? { runsFile: ref } : { sweep: ref });
+    if (base.goal !== want.goal)
+        fail(ref, `its goal is ${base.goal}, this analysis' is ${want.goal}: use --goal`);
+    return base;
 }
-/** `X.corrwith(y)`: Pearson correlation of every design column with the target (null when undefined). */
-function correlations(design) {
-    return perColumn(design, pearson);
-}
-/** `X.corrwith(y, method="spearman")` for every design column (null when undefined). */
-function spearmanCorrelations(design) {
-    return perColumn(design, correlation_spearman);
+/** What the comparison needs of an analysis. */
+function snapshotOf(analysis) {
+    const { insights, design, request, result } = analysis;
+    const searched = Object.create(null);
+    for (const a of insights?.advice ?? []) {
+        if (a.searched)
+            searched[a.parameter] = { min: a.searched.min, max: a.searched.max };
+        else if (a.levels)
+            searched[a.parameter] = { levels: a.levels.filter((l) => l.shareAll > 0).map((l) => l.level) };
+    }
+    return {
+        target: request.target,
+        goal: request.goal,
+        source: analysis.source,
+        values: Float64Array.from(design.y),
+        parameters: { ...result.parameters },
+        permutation: insights
+            ? insights.permutation.map((p) => ({ parameter: p.parameter, mean: p.mean, low: p.low, high: p.high }))
+            : null,
+        searched,
+        predicts: insights && insights.quality.cvR2 !== null ? !insights.quality.explainsNothing : null,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/compute-result.ts
@@ -53233,7 +55988,8 @@ async function computeResult(design, opts, features = toFeatureMatrix(design.X, 
     const forest = await fitExtraTreesAsync(features, design.y, {
         trees: opts.trees,
         seed: opts.seed,
-        threads: opts.threads ?? 1,
+        threads: opts.threads,
+        keepTrees: 0, // only the importances are read: the trees themselves need not be kept
     });
     const imp = forest.featureImportances();
     // fromEntries, not `obj[name] = v`: a name like `__proto__` is a key like any other
@@ -53370,7 +56126,8 @@ function varyingConfigKeys(table) {
 
 ;// CONCATENATED MODULE: ./src/analysis/run-analysis.ts
 /**
- * One analysis, end to end, as data: load the runs (file or W&B sweep), filter, build the design,
+ * One analysis, end to end, as data: load the runs (a source from the registry: a file, a W&B
+ * sweep, an MLflow experiment, an Optuna study), filter, build the design,
  * compute the recipe's statistics and the insights, evaluate the gates. No rendering, no writing:
  * the CLI and the action render and publish what this returns.
  */
@@ -53389,56 +56146,50 @@ function varyingConfigKeys(table) {
 
 
 
+
 async function runAnalysis(input) {
     const progress = input.onProgress ?? (() => { });
-    if (!input.runsFile === !input.sweep) {
-        throw new UsageError('give exactly one source: --runs FILE or --sweep ENTITY/PROJECT/SWEEP_ID');
-    }
+    const request0 = sourceRequestOf(input);
     if (!Number.isInteger(input.trees) || input.trees < 1) {
-        throw new UsageError(`--trees must be a positive integer, got ${input.trees}`);
+        throw new errors_UsageError(`--trees must be a positive integer, got ${input.trees}`);
     }
     if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > 2 ** 32 - 1) {
-        throw new UsageError(`--seed must be an integer in [0, 4294967295], got ${input.seed}`);
+        throw new errors_UsageError(`--seed must be an integer in [0, 4294967295], got ${input.seed}`);
     }
     const filters = (input.where ?? []).map(parseWhere);
-    // 1. sources → runs table
-    let table;
-    let sweep = null;
-    let source;
-    if (input.sweep) {
-        const ref = parseSweepRef(input.sweep);
-        progress(`reading sweep ${ref.entity}/${ref.project}/${ref.id} from W&B`);
-        const loaded = await loadSweep(ref, {
-            apiKey: input.wandb?.apiKey,
-            baseUrl: input.wandb?.baseUrl,
-            states: input.wandb?.states,
-            wait: input.wandb?.wait,
-            waitTimeoutMinutes: input.wandb?.waitTimeoutMinutes,
-            onProgress: progress,
-        });
-        table = loaded.table;
-        sweep = loaded.sweep;
-        source = `W&B sweep ${ref.entity}/${ref.project}/${ref.id}`;
-    }
-    else {
-        progress(`reading ${input.runsFile}`);
-        table = await readRunsFile(input.runsFile);
-        source = input.runsFile;
-    }
+    checkBaselineRules(input.rules, input.baseline !== undefined);
+    // 1. sources → runs table (and the source's neutral metadata: all that is read of it below)
+    const env = input.env ?? process.env;
+    const loaded = await loadSource(request0, {
+        env: input.wandb?.apiKey !== undefined ? { ...env, WANDB_API_KEY: input.wandb.apiKey } : env,
+        states: input.states ?? input.wandb?.states,
+        target: input.target,
+        onProgress: progress,
+    });
+    const meta = loaded.meta;
+    let table = loaded.table;
+    const source = meta.kind === 'file' ? meta.label : `${meta.what} ${meta.label}`;
+    // W&B's own record of its sweep, for the report's and the JSON's `sweep` (null for other sources)
+    const sweep = meta.kind === 'wandb' ? (meta.details.sweep ?? null) : null;
     const filtered = applyWhere(table, filters);
     table = filtered.table;
     if (filters.length > 0 && table.rowCount === 0) {
-        throw new UsageError(`--where ${(input.where ?? []).join(' --where ')} left none of the ${filtered.removed} runs of ${source}`);
+        throw new errors_UsageError(`--where ${(input.where ?? []).join(' --where ')} left none of the ${filtered.removed} runs of ${source}`);
     }
     // 2. which columns: target, goal, hyperparameters
-    const target = input.target ?? sweep?.metric?.name;
+    const target = input.target ?? meta.objective?.name;
     if (!target) {
         const metrics = table.metricKeys.length > 0 ? table.metricKeys : table.columns;
-        const why = sweep ? "the sweep's config has no metric" : 'no --target given';
-        throw new UsageError(`${why}: pass --target with one of: ${run_analysis_listNames(metrics)}`);
+        const why = noTargetReason(meta);
+        throw new errors_UsageError(`${why}: pass --target with one of: ${run_analysis_listNames(metrics)}`);
     }
-    const goal = decideGoal(target, input.goal, sweep?.metric ?? null);
-    const params = chooseParams(table, input.params, sweep, target);
+    const objective = objectiveFor(meta, target);
+    const decided = decideGoal(target, input.goal, objective);
+    // decideGoal names W&B's sweep metric; another source's objective is named as that source's
+    const goal = meta.kind !== 'wandb' && !input.goal && objective?.name === target
+        ? { ...decided, reason: `the ${meta.what}'s direction for ${target}` }
+        : decided;
+    const params = chooseParams(table, input.params, meta, target);
     const request = {
         target,
         goal: goal.goal,
@@ -53466,7 +56217,7 @@ async function runAnalysis(input) {
             seed: input.seed,
             threads: input.threads,
             threshold: input.qualityThreshold,
-            sweepConfig: sweep?.config ?? null,
+            sweepConfig: meta.config,
             logScaled: base.ols_standardized?.log_scaled,
             onProgress: progress,
         });
@@ -53481,10 +56232,16 @@ async function runAnalysis(input) {
         cv = null; // --no-insights: no cross-validation either (it is most of the insights' cost)
     }
     const result = withCvR2(base, cv);
+    // A source with its own searched space (an Optuna study): the next sweep in its terms, not W&B's
+    let nextStudyConfig = null;
+    if (insights && meta.space) {
+        nextStudyConfig = nextStudy(meta.space, insights.advice, params);
+        insights = { ...insights, nextSweep: null };
+    }
     // a multi-fidelity sweep: found even without the insights (the warning), read at its top budget with them
     const fidelity = await computeFidelity(design, {
         flag: input.fidelity,
-        sweepConfig: sweep?.config ?? null,
+        sweepConfig: meta.config,
         read: input.insights,
         trees: input.trees,
         seed: input.seed,
@@ -53492,6 +56249,23 @@ async function runAnalysis(input) {
         threshold: input.qualityThreshold,
         onProgress: progress,
     });
+    // 5. the baseline (the base branch's sweep): read back or analysed the same way, then compared
+    const head = snapshotOf({ request, source, design, result, insights });
+    const comparison = input.baseline
+        ? compareSnapshots(await loadBaseline(input.baseline, { target, goal: goal.goal }, async (ref) => snapshotOf(await runAnalysis({
+            ...input,
+            ...ref,
+            runsFile: ref.runsFile,
+            sweep: ref.sweep,
+            source: undefined,
+            params: request.params,
+            target,
+            goal: goal.goal,
+            rules: [],
+            baseline: undefined,
+            onProgress: (m) => progress(`baseline: ${m}`),
+        }))), head, input.seed)
+        : null;
     const best = findBestRun(table, design, goal.goal);
     const gates = evaluateRules(input.rules, {
         result,
@@ -53499,6 +56273,7 @@ async function runAnalysis(input) {
         best: best.value,
         goal: goal.goal,
         used: design.n,
+        comparison,
     });
     const facts = {
         request,
@@ -53513,132 +56288,71 @@ async function runAnalysis(input) {
         idLikeParameters: idLikeParameters(design),
         insights,
         fidelity,
+        comparison,
         bestRuns: bestRuns(design.y, goal.goal, bestCountFor(design.n)),
         gates,
         sweep,
+        meta,
+        nextStudy: nextStudyConfig,
     };
     return { ...facts, summary: summarize(facts) };
 }
 /** recipe.md §1: --params wins; a sweep's `parameters` block; W&B-shaped records' config keys; else ask. */
-function chooseParams(table, given, sweep, target) {
+function chooseParams(table, given, meta, target) {
     if (given && given.length > 0)
         return resolveParams(table, given);
-    if (sweep) {
-        const fromConfig = sweep.parameters.filter((p) => table.columns.includes(p) && p !== target);
+    if (meta.kind !== 'file') {
+        const fromConfig = meta.parameters.filter((p) => table.columns.includes(p) && p !== target);
         if (fromConfig.length > 0)
             return fromConfig;
         const varying = varyingConfigKeys(table).filter((p) => p !== target);
         if (varying.length > 0)
             return varying;
-        throw new UsageError(`the sweep's runs have no config key that varies; pass --params with some of: ${run_analysis_listNames(table.configKeys)}`);
+        const what = meta.kind === 'wandb'
+            ? "the sweep's runs have no config key that varies"
+            : `the runs of ${meta.what} ${meta.label} have no hyperparameter that varies`;
+        throw new errors_UsageError(`${what}; pass --params with some of: ${run_analysis_listNames(table.configKeys.length > 0 ? table.configKeys : table.columns)}`);
     }
     return resolveParams(table, undefined).filter((p) => p !== target);
+}
+/** The registry's request for the input: `source` as given, else a runs file or a W&B sweep. */
+function sourceRequestOf(input) {
+    const given = [input.runsFile, input.sweep, input.source].filter((x) => x !== undefined && x !== '');
+    if (given.length !== 1) {
+        throw new errors_UsageError('give exactly one source: --runs FILE, --sweep ENTITY/PROJECT/SWEEP_ID, --mlflow EXPERIMENT or --optuna STORAGE --study NAME');
+    }
+    if (input.source)
+        return input.source;
+    if (input.runsFile)
+        return { kind: 'file', options: { runs: input.runsFile } };
+    const w = input.wandb;
+    return {
+        kind: 'wandb',
+        options: {
+            sweep: input.sweep,
+            'wandb-base-url': w?.baseUrl,
+            wait: w?.wait,
+            'wait-timeout': w?.waitTimeoutMinutes === undefined ? undefined : String(w.waitTimeoutMinutes),
+        },
+    };
+}
+/** The objective the source declares for `target`: its single objective, or the one of that name. */
+function objectiveFor(meta, target) {
+    return meta.objectives.find((o) => o.name === target) ?? meta.objective;
+}
+function noTargetReason(meta) {
+    if (meta.kind === 'wandb')
+        return "the sweep's config has no metric";
+    if (meta.objectives.length > 1) {
+        return `${meta.what} ${meta.label} has ${meta.objectives.length} objectives (${meta.objectives.map((o) => `${o.name} ${o.goal}`).join(', ')}): name one with --target`;
+    }
+    return 'no --target given';
 }
 function run_analysis_listNames(names, max = 30) {
     if (names.length === 0)
         return '(none)';
     const shown = names.slice(0, max).join(', ');
     return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
-}
-
-;// CONCATENATED MODULE: ./src/analysis/results-json.ts
-/** Bumped when a key changes meaning or goes away (added keys keep the version). */
-const RESULTS_VERSION = 2;
-function resultsJson(analysis) {
-    const { result, request, best, insights, gates, sweep, summary } = analysis;
-    const doc = {
-        ...result,
-        results_version: RESULTS_VERSION,
-        summary: {
-            verdict: summary.verdict.join('\n'),
-            ranked_by: summary.rankedBy,
-            top: summary.top,
-            warnings: summary.warnings,
-            disagreement: summary.disagreement,
-        },
-        goal: { direction: request.goal, assumed: request.goalAssumed, reason: request.goalReason },
-        source: analysis.source,
-        filters: analysis.filters,
-        best_run: {
-            row: best.row,
-            index: best.index,
-            value: best.value,
-            ties: best.ties,
-            name: best.name,
-            name_shared_by: best.nameShared,
-            id: best.id,
-            url: best.url,
-            params: best.params,
-        },
-        constant_parameters: analysis.constantParameters,
-        id_like_parameters: analysis.idLikeParameters,
-        sweep: sweep && {
-            entity: sweep.entity,
-            project: sweep.project,
-            id: sweep.id,
-            name: sweep.name,
-            state: sweep.state,
-            url: sweep.url,
-            metric: sweep.metric,
-            states: sweep.states,
-        },
-        insights: insights && insightsJson(insights),
-        fidelity: analysis.fidelity,
-        gates: gates.map((g) => ({
-            rule: g.rule.text,
-            value: g.value,
-            passed: g.passed,
-            unreliable: g.unreliable,
-            caveat: g.caveat,
-        })),
-    };
-    // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
-    return JSON.stringify(doc, null, 1) + '\n';
-}
-/** The insights with snake_case keys (names from the data stay values, never keys, but in `config`). */
-function insightsJson(i) {
-    const q = i.quality;
-    return {
-        quality: {
-            cv_r2: q.cvR2,
-            cv_r2_folds: q.cvR2Folds ?? null,
-            cv_r2_without_outliers: q.cvR2WithoutOutliers,
-            effective_r2: q.effectiveR2,
-            threshold: q.threshold,
-            explains_nothing: q.explainsNothing,
-        },
-        outliers: i.outliers.map((o) => ({ index: o.index, row: o.row, value: o.value, robust_z: o.robustZ })),
-        permutation: i.permutation.map((p) => ({
-            parameter: p.parameter,
-            mean: p.mean,
-            sd: p.sd,
-            low: p.low,
-            high: p.high,
-            matters: p.matters,
-        })),
-        best_count: i.bestCount,
-        advice: i.advice.map((a) => ({
-            parameter: a.parameter,
-            kind: a.kind,
-            matters: a.matters,
-            searched: a.searched ?? null,
-            best: a.best ?? null,
-            log_scale: a.logScale ?? false,
-            levels: (a.levels ?? []).map((l) => ({
-                level: l.level,
-                share_best: l.shareBest,
-                share_all: l.shareAll,
-            })),
-            edge: a.edge ?? null,
-            suggested: a.suggested ?? null,
-            drop_levels: a.dropLevels ?? [],
-            advice: a.advice,
-        })),
-        outlier_rule: i.outlierRule ?? null,
-        outlier_rule_text: i.outlierRuleText ?? null,
-        interactions: i.interactions.map((x) => ({ a: x.a, b: x.b, strength: x.strength, sentence: x.sentence })),
-        next_sweep: i.nextSweep && { yaml: i.nextSweep.yaml, config: i.nextSweep.config },
-    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
@@ -54147,298 +56861,8 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const dist_COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[dist_COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@octokit/request/node_modules/content-type/dist/index.js
+var content_type_dist = __nccwpck_require__(6919);
 ;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
@@ -55218,7 +57642,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = dist_parse(contentType);
+  const mimetype = (0,content_type_dist/* parse */.qg)(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -58592,7 +61016,7 @@ function commentMarker(key) {
 /** A user-given key: one line, and nothing that could end or break the HTML comment. */
 function checkKey(key) {
     if (key.trim() === '' || /[\r\n<>]|--/.test(key) || key.length > 200) {
-        throw new UsageError(`comment-key ${JSON.stringify(key)} cannot go in an HTML comment: use up to 200 characters without ` +
+        throw new errors_UsageError(`comment-key ${JSON.stringify(key)} cannot go in an HTML comment: use up to 200 characters without ` +
             'line breaks, "<", ">" or "--"');
     }
     return key.trim();
@@ -58665,7 +61089,7 @@ function githubTimeoutsFromEnv(env) {
             return undefined;
         const ms = Number(raw);
         if (!Number.isFinite(ms) || ms <= 0) {
-            throw new UsageError(`${name} must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
+            throw new errors_UsageError(`${name} must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
         }
         return ms;
     };
@@ -58685,13 +61109,13 @@ function checkApiUrl(value, variable) {
         url = new URL(value.trim());
     }
     catch {
-        throw new UsageError(`${variable} ${shown} is not a URL: e.g. https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3)`);
+        throw new errors_UsageError(`${variable} ${shown} is not a URL: e.g. https://api.github.com (GitHub Enterprise Server: https://HOST/api/v3)`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new UsageError(`${variable} ${shown} is not an http(s) URL: e.g. https://api.github.com`);
+        throw new errors_UsageError(`${variable} ${shown} is not an http(s) URL: e.g. https://api.github.com`);
     }
     if (url.username !== '' || url.password !== '') {
-        throw new UsageError(`${variable} must not hold credentials: the token goes in GITHUB_TOKEN`);
+        throw new errors_UsageError(`${variable} must not hold credentials: the token goes in GITHUB_TOKEN`);
     }
     return url;
 }
@@ -59136,8 +61560,6 @@ async function upsertReportComment(opts, render, onShorten = () => { }) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/publish/files.ts
 /**
  * Writing the output files of a run: all or nothing, and never half of one.
@@ -59174,7 +61596,7 @@ async function writeFilesAtomic(outputs, opts = {}) {
         const key = await identity(plan);
         const other = seen.get(key);
         if (other) {
-            throw new UsageError(`${files_name(other)} and ${files_name(out)} would both write ${show(other.path)}` +
+            throw new errors_UsageError(`${files_name(other)} and ${files_name(out)} would both write ${show(other.path)}` +
                 `${other.path === out.path ? '' : ` (the same file as ${show(out.path)})`}: give each output its own file`);
         }
         seen.set(key, out);
@@ -59212,7 +61634,7 @@ async function writeFilesAtomic(outputs, opts = {}) {
             p.backup = undefined;
         }
         await Promise.all(files.flatMap((p) => [p.temp, p.backup].filter((f) => !!f).map((f) => (0,promises_namespaceObject.unlink)(f).catch(() => { }))));
-        throw new UsageError(`cannot write ${show(failed.out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
+        throw new errors_UsageError(`cannot write ${show(failed.out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
     }
     await Promise.all(files.map((p) => (p.backup ? (0,promises_namespaceObject.unlink)(p.backup).catch(() => { }) : undefined)));
     // 3. Streams last: they cannot be taken back.
@@ -59226,7 +61648,7 @@ async function writeFilesAtomic(outputs, opts = {}) {
 /** What a path is: a file to replace atomically (at the end of its symlinks), a stream, or stdout. */
 async function planOf(out) {
     if (out.path === '')
-        throw new UsageError(`${files_name(out)} is empty: give a file name (or - for standard output)`);
+        throw new errors_UsageError(`${files_name(out)} is empty: give a file name (or - for standard output)`);
     if (out.path === '-')
         return { kind: 'stdout', out };
     let st = null;
@@ -59239,7 +61661,7 @@ async function planOf(out) {
             throw cannotWrite(out, err);
     }
     if (st?.isDirectory()) {
-        throw new UsageError(`cannot write ${show(out.path)}: it is a folder; give a file name for ${files_name(out)}`);
+        throw new errors_UsageError(`cannot write ${show(out.path)}: it is a folder; give a file name for ${files_name(out)}`);
     }
     if (st && !st.isFile())
         return { kind: 'stream', out, target: out.path };
@@ -59264,7 +61686,7 @@ async function linkTarget(path) {
         }
         at = (0,external_node_path_namespaceObject.isAbsolute)(to) ? to : (0,external_node_path_namespaceObject.resolve)((0,external_node_path_namespaceObject.dirname)(at), to);
     }
-    throw new UsageError(`cannot write ${show(path)}: too many levels of symbolic links`);
+    throw new errors_UsageError(`cannot write ${show(path)}: too many levels of symbolic links`);
 }
 /** Two outputs are the same place when they are the same file (device and inode) or the same new path. */
 async function identity(plan) {
@@ -59297,7 +61719,7 @@ async function writeTemp(target, out) {
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
     }
     catch (err) {
-        throw new UsageError(`cannot create the folder ${show(dir)} for ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
+        throw new errors_UsageError(`cannot create the folder ${show(dir)} for ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
     }
     const temp = (0,external_node_path_namespaceObject.join)(dir, `.${(0,external_node_path_namespaceObject.basename)(target)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
     try {
@@ -59314,7 +61736,7 @@ async function writeTemp(target, out) {
     }
     catch (err) {
         await (0,promises_namespaceObject.unlink)(temp).catch(() => { });
-        throw new UsageError(`cannot write ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
+        throw new errors_UsageError(`cannot write ${show(out.path)}: ${reason(err)}; nothing was written (choose a writable path)`);
     }
 }
 /** A hard link to the file about to be replaced, to put it back if a later rename fails. */
@@ -59348,7 +61770,7 @@ function writeStdout(text) {
     });
 }
 function cannotWrite(out, err, what = 'nothing was written') {
-    return new UsageError(`cannot write ${show(out.path)}: ${reason(err)}; ${what} (choose a writable path)`);
+    return new errors_UsageError(`cannot write ${show(out.path)}: ${reason(err)}; ${what} (choose a writable path)`);
 }
 function files_name(out) {
     return out.label ?? show(out.path);
@@ -59360,7 +61782,7 @@ function code(err) {
     return err?.code;
 }
 function reason(err) {
-    if (err instanceof UsageError)
+    if (err instanceof errors_UsageError)
         return err.message;
     const e = err;
     return e && typeof e === 'object' && e.code ? `${e.code} (${e.message.split('\n')[0]})` : String(err);
@@ -60109,7 +62531,59 @@ function niceLogEdges(lo, hi, maxBins) {
     }
     return null;
 }
+/** Most bins of the distribution chart. */
+const DISTRIBUTION_BINS = 10;
+/** Both samples in the same round-number bins; each bar is a share of its own sample (in %). */
+function distributionChart(section) {
+    const all = [...section.base, ...section.head].filter((v) => Number.isFinite(v));
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const edges = hi > lo ? niceLinearEdges(lo, hi, DISTRIBUTION_BINS) : [lo, hi];
+    const n = Math.max(1, edges.length - 1);
+    const count = (values) => {
+        const c = new Array(n).fill(0);
+        for (const v of values) {
+            if (!Number.isFinite(v))
+                continue;
+            let k = 0;
+            while (k < n - 1 && v >= edges[k + 1])
+                k++;
+            c[k]++;
+        }
+        return c.map((x) => (values.length > 0 ? roundSig((100 * x) / values.length, CHART_DIGITS) : 0));
+    };
+    const base = count(section.base);
+    const head = count(section.head);
+    const centers = edges.slice(0, -1).map((e, k) => (e + edges[k + 1]) / 2);
+    const shorts = hi > lo ? distinctLabels(centers) : [shortNumber(lo, 3)];
+    const target = axisLabel(section.target, LABEL_LENGTH);
+    return {
+        kind: 'distribution',
+        title: `${target}: the baseline’s runs and this sweep’s`,
+        target,
+        bins: Array.from({ length: n }, (_, k) => ({
+            label: hi > lo ? `${shortNumber(edges[k], 3)}–${shortNumber(edges[k + 1], 3)}` : shortNumber(lo, 3),
+            short: shorts[k],
+            base: base[k],
+            head: head[k],
+        })),
+        baseRuns: section.base.length,
+        headRuns: section.head.length,
+    };
+}
+/** What the distribution chart draws, in the backend's colours (the baseline's first). */
+function distributionCaption(chart, colours) {
+    return (`Bars: the share of runs (%) whose ${chart.target} falls in each bin, from 0, for the baseline's ` +
+        `${chart.baseRuns} runs (${colours[0]}) and this sweep's ${chart.headRuns} (${colours[1]}).`);
+}
 function chartTable(chart) {
+    if (chart.kind === 'distribution') {
+        return {
+            header: [chart.target, 'baseline (% of runs)', 'this sweep (% of runs)'],
+            rows: chart.bins.map((b) => [b.label, fmt(b.base, CHART_DIGITS), fmt(b.head, CHART_DIGITS)]),
+            align: ['l', 'r', 'r'],
+        };
+    }
     if (chart.kind === 'importance') {
         return {
             header: ['parameter', chart.measure],
@@ -60223,6 +62697,25 @@ function list(values) {
     return `[${values.map((v) => plainDecimal(v, CHART_DIGITS)).join(', ')}]`;
 }
 function mermaidChart(chart) {
+    if (chart.kind === 'distribution') {
+        // xychart draws two bar series over each other (a taller bar hides a shorter one): a table instead
+        const max = Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head]));
+        return {
+            code: null,
+            bars: {
+                header: [chart.target, 'baseline (% of runs)', '', 'this sweep (% of runs)', ''],
+                rows: chart.bins.map((b) => [
+                    b.label,
+                    fmtBar(b.base),
+                    unicodeBar(b.base, max, 16),
+                    fmtBar(b.head),
+                    unicodeBar(b.head, max, 16),
+                ]),
+                align: ['l', 'r', 'l', 'r', 'l'],
+            },
+            caption: `${distributionCaption(chart, ['first bars', 'second bars'])} Drawn as a table: mermaid's chart would draw one series over the other.`,
+        };
+    }
     if (chart.kind === 'importance') {
         const code = importanceMermaid(chart);
         if (code !== null)
@@ -60596,10 +63089,10 @@ function parseHost(host) {
         url = new URL(withScheme);
     }
     catch {
-        throw new UsageError(`--quickchart-host "${text}" is not a host name or URL; give e.g. quickchart.io`);
+        throw new errors_UsageError(`--quickchart-host "${text}" is not a host name or URL; give e.g. quickchart.io`);
     }
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search) {
-        throw new UsageError(`--quickchart-host "${text}" must be an http(s) host without credentials or query`);
+        throw new errors_UsageError(`--quickchart-host "${text}" must be an http(s) host without credentials or query`);
     }
     const path = url.pathname.replace(/\/+$/, '');
     return { scheme: url.protocol.slice(0, -1), host: url.host + path };
@@ -60663,6 +63156,45 @@ function importanceRange(values) {
     const lo = Math.min(0, ...values);
     const hi = Math.max(0, ...values);
     return { min: lo < 0 ? -niceCeil(-lo) : 0, max: hi > 0 || lo === 0 ? niceCeil(hi) : 0 };
+}
+/** The two target distributions as grouped bars from 0: grey the baseline, blue this sweep. */
+function distributionImage(chart, host) {
+    const endpoint = parseHost(host);
+    const config = {
+        type: 'bar',
+        data: {
+            labels: chart.bins.map((b) => b.short),
+            datasets: [
+                {
+                    label: `baseline (${chart.baseRuns} runs)`,
+                    data: chart.bins.map((b) => b.base),
+                    backgroundColor: GREY,
+                },
+                {
+                    label: `this sweep (${chart.headRuns} runs)`,
+                    data: chart.bins.map((b) => b.head),
+                    backgroundColor: BLUE,
+                },
+            ],
+        },
+        options: {
+            ...baseOptions(true),
+            scales: {
+                xAxes: [{ scaleLabel: { display: true, labelString: chart.target } }],
+                yAxes: [
+                    {
+                        ticks: {
+                            beginAtZero: true,
+                            min: 0,
+                            max: niceCeil(Math.max(0, ...chart.bins.flatMap((b) => [b.base, b.head]))),
+                        },
+                        scaleLabel: { display: true, labelString: '% of runs' },
+                    },
+                ],
+            },
+        },
+    };
+    return barImage(config, endpoint, 700, 300, chart.title, distributionCaption(chart, ['grey', 'blue']));
 }
 function barsHeight(bars) {
     return Math.max(160, 70 + 26 * bars);
@@ -60967,7 +63499,7 @@ function safeUrl(url) {
 
 function renderMarkdown(model, opts) {
     if (!Number.isInteger(opts.maxChars) || opts.maxChars < 1) {
-        throw new UsageError(`the report size limit must be a positive whole number of characters, got ${opts.maxChars}`);
+        throw new errors_UsageError(`the report size limit must be a positive whole number of characters, got ${opts.maxChars}`);
     }
     const head = renderHead(model);
     const footer = renderFooter(model);
@@ -61063,7 +63595,7 @@ function renderHead(model) {
             extra.push(escapeText(title.sweep.state.toLowerCase()));
         if (title.sweep.method)
             extra.push(escapeText(title.sweep.method));
-        source = `Runs: W&B sweep ${link}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.`;
+        source = `Runs: ${escapeText(title.sweep.what ?? 'W&B sweep')} ${link}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.`;
     }
     else {
         source = `Runs: ${escapeName(title.source, 120)}.`;
@@ -61081,6 +63613,11 @@ function renderHead(model) {
     }
     if (headline.disagreement)
         blocks.push(`<sub>${escapeText(headline.disagreement)}</sub>`);
+    if (headline.vsBase) {
+        const lines = headline.vsBase.map((l) => escapeText(l));
+        lines[0] = `**vs base:** ${lines[0]}`;
+        blocks.push(lines.join('<br>\n'));
+    }
     const facts = [];
     if (headline.best) {
         facts.push(`**Best ${escapeName(title.target, 40)}:** ${fmt(headline.best.value, 6)} ${escapeText(headline.best.who)}` +
@@ -61114,6 +63651,10 @@ function table(header, rows, align) {
 function modelTable(t, rows = t.rows) {
     return table(t.header.map((h) => escapeCell(h)), rows.map((r) => r.map((c) => escapeCell(c))), t.align);
 }
+/** `rows` of a model table folded under `summary`, with a count of the table's rows not shown. */
+function foldedTable(summary, t, rows) {
+    return details(summary, modelTable(t, rows) + moreRows(rows.length, t.rows.length));
+}
 function moreRows(shown, total, what = 'rows') {
     return total > shown ? `\n\n… ${total - shown} more ${what}` : '';
 }
@@ -61129,6 +63670,8 @@ function renderSection(s, charts, opts) {
             return parameters(s);
         case 'fidelity':
             return fidelity(s);
+        case 'comparison':
+            return comparison(s, opts);
         case 'charts':
             return chartsSection(s, charts, opts);
         case 'best':
@@ -61213,11 +63756,11 @@ function parameters(s) {
         }
         const statsRows = s.stats.rows.slice(0, v.stats);
         if (statsRows.length > 0) {
-            parts.push(details('All statistics per parameter (notebook importance, coefficient, p, runs that set it)', modelTable(s.stats, statsRows) + moreRows(statsRows.length, s.stats.rows.length)));
+            parts.push(foldedTable('All statistics per parameter (notebook importance, coefficient, p, runs that set it)', s.stats, statsRows));
         }
         const levelRows = s.levels.rows.slice(0, v.levels);
         if (levelRows.length > 0) {
-            parts.push(details('Levels of the categorical parameters', modelTable(s.levels, levelRows) + moreRows(levelRows.length, s.levels.rows.length)));
+            parts.push(foldedTable('Levels of the categorical parameters', s.levels, levelRows));
         }
         const lists = [];
         if (s.idLike.length > 0)
@@ -61263,12 +63806,17 @@ function chartBlock(chart, opts) {
     if (opts.charts === 'quickchart') {
         const image = chart.kind === 'importance'
             ? importanceImage(chart, opts.quickchartHost)
-            : targetImage(chart, opts.quickchartHost);
+            : chart.kind === 'distribution'
+                ? distributionImage(chart, opts.quickchartHost)
+                : targetImage(chart, opts.quickchartHost);
         parts.push(`![${escapeAlt(image.alt)}](<${image.url}>)`, escapeText(image.caption));
     }
     else {
         const m = mermaidChart(chart);
         parts.push(m.code !== null ? codeBlock(m.code, 'mermaid') : plainTable(m.bars), escapeText(m.caption));
+        // a table of Unicode bars already carries the numbers
+        if (m.code === null)
+            return parts.join('\n\n');
     }
     parts.push(details('the numbers', plainTable(chartTable(chart))));
     return parts.join('\n\n');
@@ -61339,7 +63887,7 @@ function quality(s) {
             parts.push(s.sentences.map((x) => escapeText(x)).join(' '));
         if (total > 0) {
             const rows = s.outliers.rows.slice(0, level === 0 ? 50 : 10);
-            parts.push(details(`${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`, modelTable(s.outliers, rows) + moreRows(rows.length, total)));
+            parts.push(foldedTable(`${total} outlier run${total === 1 ? '' : 's'} (most extreme first)`, s.outliers, rows));
         }
         return parts.join('\n\n');
     };
@@ -61396,6 +63944,27 @@ function interactions(s) {
             { severity: 1, note: 'interactions: top 5' },
             { severity: 1.5, note: 'interactions left out' },
         ],
+    };
+}
+/** The flagged importance shifts unfolded, the rest folded, and the two target distributions. */
+function comparison(s, opts) {
+    const render = (level) => {
+        const parts = [heading(s.heading)];
+        const flagged = s.shifts.rows.slice(0, s.flagged);
+        const rest = s.shifts.rows.slice(s.flagged);
+        if (flagged.length > 0)
+            parts.push(modelTable(s.shifts, flagged));
+        if (rest.length > 0 && level === 0) {
+            parts.push(details(`${rest.length} parameter${rest.length === 1 ? '' : 's'} whose held-out importance did not change beyond its intervals`, modelTable(s.shifts, rest)));
+        }
+        if (opts.charts !== 'none' && level === 0)
+            parts.push(chartBlock(distributionChart(s), opts));
+        return parts.join('\n\n');
+    };
+    return {
+        id: s.id,
+        render,
+        cuts: [{ severity: 0.3, note: 'baseline: unchanged parameters and chart left out' }],
     };
 }
 function fidelity(s) {
@@ -61760,6 +64329,7 @@ function notebookOlsSummary(analysis) {
 /** Section priorities: higher survives longer when the Markdown must shrink. */
 const PRIORITY = {
     gates: 100,
+    comparison: 95,
     parameters: 90,
     fidelity: 85,
     quality: 80,
@@ -61781,6 +64351,9 @@ function buildReportModel(analysis, options = {}) {
     const sections = [];
     if (analysis.gates.length > 0)
         sections.push(gatesSection(analysis));
+    const comparison = comparisonSection(analysis);
+    if (comparison)
+        sections.push(comparison);
     sections.push(parameters);
     const fidelity = fidelitySection(analysis);
     if (fidelity)
@@ -61832,7 +64405,8 @@ function buildReportModel(analysis, options = {}) {
             text: summary,
         });
     }
-    const sweep = analysis.sweep;
+    // the source's neutral metadata (src/sources/types.ts), whatever the source
+    const meta = analysis.meta;
     return {
         title: {
             target: request.target,
@@ -61840,13 +64414,14 @@ function buildReportModel(analysis, options = {}) {
             goalAssumed: request.goalAssumed,
             goalReason: request.goalReason,
             source: analysis.source,
-            sweep: sweep
+            sweep: meta && meta.kind !== 'file'
                 ? {
-                    label: `${sweep.entity}/${sweep.project}/${sweep.id}`,
-                    name: sweep.name,
-                    url: sweep.url,
-                    state: sweep.state,
-                    method: sweep.method,
+                    what: meta.what,
+                    label: meta.label,
+                    name: meta.name !== null && !meta.label.startsWith(meta.name) ? meta.name : null,
+                    url: meta.url ?? '',
+                    state: meta.state,
+                    method: meta.method,
                 }
                 : null,
         },
@@ -61872,6 +64447,7 @@ function headline(analysis) {
         verdict: summary.verdict,
         tone,
         disagreement: summary.disagreement,
+        vsBase: analysis.comparison ? analysis.comparison.lines : null,
         best: Number.isFinite(analysis.best.value)
             ? { value: analysis.best.value, who: bestWho(analysis), ties: tiesSentence(analysis) }
             : null,
@@ -62404,6 +64980,37 @@ function adviceSection(analysis, parameters) {
         rows,
     };
 }
+function comparisonSection(analysis) {
+    const c = analysis.comparison;
+    if (!c)
+        return null;
+    const interval = (p) => p ? `${fmtFixed(p.mean, 3)} ± ${fmtFixed((p.high - p.low) / 2, 3)}` : DASH;
+    const rows = [...c.importance].sort((a, b) => Number(b.flagged) - Number(a.flagged) ||
+        Math.abs(b.shift ?? 0) - Math.abs(a.shift ?? 0) ||
+        a.parameter.localeCompare(b.parameter));
+    return {
+        kind: 'comparison',
+        id: 'comparison',
+        heading: 'Against the baseline',
+        priority: PRIORITY.comparison,
+        target: analysis.request.target,
+        goal: analysis.request.goal,
+        shifts: {
+            header: ['parameter', 'baseline', 'this sweep', 'shift', 'changed'],
+            align: ['l', 'l', 'l', 'r', 'c'],
+            rows: rows.map((r) => [
+                cellName(r.parameter),
+                interval(r.base),
+                interval(r.head),
+                r.shift === null ? DASH : fmtSigned(r.shift, 2),
+                r.flagged ? '⚠️' : '',
+            ]),
+        },
+        flagged: rows.filter((r) => r.flagged).length,
+        base: Array.from(c.baseValues),
+        head: Array.from(analysis.design.y),
+    };
+}
 function fidelitySection(analysis) {
     const f = analysis.fidelity;
     if (!f || f.column === null || f.levels.length < 2)
@@ -62459,7 +65066,7 @@ function fidelitySection(analysis) {
     };
 }
 function runsSection(analysis) {
-    const { result, filters, sweep } = analysis;
+    const { result, filters, meta } = analysis;
     const read = result.runs.total + filters.removed;
     const sentences = [`${read} run${read === 1 ? '' : 's'} read from ${analysis.source}.`];
     if (filters.text.length > 0) {
@@ -62469,12 +65076,13 @@ function runsSection(analysis) {
         sentences.push(`${result.runs.dropped_no_target} skipped: no finite value of ${truncateName(analysis.request.target)}.`);
     }
     sentences.push(`${result.runs.used} used.`);
-    if (sweep) {
-        const states = Object.keys(sweep.states)
+    if (meta && meta.kind !== 'file') {
+        const states = Object.keys(meta.states)
             .sort()
-            .map((state) => `${state} ${sweep.states[state]}`);
+            .map((state) => `${state} ${meta.states[state]}`);
+        const label = meta.kind === 'wandb' ? 'W&B run states' : meta.kind === 'optuna' ? 'Trial states' : 'Run states';
         if (states.length > 0)
-            sentences.push(`W&B run states: ${states.join(', ')}.`);
+            sentences.push(`${label}: ${states.join(', ')}.`);
     }
     return { kind: 'runs', id: 'runs', heading: 'Runs', priority: PRIORITY.runs, sentences };
 }
@@ -62485,6 +65093,7 @@ function runsSection(analysis) {
  * value is a usage error (exit 2) naming the input. Empty inputs take action.yml's defaults, so the
  * code behaves the same when the runner did not fill them in (tests, other runners).
  */
+
 
 
 
@@ -62504,7 +65113,7 @@ function readRunnerContext(env = process.env) {
                 payload = parsed;
         }
         catch (err) {
-            throw new UsageError(`cannot read the event payload ${path} (GITHUB_EVENT_PATH): ${err instanceof Error ? err.message : String(err)}`);
+            throw new errors_UsageError(`cannot read the event payload ${path} (GITHUB_EVENT_PATH): ${err instanceof Error ? err.message : String(err)}`);
         }
     }
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -62521,20 +65130,20 @@ function readRunnerContext(env = process.env) {
 function readInputs(get = envInputReader(), context = readRunnerContext(), env = process.env) {
     const sweep = get('sweep');
     const runsFile = get('runs-file');
-    if ((sweep === '') === (runsFile === '')) {
-        throw new UsageError(sweep === ''
-            ? 'give one source: the input `sweep` (a W&B sweep, entity/project/id or its URL) or `runs-file` (CSV, JSON or JSONL)'
-            : 'give one source, not both: `sweep` or `runs-file`');
-    }
+    const source = sourceFromInputs(get);
     const apiKey = get('wandb-api-key') || env.WANDB_API_KEY || '';
     const params = get('params');
     const goal = get('goal');
     const states = get('states');
     const fidelity = get('fidelity');
+    const baseline = get('baseline');
     const token = get('github-token');
     const analysis = {
-        runsFile: runsFile || undefined,
-        sweep: sweep || undefined,
+        runsFile: source ? undefined : runsFile || undefined,
+        sweep: source ? undefined : sweep || undefined,
+        source: source ?? undefined,
+        states: states === '' ? undefined : splitList(states, 'states'),
+        env,
         wandb: {
             apiKey: apiKey || undefined,
             baseUrl: get('wandb-base-url') || env.WANDB_BASE_URL || undefined,
@@ -62547,6 +65156,8 @@ function readInputs(get = envInputReader(), context = readRunnerContext(), env =
         params: params === '' ? undefined : splitList(params, 'params'),
         // the budget column of a multi-fidelity sweep, or 'none'; empty: recognised by name
         fidelity: fidelity === '' ? undefined : fidelity,
+        // the base branch's results JSON (an artifact of a run on main), or a runs file or sweep
+        baseline: baseline === '' ? undefined : baseline,
         trees: integer(get, 'trees', 250, 1, 100_000),
         seed: integer(get, 'seed', 0, 0, 2 ** 32 - 1),
         // Every core of the runner: the trees are independent, so the forest is the same bit for bit.
@@ -62563,7 +65174,7 @@ function readInputs(get = envInputReader(), context = readRunnerContext(), env =
     const charts = chooseCharts(chartsInput, context);
     const quickchartHost = get('quickchart-host') || 'quickchart.io';
     if (!/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?(\/[^\s]*)?$/.test(quickchartHost)) {
-        throw new UsageError(`quickchart-host "${quickchartHost}" is not a host name: e.g. quickchart.io or charts.example.com`);
+        throw new errors_UsageError(`quickchart-host "${quickchartHost}" is not a host name: e.g. quickchart.io or charts.example.com`);
     }
     return {
         analysis,
@@ -62580,15 +65191,56 @@ function readInputs(get = envInputReader(), context = readRunnerContext(), env =
             quickchartHost,
         },
         context,
-        secrets: [apiKey, token].filter((s) => s !== ''),
+        // MLflow's credentials come from the environment (a workflow's `env:` from secrets): masked too
+        secrets: [apiKey, token, env.MLFLOW_TRACKING_TOKEN ?? '', env.MLFLOW_TRACKING_PASSWORD ?? ''].filter((s) => s.trim() !== ''),
     };
+}
+/**
+ * The source the inputs name (src/sources/registry.ts): exactly one of the sources' selecting inputs
+ * (`runs-file`, `sweep`, `mlflow-experiment`, `optuna-storage`). Null for a runs file or a W&B sweep
+ * (read from their own inputs above); the request for any other source, from its flags' inputs. An
+ * input of another such source (e.g. `optuna-study` without `optuna-storage`) is refused.
+ */
+function sourceFromInputs(get) {
+    const selectorInput = (s) => s.flags[s.selector].input ?? s.selector;
+    const chosen = SOURCES.filter((s) => get(selectorInput(s)) !== '');
+    if (chosen.length !== 1) {
+        const names = SOURCES.map((s) => `\`${selectorInput(s)}\``);
+        throw new errors_UsageError(chosen.length === 0
+            ? `give one source: the input \`sweep\` (a W&B sweep, entity/project/id or its URL), \`runs-file\` (CSV, JSON or JSONL), \`mlflow-experiment\` or \`optuna-storage\``
+            : `give one source, not ${chosen.length === 2 ? 'both' : chosen.length}: one of ${names.join(', ')} (got ${chosen.map((s) => `\`${selectorInput(s)}\``).join(' and ')})`);
+    }
+    const source = chosen[0];
+    for (const other of SOURCES) {
+        if (other === source || other.kind === 'file' || other.kind === 'wandb')
+            continue;
+        for (const spec of Object.values(other.flags)) {
+            if (!spec.input || spec.input in inputsOf(source))
+                continue;
+            const v = get(spec.input);
+            if (v !== '' && v !== spec.default) {
+                throw new errors_UsageError(`input \`${spec.input}\` belongs to \`${selectorInput(other)}\`, not to \`${selectorInput(source)}\``);
+            }
+        }
+    }
+    if (source.kind === 'file' || source.kind === 'wandb')
+        return null;
+    const options = {};
+    for (const [flag, spec] of Object.entries(source.flags)) {
+        const v = get(spec.input ?? flag);
+        options[flag] = v === '' ? undefined : v;
+    }
+    return { kind: source.kind, options };
+}
+function inputsOf(source) {
+    return Object.fromEntries(Object.values(source.flags).flatMap((f) => (f.input ? [[f.input, true]] : [])));
 }
 /** Events whose payload names the pull request; elsewhere only `pr-number` does. */
 function pullRequestNumber(input, context) {
     if (input !== '') {
         const n = /^#?(\d+)$/.exec(input);
         if (!n || Number(n[1]) < 1)
-            throw new UsageError(`pr-number must be a pull request number such as 42, got "${input}"`);
+            throw new errors_UsageError(`pr-number must be a pull request number such as 42, got "${input}"`);
         return { number: Number(n[1]), source: 'input' };
     }
     const p = context.payload;
@@ -62638,13 +65290,13 @@ function splitList(value, input) {
         .map((s) => s.trim())
         .filter((s) => s !== '');
     if (items.length === 0)
-        throw new UsageError(`${input} is empty: give a comma-separated list (or one per line)`);
+        throw new errors_UsageError(`${input} is empty: give a comma-separated list (or one per line)`);
     return items;
 }
 function oneOf(value, allowed, input) {
     if (allowed.includes(value))
         return value;
-    throw new UsageError(`input ${input} must be one of ${allowed.join(', ')}, got "${value}"`);
+    throw new errors_UsageError(`input ${input} must be one of ${allowed.join(', ')}, got "${value}"`);
 }
 /** YAML 1.2 core booleans, as @actions/core accepts them. */
 function inputs_boolean(get, input, fallback) {
@@ -62655,14 +65307,14 @@ function inputs_boolean(get, input, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new UsageError(`input ${input} must be true or false, got "${v}"`);
+    throw new errors_UsageError(`input ${input} must be true or false, got "${v}"`);
 }
 function integer(get, input, fallback, min, max) {
     const v = get(input);
     if (v === '')
         return fallback;
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new UsageError(`input ${input} must be an integer from ${min} to ${max}, got "${v}"`);
+        throw new errors_UsageError(`input ${input} must be an integer from ${min} to ${max}, got "${v}"`);
     }
     return Number(v);
 }
@@ -62672,7 +65324,7 @@ function positiveNumber(get, input, fallback) {
         return fallback;
     const x = Number(v);
     if (!Number.isFinite(x) || x <= 0)
-        throw new UsageError(`input ${input} must be a positive number of minutes, got "${v}"`);
+        throw new errors_UsageError(`input ${input} must be a positive number of minutes, got "${v}"`);
     return x;
 }
 
@@ -62698,6 +65350,7 @@ function positiveNumber(get, input, fallback) {
 
 
 
+
 /** Runs the action; returns the exit code (0 done, 1 gate failed, 2 usage, 3 remote, 4 internal). */
 async function run() {
     let inputs;
@@ -62707,7 +65360,7 @@ async function run() {
             core_setSecret(s);
     }
     catch (err) {
-        return fail(err);
+        return main_fail(err);
     }
     const { publish, context } = inputs;
     let analysis;
@@ -62715,13 +65368,13 @@ async function run() {
         analysis = await runAnalysis({ ...inputs.analysis, onProgress: (m) => info(m) });
     }
     catch (err) {
-        return fail(err);
+        return main_fail(err);
     }
     let remoteFailure = null;
     try {
         const model = buildReportModel(analysis);
-        const key = publish.commentKey ??
-            defaultCommentKey({ sweep: inputs.analysis.sweep, runsFile: inputs.analysis.runsFile }, analysis.request.target);
+        // the source's stable key (sources/registry): the same as before for a runs file or a W&B sweep
+        const key = publish.commentKey ?? commentKeyOf(analysis.meta, analysis.request.target);
         info(publish.chartsReason);
         const render = (maxChars) => renderMarkdown(model, {
             maxChars,
@@ -62734,13 +65387,14 @@ async function run() {
         const dir = (0,external_node_path_namespaceObject.join)(context.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sweep-insights', (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12));
         const resultsPath = (0,external_node_path_namespaceObject.join)(dir, 'results.json');
         const reportPath = (0,external_node_path_namespaceObject.join)(dir, 'report.md');
-        const next = analysis.insights?.nextSweep;
-        const nextSweepPath = next ? (0,external_node_path_namespaceObject.join)(dir, 'next-sweep.yaml') : '';
+        // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
+        const nextText = analysis.nextStudy?.json ?? analysis.insights?.nextSweep?.yaml ?? null;
+        const nextSweepPath = nextText === null ? '' : (0,external_node_path_namespaceObject.join)(dir, analysis.nextStudy ? 'next-study.json' : 'next-sweep.yaml');
         // All three or none: the outputs never point at a mix of this run's files and an older run's.
         await writeFilesAtomic([
             { path: resultsPath, text: resultsJson(analysis) },
             { path: reportPath, text: report },
-            ...(next ? [{ path: nextSweepPath, text: next.yaml }] : []),
+            ...(nextText !== null ? [{ path: nextSweepPath, text: nextText }] : []),
         ]);
         if (publish.jobSummary) {
             if (await writeJobSummary(report))
@@ -62762,13 +65416,13 @@ async function run() {
         setOutput('comment-url', commentUrl);
     }
     catch (err) {
-        return fail(err);
+        return main_fail(err);
     }
     const failed = analysis.gates.filter((g) => !g.passed);
     for (const g of analysis.gates)
         (g.passed ? info : error)(describeOutcome(g));
     if (remoteFailure !== null)
-        return fail(remoteFailure);
+        return main_fail(remoteFailure);
     if (failed.length > 0) {
         setFailed(`${failed.length} of ${analysis.gates.length} fail-on rule(s) failed: ` +
             failed.map((g) => describeOutcome(g).replace(/^❌ /, '')).join('; '));
@@ -62838,6 +65492,13 @@ function actionOutputs(analysis, paths) {
         'top-parameter': summary.top[0] ?? '',
         matters: JSON.stringify(summary.rankedBy === 'permutation' ? summary.top : []),
         verdict: summary.verdict.join('\n'),
+        comparison: analysis.comparison
+            ? JSON.stringify({
+                outcome: analysis.comparison.outcome,
+                deltas: analysis.comparison.deltas,
+                flagged: analysis.comparison.importance.filter((s) => s.flagged).map((s) => s.parameter),
+            })
+            : '',
         importances: JSON.stringify(importances),
         gate: gates.length === 0 ? 'none' : gates.every((g) => g.passed) ? 'pass' : 'fail',
         'failed-rules': JSON.stringify(failedRules(gates)),
@@ -62845,7 +65506,7 @@ function actionOutputs(analysis, paths) {
         'next-sweep-path': paths.nextSweepPath,
     };
 }
-function fail(err) {
+function main_fail(err) {
     setFailed(describeError(err, isDebug()).replace(/^error: /, ''));
     return exitCodeOf(err);
 }
