@@ -15,7 +15,7 @@ import { RESULTS_VERSION } from './results-json.js';
 const READABLE_VERSIONS = new Set([RESULTS_VERSION]);
 
 /** A results JSON's text, or null when `text` is not one (then it is a runs file). */
-export function parseResults(text: string): Record<string, unknown> | null {
+function parseResults(text: string): Record<string, unknown> | null {
   const head = text.trimStart();
   if (!head.startsWith('{')) return null;
   let doc: unknown;
@@ -36,7 +36,7 @@ function fail(ref: string, why: string): never {
 }
 
 /** The Snapshot of a results JSON, checked against the head's target and goal. */
-export function snapshotFromResults(
+function snapshotFromResults(
   doc: Record<string, unknown>,
   ref: string,
   want: { target: string; goal: Goal },
@@ -105,7 +105,7 @@ export function snapshotFromResults(
 }
 
 /** The file's results JSON, or null when it is a runs file (or not a file: a W&B sweep). */
-export async function readResultsFile(ref: string): Promise<Record<string, unknown> | null> {
+async function readResultsFile(ref: string): Promise<Record<string, unknown> | null> {
   let handle;
   try {
     handle = await open(ref, 'r');

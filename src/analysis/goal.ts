@@ -25,14 +25,19 @@ export function goalFromName(target: string): Goal {
   return nameWords(target).some((w) => MINIMIZE_WORDS.has(w)) ? 'minimize' : 'maximize';
 }
 
+/**
+ * `declared` is the source's own objective (a W&B sweep's metric, a study's direction); `declaredBy`
+ * says whose it is in the report ("the sweep's metric goal").
+ */
 export function decideGoal(
   target: string,
   explicit?: Goal,
-  sweepMetric?: { name: string; goal: Goal } | null,
+  declared?: { name: string; goal: Goal } | null,
+  declaredBy = "the sweep's metric goal",
 ): GoalDecision {
   if (explicit) return { goal: explicit, assumed: false, reason: 'given with --goal' };
-  if (sweepMetric && sweepMetric.name === target) {
-    return { goal: sweepMetric.goal, assumed: false, reason: "the sweep's metric goal" };
+  if (declared && declared.name === target) {
+    return { goal: declared.goal, assumed: false, reason: declaredBy };
   }
   const goal = goalFromName(target);
   const word = nameWords(target).find((w) => MINIMIZE_WORDS.has(w));

@@ -110,12 +110,12 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
     throw new UsageError(`${why}: pass --target with one of: ${listNames(metrics)}`);
   }
   const objective = objectiveFor(meta, target);
-  const decided = decideGoal(target, input.goal, objective);
-  // decideGoal names W&B's sweep metric; another source's objective is named as that source's
-  const goal =
-    meta.kind !== 'wandb' && !input.goal && objective?.name === target
-      ? { ...decided, reason: `the ${meta.what}'s direction for ${target}` }
-      : decided;
+  const goal = decideGoal(
+    target,
+    input.goal,
+    objective,
+    meta.kind === 'wandb' ? undefined : `the ${meta.what}'s direction for ${target}`,
+  );
   const params = chooseParams(table, input.params, meta, target);
 
   const request: AnalysisRequest = {
@@ -187,7 +187,6 @@ export async function runAnalysis(input: AnalysisInput): Promise<Analysis> {
           snapshotOf(
             await runAnalysis({
               ...input,
-              ...ref,
               runsFile: ref.runsFile,
               sweep: ref.sweep,
               source: undefined,

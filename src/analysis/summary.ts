@@ -65,7 +65,7 @@ function varyingParameters(analysis: Omit<Analysis, 'summary'>): string[] {
 }
 
 /** Parameters by the notebook's impurity importance (ties: parameter order). */
-export function impurityOrder(analysis: Omit<Analysis, 'summary'>, names: string[]): string[] {
+function impurityOrder(analysis: Omit<Analysis, 'summary'>, names: string[]): string[] {
   const imp = analysis.result.parameter_importances;
   const at = (n: string): number => (Number.isFinite(imp[n]) ? imp[n] : 0);
   const index = new Map(names.map((n, i) => [n, i]));
@@ -73,7 +73,7 @@ export function impurityOrder(analysis: Omit<Analysis, 'summary'>, names: string
 }
 
 /** Parameters by the held-out permutation importance (ties: parameter order). */
-export function permutationOrder(permutation: PermutationImportance[], names: string[]): string[] {
+function permutationOrder(permutation: PermutationImportance[], names: string[]): string[] {
   const mean = new Map(permutation.map((p) => [p.parameter, p.mean]));
   const index = new Map(names.map((n, i) => [n, i]));
   const at = (n: string): number => {
@@ -183,7 +183,7 @@ function mattering(analysis: Omit<Analysis, 'summary'>, ranking: Ranking): strin
 }
 
 /** One action per parameter that matters, from the advice's decisions (never re-decided here). */
-export function adviceAction(a: ParameterAdvice): string | null {
+function adviceAction(a: ParameterAdvice): string | null {
   const name = truncateName(a.parameter, 40);
   if (a.suggested && a.searched) {
     if (a.edge === 'high' && a.suggested.max > a.searched.max)

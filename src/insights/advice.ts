@@ -42,15 +42,6 @@ export function bestRuns(y: Float64Array, goal: Goal, count: number): Int32Array
   return Int32Array.from(idx.slice(0, end));
 }
 
-/** Runs sharing the best value (1 when the best run is alone). */
-export function tiesAtBest(y: Float64Array, goal: Goal): number {
-  let best = NaN;
-  for (const v of y) if (Number.isNaN(best) || (goal === 'maximize' ? v > best : v < best)) best = v;
-  let ties = 0;
-  for (const v of y) if (v === best) ties++;
-  return ties;
-}
-
 export interface AdviceContext {
   readonly goal: Goal;
   /** Parameters whose permutation interval lies above 0 (and the model predicts something). */
