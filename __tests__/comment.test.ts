@@ -1,8 +1,9 @@
+import { commentKeyOf } from '../src/sources/registry.js';
+import { parseSweepRef } from '../src/sources/wandb/sweep-ref.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   commentMarker,
   checkKey,
-  defaultCommentKey,
   GitHubApiError,
   graphqlUrlFor,
   hasMarker,
@@ -206,15 +207,16 @@ describe('markers and keys', () => {
     expect(checkKey(' my key ')).toBe('my key');
   });
 
-  test('default key from the sweep (URL or path) or file, and the target', () => {
-    expect(
-      defaultCommentKey({ sweep: 'https://wandb.ai/team/proj/sweeps/ab12cd?workspace=x' }, 'val_loss'),
-    ).toBe('sweep=team/proj/ab12cd target=val_loss');
-    expect(defaultCommentKey({ sweep: 'team/proj/ab12cd' }, 'val_loss')).toBe(
+  test('default key from the source (a sweep by URL or path, a file) and the target', () => {
+    const sweepKey = (sweep: string) => {
+      const ref = parseSweepRef(sweep);
+      return commentKeyOf({ key: `sweep=${ref.entity}/${ref.project}/${ref.id}` }, 'val_loss');
+    };
+    expect(sweepKey('https://wandb.ai/team/proj/sweeps/ab12cd?workspace=x')).toBe(
       'sweep=team/proj/ab12cd target=val_loss',
     );
-    expect(defaultCommentKey({ runsFile: 'examples\\a.csv' }, 'acc')).toBe('runs=examples/a.csv target=acc');
-    const odd = defaultCommentKey({ runsFile: 'x--y.csv' }, 'a<b>\nc');
+    expect(sweepKey('team/proj/ab12cd')).toBe('sweep=team/proj/ab12cd target=val_loss');
+    const odd = commentKeyOf({ key: 'runs=x--y.csv' }, 'a<b>\nc');
     expect(() => commentMarker(odd)).not.toThrow();
   });
 

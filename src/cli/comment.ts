@@ -2,12 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { ReportModel } from '../report/model.js';
 import { renderMarkdown } from '../render/markdown.js';
-import {
-  checkKey,
-  defaultCommentKey,
-  githubTimeoutsFromEnv,
-  upsertReportComment,
-} from '../publish/comment.js';
+import { checkKey, githubTimeoutsFromEnv, upsertReportComment } from '../publish/comment.js';
 import type { AnalyzeOptions } from './args.js';
 
 export interface CommentTarget {
@@ -26,15 +21,11 @@ export async function postCliComment(
   model: ReportModel,
   options: AnalyzeOptions,
   env: NodeJS.ProcessEnv,
-  /** The key from the source's metadata (sources/registry commentKeyOf); else from --runs/--sweep. */
-  sourceKey?: string,
+  /** The key from the source's metadata (sources/registry commentKeyOf). */
+  sourceKey: string,
 ): Promise<string> {
   const target = parseCommentTarget(options.comment ?? '');
-  const key = checkKey(
-    options.commentKey ??
-      sourceKey ??
-      defaultCommentKey({ sweep: options.sweep, runsFile: options.runs }, model.title.target),
-  );
+  const key = checkKey(options.commentKey ?? sourceKey);
   const result = await upsertReportComment(
     {
       apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',

@@ -35,12 +35,6 @@ export function isIdLike(t: { kind: string; present: number; distinct: number })
   return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
 }
 
-export { listColumns, nearest };
-
-function quote(name: string): string {
-  return quoteForMessage(name);
-}
-
 /**
  * An InputError for a column the table does not have: a near miss if there is one, then the
  * candidates (`what` says which: "columns", "columns that hold numbers", "metrics").
@@ -54,9 +48,9 @@ export function unknownColumn(
   const list =
     candidates && candidates.names.length > 0 ? candidates : { label: 'columns', names: table.columns };
   const guess = nearest(name, table.columns);
-  const hint = guess !== null ? ` (did you mean ${quote(guess)}?)` : '';
+  const hint = guess !== null ? ` (did you mean ${quoteForMessage(guess)}?)` : '';
   return new InputError(
-    `${table.source} has no column ${quote(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`,
+    `${table.source} has no column ${quoteForMessage(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`,
   );
 }
 
@@ -71,7 +65,7 @@ export function resolveParams(table: RunsTable, params?: string[]): string[] {
     for (const p of params) {
       if (!table.cells.has(p)) throw unknownColumn(table, '--params', p);
       if (seen.has(p))
-        throw new UsageError(`--params names ${quote(p)} twice; name each hyperparameter once`);
+        throw new UsageError(`--params names ${quoteForMessage(p)} twice; name each hyperparameter once`);
       seen.add(p);
     }
     return [...params];
@@ -118,12 +112,13 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
   const seen = new Set<string>();
   for (const p of params) {
     if (!table.cells.has(p)) throw unknownColumn(table, 'a hyperparameter', p);
-    if (seen.has(p)) throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
+    if (seen.has(p))
+      throw new UsageError(`hyperparameter ${quoteForMessage(p)} is named twice; name each once`);
     seen.add(p);
   }
   if (seen.has(target)) {
     throw new UsageError(
-      `${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`,
+      `${quoteForMessage(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`,
     );
   }
 
@@ -150,7 +145,7 @@ export function buildDesign(table: RunsTable, opts: DesignOptions): Design {
   const dropped = params.filter((_, j) => typed[j].kind === 'empty');
   if (dropped.length === params.length) {
     throw new InputError(
-      `${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`,
+      `${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quoteForMessage(target)} (all empty: ${listColumns(dropped)}); check --params`,
     );
   }
 
@@ -233,12 +228,12 @@ function checkParameters(
     const t = typed[j];
     if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
       throw new UsageError(
-        `hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`,
+        `hyperparameter ${quoteForMessage(p)} equals the target ${quoteForMessage(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`,
       );
     }
     if (!allowIdLike && isIdLike(t)) {
       throw new UsageError(
-        `hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`,
+        `hyperparameter ${quoteForMessage(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`,
       );
     }
   });
@@ -253,10 +248,10 @@ function checkDesignSize(params: string[], typed: TypedColumn[], n: number, k: n
   });
   const why =
     widest >= 0
-      ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
+      ? ` (${quoteForMessage(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
       : '';
   throw new UsageError(
-    `the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`,
+    `the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quoteForMessage(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`,
   );
 }
 
@@ -311,7 +306,7 @@ function checkUniqueFeatures(
       const first = owner.get(name);
       if (first !== undefined) {
         throw new InputError(
-          `${table.source}: design column ${quote(name)} would come from both ${quote(first)} and ${quote(params[j])} ` +
+          `${table.source}: design column ${quoteForMessage(name)} would come from both ${quoteForMessage(first)} and ${quoteForMessage(params[j])} ` +
             `(a categorical's dummy is named {parameter}_{level}); rename one column or leave one out of --params`,
         );
       }
@@ -333,7 +328,7 @@ function tooFewRuns(table: RunsTable, target: string, cells: readonly Cell[], us
     // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
     const shown =
       table.textual || typeof c === 'string'
-        ? quote(typeof c === 'string' ? c : String(c))
+        ? quoteForMessage(typeof c === 'string' ? c : String(c))
         : JSON.stringify(c);
     if (examples.length < 3 && !examples.includes(shown)) examples.push(shown);
   }
@@ -341,6 +336,6 @@ function tooFewRuns(table: RunsTable, target: string, cells: readonly Cell[], us
   const others = targetCandidates(table).filter((c) => c !== target);
   const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
   return new InputError(
-    `${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`,
+    `${table.source}: target ${quoteForMessage(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`,
   );
 }

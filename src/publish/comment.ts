@@ -134,36 +134,6 @@ export function checkKey(key: string): string {
 }
 
 /**
- * The default key: the source (W&B sweep path, or the runs file) and the target, so reports on
- * several sweeps or targets coexist on one pull request, each updated in place.
- */
-export function defaultCommentKey(
-  source: { sweep?: string | null; runsFile?: string | null },
-  target: string,
-): string {
-  const origin = source.sweep
-    ? `sweep=${sweepPath(source.sweep)}`
-    : `runs=${(source.runsFile ?? '').replace(/\\/g, '/').replace(/^(\.\/)+/, '')}`;
-  const raw = `${origin} target=${target}`;
-  // Characters that could close or corrupt the HTML comment, collapsed; the key stays readable.
-  return raw
-    .replace(/[\r\n<>]+/g, '_')
-    .replace(/-{2,}/g, '-')
-    .slice(0, 200)
-    .trim();
-}
-
-/** `entity/project/id` from a sweep reference or its page URL (…/entity/project/sweeps/id). */
-function sweepPath(sweep: string): string {
-  const s = sweep
-    .trim()
-    .replace(/[?#].*$/, '')
-    .replace(/\/+$/, '');
-  const m = /^https?:\/\/[^/]+\/([^/]+)\/([^/]+)\/sweeps\/([^/]+)/.exec(s);
-  return m ? `${m[1]}/${m[2]}/${m[3]}` : s;
-}
-
-/**
  * The marker is the body's first line (trailing white space and a CR aside). Anywhere else (quoted,
  * inside a code block of data, at the end of an old-format body) it is not this report's marker.
  */

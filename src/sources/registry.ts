@@ -28,12 +28,6 @@ export function sourceByKind(kind: string): SourceDefinition {
   return found;
 }
 
-/** One line naming every way to give runs: `--runs FILE, --sweep …, --mlflow EXPERIMENT or --optuna …`. */
-export function sourceUsage(): string {
-  const all = SOURCES.map((s) => s.usage);
-  return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
-}
-
 /**
  * The source the given options select: exactly one selector flag, and no flag of another source
  * (a `--study` without `--optuna` is a mistake, not something to ignore). `values` are the parsed
@@ -74,8 +68,8 @@ export async function loadSource(request: SourceRequest, ctx: SourceContext): Pr
 
 /**
  * The sticky comment's default key: the source's stable key and the target, so reports on several
- * sources or targets coexist on one pull request. The same text as publish/comment's
- * defaultCommentKey gives for a file or a W&B sweep, so existing comments keep their key.
+ * sources or targets coexist on one pull request (for a file or a W&B sweep, the same key as earlier
+ * versions gave: existing comments keep their key).
  */
 export function commentKeyOf(meta: Pick<SourceMeta, 'key'>, target: string): string {
   return `${meta.key} target=${target}`

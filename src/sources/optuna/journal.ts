@@ -43,7 +43,14 @@ export async function readJournalFile(path: string): Promise<JournalRead> {
     if (err instanceof InputError) throw err;
     throw fileError(err, path);
   }
-  return replayJournal(buf.toString('utf8'), path);
+  let text: string;
+  try {
+    text = buf.toString('utf8');
+  } catch {
+    // past V8's longest string (about 512 Mi characters): refused like an oversized file
+    throw new InputError(`${path}: this Optuna journal is too large to read as text (${buf.length} bytes)`);
+  }
+  return replayJournal(text, path);
 }
 
 interface Live {

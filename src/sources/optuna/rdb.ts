@@ -70,8 +70,8 @@ export async function readSqliteStorage(
       const study: OptunaStudy = {
         name: String(s.study_name),
         directions: dirs.map((d) => goalOfDirection(d.direction)),
-        userAttrs: attrs(sql, tables, 'study_user_attributes', `study_id = ${id}`, where),
-        systemAttrs: attrs(sql, tables, 'study_system_attributes', `study_id = ${id}`, where),
+        userAttrs: attrs(sql, tables, 'study_user_attributes', `study_id = ${id}`),
+        systemAttrs: attrs(sql, tables, 'study_system_attributes', `study_id = ${id}`),
         trials: [],
       };
       const trialRows = sql(
@@ -137,7 +137,6 @@ function attrs(
   tables: Set<string>,
   table: string,
   where: string,
-  _place: string,
 ): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (!tables.has(table)) return out;
