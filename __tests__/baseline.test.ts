@@ -15,6 +15,7 @@ import { buildReportModel } from '../src/report/model.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { UsageError } from '../src/errors.js';
 import { rng } from './fixtures/report/factory.js';
+import { failure } from './helpers/failure.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
 
@@ -150,6 +151,7 @@ describe('comparison with a baseline', () => {
     for (const charts of ['quickchart', 'mermaid'] as const) {
       const md = renderMarkdown(model, { maxChars: 65_536, charts });
       const vs = md.indexOf('**vs base:**');
+      expect(md.indexOf('[!NOTE]')).toBeGreaterThanOrEqual(0);
       expect(vs).toBeGreaterThan(md.indexOf('[!NOTE]'));
       expect(vs).toBeLessThan(md.indexOf('### Hyperparameters'));
       expect(md).toContain('### Against the baseline');
@@ -175,10 +177,10 @@ describe('comparison with a baseline', () => {
     for (const [name, bad, message] of cases) {
       const path = join(dir, `bad-${name}.json`);
       writeFileSync(path, JSON.stringify(bad));
-      const err = await runAnalysis(input(head, { baseline: path })).catch((e: unknown) => e);
+      const err = await failure(runAnalysis(input(head, { baseline: path })));
       expect(err, name).toBeInstanceOf(UsageError);
-      expect((err as Error).message, name).toMatch(message);
-      expect((err as Error).message, name).not.toContain('\n');
+      expect(err.message, name).toMatch(message);
+      expect(err.message, name).not.toContain('\n');
     }
   });
 });

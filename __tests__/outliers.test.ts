@@ -23,15 +23,17 @@ function rowsOf(y: Float64Array): Int32Array {
 describe('findOutliers', () => {
   it('flags targets more than 5 robust sds from the median, both sides (rule mad)', () => {
     const y = Float64Array.from([...Array.from({ length: 40 }, (_, i) => i + 1), 300, -250]);
+    // by hand: median 20.5; |y − 20.5| is 0.5, 0.5, 1.5, 1.5, …, 19.5, 19.5, 270.5, 279.5, so MAD = 10.5
     const { median, scale } = robustScale(y);
     expect(median).toBe(20.5);
+    expect(scale).toBeCloseTo(1.4826 * 10.5, 10);
     const out = findOutliers(y, rowsOf(y));
     expect(out.rule).toBe('mad');
     expect(out.ruleText).toBe('robust z (MAD) beyond 5');
     expect(out.maxFlagged).toBe(2);
     expect(out.runs.map((o) => o.index)).toEqual([40, 41]);
     expect(out.runs[0].row).toBe(50);
-    expect(out.runs[0].robustZ).toBeCloseTo((300 - median) / scale, 10);
+    expect(out.runs[0].robustZ).toBeCloseTo(279.5 / (1.4826 * 10.5), 10); // ≈ 17.954
     expect(out.runs[1].robustZ).toBeLessThan(-5);
     expect(out.rejected).toEqual([]);
   });

@@ -112,6 +112,7 @@ describe('ties at the best value', () => {
     expect(a.best.ties).toBe(23);
     expect(a.bestRuns.length).toBe(23);
     expect(a.insights!.bestCount).toBe(23);
+    expect(a.insights!.advice.length).toBeGreaterThan(0);
     for (const x of a.insights!.advice) {
       expect(x.advice).toEqual([
         '23 of 40 runs tie among the best: they cannot be told apart, so there is no advice',
