@@ -35480,7 +35480,15 @@ async function readJournalFile(path) {
             throw err;
         throw fileError(err, path);
     }
-    return replayJournal(buf.toString('utf8'), path);
+    let text;
+    try {
+        text = buf.toString('utf8');
+    }
+    catch {
+        // past V8's longest string (about 512 Mi characters): refused like an oversized file
+        throw new InputError(`${path}: this Optuna journal is too large to read as text (${buf.length} bytes)`);
+    }
+    return replayJournal(text, path);
 }
 function replayJournal(text, where) {
     const studies = [];
@@ -35837,8 +35845,8 @@ async function readSqliteStorage(path, only, prefer) {
             const study = {
                 name: String(s.study_name),
                 directions: dirs.map((d) => goalOfDirection(d.direction)),
-                userAttrs: attrs(sql, tables, 'study_user_attributes', `study_id = ${id}`, where),
-                systemAttrs: attrs(sql, tables, 'study_system_attributes', `study_id = ${id}`, where),
+                userAttrs: attrs(sql, tables, 'study_user_attributes', `study_id = ${id}`),
+                systemAttrs: attrs(sql, tables, 'study_system_attributes', `study_id = ${id}`),
                 trials: [],
             };
             const trialRows = sql(`SELECT trial_id, number, state FROM trials WHERE study_id = ${id} ORDER BY number, trial_id`);
@@ -35895,7 +35903,7 @@ async function readSqliteStorage(path, only, prefer) {
         db.close();
     }
 }
-function attrs(sql, tables, table, where, _place) {
+function attrs(sql, tables, table, where) {
     const out = new Map();
     if (!tables.has(table))
         return out;
@@ -36880,11 +36888,6 @@ function sourceByKind(kind) {
         throw new UsageError(`unknown source ${JSON.stringify(kind)}: one of ${SOURCES.map((s) => s.kind).join(', ')}`);
     return found;
 }
-/** One line naming every way to give runs: `--runs FILE, --sweep …, --mlflow EXPERIMENT or --optuna …`. */
-function sourceUsage() {
-    const all = SOURCES.map((s) => s.usage);
-    return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
-}
 /**
  * The source the given options select: exactly one selector flag, and no flag of another source
  * (a `--study` without `--optuna` is a mistake, not something to ignore). `values` are the parsed
@@ -36923,8 +36926,8 @@ async function loadSource(request, ctx) {
 }
 /**
  * The sticky comment's default key: the source's stable key and the target, so reports on several
- * sources or targets coexist on one pull request. The same text as publish/comment's
- * defaultCommentKey gives for a file or a W&B sweep, so existing comments keep their key.
+ * sources or targets coexist on one pull request (for a file or a W&B sweep, the same key as earlier
+ * versions gave: existing comments keep their key).
  */
 function commentKeyOf(meta, target) {
     return `${meta.key} target=${target}`
@@ -38076,10 +38079,6 @@ const MAX_DESIGN_WORK = 2e9;
 function isIdLike(t) {
     return t.kind === 'categorical' && t.present >= ID_LIKE_MIN_RUNS && t.distinct >= ID_LIKE_SHARE * t.present;
 }
-
-function quote(name) {
-    return quoteForMessage(name);
-}
 /**
  * An InputError for a column the table does not have: a near miss if there is one, then the
  * candidates (`what` says which: "columns", "columns that hold numbers", "metrics").
@@ -38087,8 +38086,8 @@ function quote(name) {
 function unknownColumn(table, what, name, candidates) {
     const list = candidates && candidates.names.length > 0 ? candidates : { label: 'columns', names: table.columns };
     const guess = nearest(name, table.columns);
-    const hint = guess !== null ? ` (did you mean ${quote(guess)}?)` : '';
-    return new InputError(`${table.source} has no column ${quote(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`);
+    const hint = guess !== null ? ` (did you mean ${quoteForMessage(guess)}?)` : '';
+    return new InputError(`${table.source} has no column ${quoteForMessage(name)} for ${what}${hint}; ${list.label}: ${listColumns(list.names)}`);
 }
 /**
  * The hyperparameters (recipe.md §1): `--params` as given (each must be a column); without it,
@@ -38102,7 +38101,7 @@ function resolveParams(table, params) {
             if (!table.cells.has(p))
                 throw unknownColumn(table, '--params', p);
             if (seen.has(p))
-                throw new UsageError(`--params names ${quote(p)} twice; name each hyperparameter once`);
+                throw new UsageError(`--params names ${quoteForMessage(p)} twice; name each hyperparameter once`);
             seen.add(p);
         }
         return [...params];
@@ -38145,11 +38144,11 @@ function buildDesign(table, opts) {
         if (!table.cells.has(p))
             throw unknownColumn(table, 'a hyperparameter', p);
         if (seen.has(p))
-            throw new UsageError(`hyperparameter ${quote(p)} is named twice; name each once`);
+            throw new UsageError(`hyperparameter ${quoteForMessage(p)} is named twice; name each once`);
         seen.add(p);
     }
     if (seen.has(target)) {
-        throw new UsageError(`${quote(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`);
+        throw new UsageError(`${quoteForMessage(target)} is the target and also a hyperparameter: the target cannot explain itself; leave it out of --params`);
     }
     // §3 target: a finite number, else the run is dropped.
     const total = table.rowCount;
@@ -38175,7 +38174,7 @@ function buildDesign(table, opts) {
     const typed = params.map((p) => typeColumn(table.cells.get(p), rows, table.textual));
     const dropped = params.filter((_, j) => typed[j].kind === 'empty');
     if (dropped.length === params.length) {
-        throw new InputError(`${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quote(target)} (all empty: ${listColumns(dropped)}); check --params`);
+        throw new InputError(`${table.source}: no hyperparameter has a value in the ${used} runs with a finite ${quoteForMessage(target)} (all empty: ${listColumns(dropped)}); check --params`);
     }
     checkParameters(params, typed, y, target, opts.allowIdLike === true);
     // §5 column order: numeric/boolean in parameter order, then each categorical's dummies.
@@ -38247,10 +38246,10 @@ function checkParameters(params, typed, y, target, allowIdLike) {
     params.forEach((p, j) => {
         const t = typed[j];
         if (varies && t.raw !== null && t.present === y.length && t.raw.every((v, i) => v === y[i])) {
-            throw new UsageError(`hyperparameter ${quote(p)} equals the target ${quote(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`);
+            throw new UsageError(`hyperparameter ${quoteForMessage(p)} equals the target ${quoteForMessage(target)} in every run: it is the target (or a copy of it), not a hyperparameter; leave it out of --params`);
         }
         if (!allowIdLike && isIdLike(t)) {
-            throw new UsageError(`hyperparameter ${quote(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`);
+            throw new UsageError(`hyperparameter ${quoteForMessage(p)} looks like an id: ${t.distinct.toLocaleString('en-US')} different values in ${t.present.toLocaleString('en-US')} runs (about one per run), so it can only tell runs apart, not explain them; leave it out of --params, or keep it with --allow-id-like (action input allow-id-like)`);
         }
     });
 }
@@ -38264,9 +38263,9 @@ function checkDesignSize(params, typed, n, k) {
             widest = j;
     });
     const why = widest >= 0
-        ? ` (${quote(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
+        ? ` (${quoteForMessage(params[widest])} alone has ${typed[widest].levels.length.toLocaleString('en-US')} levels, one column each)`
         : '';
-    throw new UsageError(`the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quote(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`);
+    throw new UsageError(`the design would have ${k.toLocaleString('en-US')} columns for ${n.toLocaleString('en-US')} runs${why}: more than the regression can fit in reasonable time (at most ${MAX_DESIGN_COLUMNS.toLocaleString('en-US')} columns); leave ${widest >= 0 ? quoteForMessage(params[widest]) : 'some hyperparameters'} out of --params${widest >= 0 ? ' or group its values' : ''}`);
 }
 /** A numeric column with missing values set to the column mean, as pandas `fillna(mean())`. */
 function fillNumeric(X, offset, raw, present, scratch) {
@@ -38306,7 +38305,7 @@ function checkUniqueFeatures(table, params, typed, features) {
         for (const name of names) {
             const first = owner.get(name);
             if (first !== undefined) {
-                throw new InputError(`${table.source}: design column ${quote(name)} would come from both ${quote(first)} and ${quote(params[j])} ` +
+                throw new InputError(`${table.source}: design column ${quoteForMessage(name)} would come from both ${quoteForMessage(first)} and ${quoteForMessage(params[j])} ` +
                     `(a categorical's dummy is named {parameter}_{level}); rename one column or leave one out of --params`);
             }
             owner.set(name, params[j]);
@@ -38326,7 +38325,7 @@ function tooFewRuns(table, target, cells, used) {
             continue;
         // JSON: the value as JSON (a string shows its quotes); CSV: the cell text, quoted.
         const shown = table.textual || typeof c === 'string'
-            ? quote(typeof c === 'string' ? c : String(c))
+            ? quoteForMessage(typeof c === 'string' ? c : String(c))
             : JSON.stringify(c);
         if (examples.length < 3 && !examples.includes(shown))
             examples.push(shown);
@@ -38334,7 +38333,7 @@ function tooFewRuns(table, target, cells, used) {
     const seenText = examples.length > 0 ? `; it holds values like ${examples.join(', ')}` : '';
     const others = targetCandidates(table).filter((c) => c !== target);
     const hint = others.length > 0 ? `; numeric columns: ${listColumns(others)}` : '';
-    return new InputError(`${table.source}: target ${quote(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
+    return new InputError(`${table.source}: target ${quoteForMessage(target)} is a finite number in ${used} of ${total} runs, fewer than the 2 needed (${missing} missing${seenText}); pick a numeric metric with --target${hint}`);
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -40647,18 +40646,6 @@ function bestRuns(y, goal, count) {
     while (end > 0 && end < idx.length && y[idx[end]] === y[idx[end - 1]])
         end++;
     return Int32Array.from(idx.slice(0, end));
-}
-/** Runs sharing the best value (1 when the best run is alone). */
-function tiesAtBest(y, goal) {
-    let best = NaN;
-    for (const v of y)
-        if (Number.isNaN(best) || (goal === 'maximize' ? v > best : v < best))
-            best = v;
-    let ties = 0;
-    for (const v of y)
-        if (v === best)
-            ties++;
-    return ties;
 }
 function adviseParameters(design, ctx) {
     const out = [];
@@ -43654,11 +43641,15 @@ function nameWords(name) {
 function goalFromName(target) {
     return nameWords(target).some((w) => MINIMIZE_WORDS.has(w)) ? 'minimize' : 'maximize';
 }
-function decideGoal(target, explicit, sweepMetric) {
+/**
+ * `declared` is the source's own objective (a W&B sweep's metric, a study's direction); `declaredBy`
+ * says whose it is in the report ("the sweep's metric goal").
+ */
+function decideGoal(target, explicit, declared, declaredBy = "the sweep's metric goal") {
     if (explicit)
         return { goal: explicit, assumed: false, reason: 'given with --goal' };
-    if (sweepMetric && sweepMetric.name === target) {
-        return { goal: sweepMetric.goal, assumed: false, reason: "the sweep's metric goal" };
+    if (declared && declared.name === target) {
+        return { goal: declared.goal, assumed: false, reason: declaredBy };
     }
     const goal = goalFromName(target);
     const word = nameWords(target).find((w) => MINIMIZE_WORDS.has(w));
@@ -44401,11 +44392,7 @@ async function runAnalysis(input) {
         throw new UsageError(`${why}: pass --target with one of: ${run_analysis_listNames(metrics)}`);
     }
     const objective = objectiveFor(meta, target);
-    const decided = decideGoal(target, input.goal, objective);
-    // decideGoal names W&B's sweep metric; another source's objective is named as that source's
-    const goal = meta.kind !== 'wandb' && !input.goal && objective?.name === target
-        ? { ...decided, reason: `the ${meta.what}'s direction for ${target}` }
-        : decided;
+    const goal = decideGoal(target, input.goal, objective, meta.kind === 'wandb' ? undefined : `the ${meta.what}'s direction for ${target}`);
     const params = chooseParams(table, input.params, meta, target);
     const request = {
         target,
@@ -44471,7 +44458,6 @@ async function runAnalysis(input) {
     const comparison = input.baseline
         ? compareSnapshots(await loadBaseline(input.baseline, { target, goal: goal.goal }, async (ref) => snapshotOf(await runAnalysis({
             ...input,
-            ...ref,
             runsFile: ref.runsFile,
             sweep: ref.sweep,
             source: undefined,
@@ -53011,31 +52997,6 @@ function checkKey(key) {
     return key.trim();
 }
 /**
- * The default key: the source (W&B sweep path, or the runs file) and the target, so reports on
- * several sweeps or targets coexist on one pull request, each updated in place.
- */
-function defaultCommentKey(source, target) {
-    const origin = source.sweep
-        ? `sweep=${sweepPath(source.sweep)}`
-        : `runs=${(source.runsFile ?? '').replace(/\\/g, '/').replace(/^(\.\/)+/, '')}`;
-    const raw = `${origin} target=${target}`;
-    // Characters that could close or corrupt the HTML comment, collapsed; the key stays readable.
-    return raw
-        .replace(/[\r\n<>]+/g, '_')
-        .replace(/-{2,}/g, '-')
-        .slice(0, 200)
-        .trim();
-}
-/** `entity/project/id` from a sweep reference or its page URL (…/entity/project/sweeps/id). */
-function sweepPath(sweep) {
-    const s = sweep
-        .trim()
-        .replace(/[?#].*$/, '')
-        .replace(/\/+$/, '');
-    const m = /^https?:\/\/[^/]+\/([^/]+)\/([^/]+)\/sweeps\/([^/]+)/.exec(s);
-    return m ? `${m[1]}/${m[2]}/${m[3]}` : s;
-}
-/**
  * The marker is the body's first line (trailing white space and a CR aside). Anywhere else (quoted,
  * inside a code block of data, at the end of an old-format body) it is not this report's marker.
  */
@@ -53561,12 +53522,10 @@ function parseCommentTarget(text) {
     return { owner: m[1], repo: m[2], issueNumber: Number(m[3]) };
 }
 async function postCliComment(model, options, env, 
-/** The key from the source's metadata (sources/registry commentKeyOf); else from --runs/--sweep. */
+/** The key from the source's metadata (sources/registry commentKeyOf). */
 sourceKey) {
     const target = parseCommentTarget(options.comment ?? '');
-    const key = checkKey(options.commentKey ??
-        sourceKey ??
-        defaultCommentKey({ sweep: options.sweep, runsFile: options.runs }, model.title.target));
+    const key = checkKey(options.commentKey ?? sourceKey);
     const result = await upsertReportComment({
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         graphqlUrl: env.GITHUB_GRAPHQL_URL,
