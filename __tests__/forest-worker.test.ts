@@ -64,6 +64,20 @@ describe('worker threads', () => {
       }
     }
     expect(Array.from(many.featureImportances())).toEqual(Array.from(one.featureImportances()));
+    // Posted in SharedArrayBuffers, never transferred: a detached buffer slows the worker's
+    // typed-array code for good (worker.ts).
+    expect(many.trees[0].feature.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(many.trees[0].threshold.buffer).toBeInstanceOf(SharedArrayBuffer);
+
+    // One thread grows on a worker too (its trees come back shared), with the same trees.
+    const single = await compiled.fitExtraTreesAsync(
+      compiled.toFeatureMatrix(X, n, k),
+      y,
+      { trees: 9, seed: 5, threads: 1 },
+      rows,
+    );
+    expect(single.trees[8].value.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(single.featureImportances())).toEqual(Array.from(one.featureImportances()));
   });
 
   it('falls back to the calling thread under the TypeScript sources', async () => {

@@ -178,9 +178,20 @@ export class JobGrower {
   private readonly block: Float32Array | null;
   private readonly m: number;
   private readonly noMask: Uint8Array;
+  private readonly shared: boolean;
 
-  constructor(data: Float32Array, rows: Float32Array, y: Float64Array, n: number, k: number, job: GrowJob) {
+  /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
+  constructor(
+    data: Float32Array,
+    rows: Float32Array,
+    y: Float64Array,
+    n: number,
+    k: number,
+    job: GrowJob,
+    shared = false,
+  ) {
     this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+    this.shared = shared;
     this.k = k;
     this.keep = job.keep;
     this.packedOnly = job.packedOnly;
@@ -203,7 +214,7 @@ export class JobGrower {
       nodeCount: tree.nodeCount,
       importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
       predictions,
-      tree: index < this.keep && !this.packedOnly ? tree.copy() : null,
+      tree: index < this.keep && !this.packedOnly ? tree.copy(this.shared) : null,
       // shared: the permutations' worker threads read these trees without a copy each
       packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
     };

@@ -306,7 +306,8 @@ export function threadCount(opts: Pick<ForestOptions, 'trees' | 'threads'> & Par
 
 /**
  * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
- * per core) when the worker script is available, else grown on the calling thread. The workers read
+ * per core; one is a worker too) when the worker script is available, else grown on the calling
+ * thread. The workers read
  * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
  * they are done, and send back what each tree contributes; every tree depends only on its seed and
  * its forest's rows, so the result is identical bit for bit for any number of threads.
@@ -320,7 +321,9 @@ export async function fitForestsAsync(
 ): Promise<FitResult[]> {
   const total = requests.reduce((s, r) => s + r.trees, 0);
   const count = threadCount({ trees: total, threads });
-  const file = count > 1 ? forestWorkerFile() : null;
+  // Even one thread grows in a worker: the calling thread may have detached an ArrayBuffer (web
+  // streams do, reading a response), which slows its typed-array code for good (see worker.ts).
+  const file = forestWorkerFile();
   if (!file) return fitForests(X, y, requests, onStart);
   if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
   for (const req of requests) checkRequest(req, X);

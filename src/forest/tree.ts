@@ -233,18 +233,31 @@ export class Tree {
     this.pack = null;
   }
 
-  /** A copy with arrays of exactly nodeCount entries. */
-  copy(): Tree {
+  /**
+   * A copy with arrays of exactly nodeCount entries; `shared`: in SharedArrayBuffers, so that a worker
+   * thread posts it without a copy (and without transferring, see worker.ts).
+   */
+  copy(shared = false): Tree {
     const c = this.nodeCount;
+    const ints = (a: Int32Array): Int32Array => {
+      const b = shared ? new Int32Array(new SharedArrayBuffer(4 * c)) : new Int32Array(c);
+      b.set(a.subarray(0, c));
+      return b;
+    };
+    const floats = (a: Float64Array): Float64Array => {
+      const b = shared ? new Float64Array(new SharedArrayBuffer(8 * c)) : new Float64Array(c);
+      b.set(a.subarray(0, c));
+      return b;
+    };
     return Tree.fromArrays({
       nodeCount: c,
-      feature: this.feature.slice(0, c),
-      threshold: this.threshold.slice(0, c),
-      left: this.left.slice(0, c),
-      right: this.right.slice(0, c),
-      value: this.value.slice(0, c),
-      impurity: this.impurity.slice(0, c),
-      nNodeSamples: this.nNodeSamples.slice(0, c),
+      feature: ints(this.feature),
+      threshold: floats(this.threshold),
+      left: ints(this.left),
+      right: ints(this.right),
+      value: floats(this.value),
+      impurity: floats(this.impurity),
+      nNodeSamples: ints(this.nNodeSamples),
     });
   }
 

@@ -2,9 +2,13 @@
  * Worker thread entry (bundled as dist/forest-worker.js), kept in a pool for the life of the process
  * (forest.ts withWorkers). A fit posts it a `grow` session — the features and targets in
  * SharedArrayBuffers (read where they are, not copied) and the forests to grow — then `task` after
- * `task`: it grows the trees whose seeds it is sent and posts back what each contributes
- * (transferred, not copied): its importances, its predictions for the forest's test rows, and the
- * tree itself (or packed) when the forest keeps it; then `idle`, ready for the next. `end` closes the
+ * `task`: it grows the trees whose seeds it is sent and posts back what each contributes: its
+ * importances, its predictions for the forest's test rows, and the tree itself (or packed) when the
+ * forest keeps it; then `idle`, ready for the next.
+ * Nothing is ever transferred: the first ArrayBuffer an isolate detaches switches off V8's fast path
+ * for every typed-array access in it (the "array buffer detaching" protector), which made every tree
+ * grown after it 1.25× slower (5,000 × 20, measured). Trees are kept in SharedArrayBuffers (shared by
+ * posting them); the small arrays are copied. `end` closes the
  * session (the worker holds no data between fits). A tree depends only on its seed and its forest's
  * rows, so which thread grows it does not change it.
  * A `permute` request: it predicts the held-out runs with each of the permutation importance's groups
@@ -94,39 +98,31 @@ if (parentPort) {
     if (req.kind === 'task') {
       if (growerJob !== req.job) {
         grower = null; // the previous forest's rows and scratch can go before the next are selected
-        grower = new JobGrower(input!.data, input!.rows, input!.y, input!.n, input!.k, input!.jobs[req.job]);
+        const { data, rows, y, n, k, jobs } = input!;
+        grower = new JobGrower(data, rows, y, n, k, jobs[req.job], true);
         growerJob = req.job;
       }
-      for (let t = 0; t < req.seeds.length; t++) {
-        const [msg, transfer] = outcome(grower!, req, t);
-        port.postMessage(msg, transfer);
-      }
+      for (let t = 0; t < req.seeds.length; t++) port.postMessage(outcome(grower!, req, t));
     } else {
       req.groups.forEach((columns, i) => {
         const predictions = permutedPredictions(req.folds, req.k, columns);
         const msg: PermuteOutcome = { kind: 'permuted', index: req.indices[i], predictions };
-        port.postMessage(msg, [predictions.buffer as ArrayBuffer]);
+        port.postMessage(msg);
       });
     }
     port.postMessage({ kind: 'idle' } satisfies WorkerMessage);
   });
 }
 
-/** Grows tree task.first + t: its message and transfer list. */
-function outcome(grower: JobGrower, task: WorkerTask, t: number): [WorkerOutcome, ArrayBuffer[]] {
+/** Grows tree task.first + t: its message. */
+function outcome(grower: JobGrower, task: WorkerTask, t: number): WorkerOutcome {
   const o = grower.grow(task.first + t, task.seeds[t]);
-  const transfer: ArrayBuffer[] = [];
-  if (o.importances) transfer.push(o.importances.buffer as ArrayBuffer);
-  if (o.predictions) transfer.push(o.predictions.buffer as ArrayBuffer);
   let tree: WorkerTree | null = null;
   if (o.tree) {
     const { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples } = o.tree;
     tree = { nodeCount, feature, threshold, left, right, value, impurity, nNodeSamples };
-    for (const a of [feature, threshold, left, right, value, impurity, nNodeSamples])
-      transfer.push(a.buffer as ArrayBuffer);
   }
-  // (a packed tree is in SharedArrayBuffers: shared by posting it, not transferred)
-  const msg: WorkerOutcome = {
+  return {
     kind: 'tree',
     job: task.job,
     index: o.index,
@@ -136,5 +132,4 @@ function outcome(grower: JobGrower, task: WorkerTask, t: number): [WorkerOutcome
     tree,
     packed: o.packed,
   };
-  return [msg, transfer];
 }
