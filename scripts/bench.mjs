@@ -4,6 +4,7 @@
 //   npm run bench                      # both sizes, 250 trees
 //   node scripts/bench.mjs --quick     # smaller sizes, 50 trees (a smoke run)
 //   node scripts/bench.mjs --trees 100 --no-python
+//   npm run bench -- --large           # also the CLI's default report on 100,000 runs × 50 (minutes)
 //
 // For each data set (fixed seed: 5,000 runs × 20 columns and 20,000 × 40, some of them one-hot
 // dummies of categorical hyperparameters) it fits our forest (seed 0) on one thread and on all cores,
@@ -204,26 +205,155 @@ export async function benchForest({ trees, sizes, python }) {
       console.log(
         `importances ${diff <= 1e-9 ? 'identical' : 'DIFFER'} (max abs diff ${diff.toExponential(2)})`,
       );
+      const one = ref.seconds / base.seconds;
+      console.log(
+        `goal (issue 11): one thread at most 0.5× scikit-learn's n_jobs=1: ${one <= 0.5 ? 'met' : 'NOT met'} (${one.toFixed(2)}×)`,
+      );
+      const all = rows.find(([name]) => name === `ours, ${cores} threads`)?.[1];
+      const skAll = rows.find(([name]) => name.startsWith('scikit-learn n_jobs=-1'))?.[1];
+      if (all && skAll) {
+        const r = all.seconds / skAll.seconds;
+        console.log(
+          `goal (issue 11): all cores at most scikit-learn's n_jobs=-1: ${r <= 1 ? 'met' : 'NOT met'} (${r.toFixed(2)}×)`,
+        );
+      }
     }
   }
 }
 
 // Sections run in order. To time something else (e.g. the insights vs the base analysis on
-// mnist-pytorch), add `async (ctx) => { ... }` here; ctx has { trees, python, quick, root, build },
+// mnist-pytorch), add `async (ctx) => { ... }` here; ctx has { trees, python, quick, large, root, build },
 // and timeChild(cmd, args) runs one measurement in its own process (last stdout line = JSON).
-export const SECTIONS = [(ctx) => benchForest(ctx), (ctx) => benchInsights(ctx)];
+export const SECTIONS = [(ctx) => benchForest(ctx), (ctx) => benchInsights(ctx), (ctx) => benchCli(ctx)];
+
+/**
+ * The Python notebook's analysis (scripts/oracle/sweep_oracle.py: pandas, statsmodels, scikit-learn
+ * n_jobs=1, as the notebook runs) on a runs CSV, timed from the start of the process (imports
+ * included, as a notebook run pays them): { seconds, cpuSeconds, maxRssKiB }.
+ */
+export function timeNotebook(python, csv, target, params, trees) {
+  const oracle = join(ROOT, 'scripts', 'oracle', 'sweep_oracle.py');
+  const script =
+    'import io, json, resource, runpy, sys, time, contextlib\n' +
+    't = time.perf_counter(); c = time.process_time()\n' +
+    `sys.argv = ["sweep_oracle.py", ${JSON.stringify(csv)}, "--target", ${JSON.stringify(target)}, ` +
+    `"--params", ${JSON.stringify(params)}, "--trees", "${trees}"]\n` +
+    'with contextlib.redirect_stdout(io.StringIO()):\n' +
+    `    runpy.run_path(${JSON.stringify(oracle)}, run_name="__main__")\n` +
+    'print(json.dumps({"seconds": time.perf_counter() - t, "cpuSeconds": time.process_time() - c, ' +
+    '"maxRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n';
+  return timeChild(python.python, ['-c', script]);
+}
+
+/**
+ * A generated sweep as a CSV (fixed seed): `p` hyperparameters, every fifth categorical (3–5 levels),
+ * every fifth numeric one conditional (blank unless the first categorical is `c0`, as a momentum only
+ * an SGD run has), the others uniform, log-uniform or integer; a target from a few of them plus noise.
+ */
+export async function makeSweepCsv(file, n, p) {
+  const { MT19937 } = await import(pathToFileURL(join(BUILD, 'src', 'forest', 'random.js')).href);
+  const rng = new MT19937(2026);
+  const u = () => rng.nextUint32() / 4294967296;
+  const names = Array.from({ length: p }, (_, j) => `hp${j}`);
+  const lines = [['run', ...names, 'loss'].join(',')];
+  const row = new Array(p);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      if (j % 5 === 4) row[j] = `c${Math.floor(u() * (3 + (j % 3)))}`;
+      else if (j % 5 === 3) row[j] = p > 4 && row[4] !== 'c0' ? '' : (u() * 0.9).toFixed(3);
+      else if (j % 5 === 1) row[j] = (10 ** (-5 + 4 * u())).toPrecision(4);
+      else if (j % 5 === 2) row[j] = String(16 * (1 + Math.floor(u() * 32)));
+      else row[j] = u().toFixed(4);
+    }
+    const lr = p > 1 ? Math.log10(Number(row[1])) : 0;
+    const loss =
+      0.3 + 0.05 * (lr + 3) ** 2 + 0.1 * Number(row[0]) + (row[4] === 'c1' ? 0.04 : 0) + 0.02 * u();
+    lines.push([`r${i}`, ...row, loss.toFixed(5)].join(','));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  return names;
+}
+
+/**
+ * The whole CLI (the bundle, dist/cli.js; `npm run build` first) on generated sweeps, beside the
+ * Python notebook (scripts/oracle/sweep_oracle.py: pandas, statsmodels, scikit-learn, one thread as the
+ * notebook runs): 5,000 runs × 20 hyperparameters with --no-insights and with the default report;
+ * with --large also 100,000 × 50 with the default report (many minutes on 2 cores).
+ */
+export async function benchCli({ trees, python, quick, large }) {
+  const cli = join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    console.log('\n## CLI: skipped (no dist/cli.js: run npm run build)');
+    return;
+  }
+  const child = join(ROOT, 'scripts', 'bench-cli-child.mjs');
+  const cores = availableParallelism();
+  const sizes = quick
+    ? [[1000, 10]]
+    : large
+      ? [
+          [5000, 20],
+          [100000, 50],
+        ]
+      : [[5000, 20]];
+  for (const [n, p] of sizes) {
+    const csv = join(BUILD, `sweep-${n}x${p}.csv`);
+    const names = await makeSweepCsv(csv, n, p);
+    const params = names.join(',');
+    const analyze = (extra) =>
+      timeChild(process.execPath, [
+        child,
+        cli,
+        'analyze',
+        '--runs',
+        csv,
+        ...['--target', 'loss', '--params', params, '--trees', String(trees), '--quiet'],
+        ...['--json', join(BUILD, `cli-${n}x${p}.json`), ...extra],
+      ]);
+    console.log(
+      `\n## the CLI on a generated sweep: ${n.toLocaleString('en')} runs × ${p} hyperparameters ` +
+        `(${p - Math.floor(p / 5)} numeric, ${Math.floor(p / 5)} categorical, some conditional), ${trees} trees, ${cores} threads`,
+    );
+    console.log('| run | wall time | CPU time | peak memory (RSS) | vs the Python notebook (wall) |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    const notebook = python && n <= 20000 ? timeNotebook(python, csv, 'loss', params, trees) : null;
+    const rows = [];
+    rows.push(['CLI --no-insights (the notebook analysis)', analyze(['--no-insights'])]);
+    rows.push(['CLI, default report (with the insights)', analyze([])]);
+    if (notebook) rows.push(['Python notebook (pandas + statsmodels + scikit-learn n_jobs=1)', notebook]);
+    for (const [name, r] of rows) {
+      const vs = notebook ? `${(r.seconds / notebook.seconds).toFixed(2)}×` : 'n/a';
+      console.log(`| ${name} | ${secs(r.seconds)} | ${secs(r.cpuSeconds)} | ${mib(r.maxRssKiB)} | ${vs} |`);
+    }
+    const report = rows[1][1];
+    if (n >= 100000) {
+      const ok = report.seconds < 120 && report.maxRssKiB < 1024 * 1024;
+      console.log(
+        `goal (issue 11): the default report under 120 s and 1 GB: ${ok ? 'met' : 'NOT met'} ` +
+          `(${secs(report.seconds)}, ${mib(report.maxRssKiB)})`,
+      );
+    } else if (notebook) {
+      const base = rows[0][1];
+      console.log(
+        `goal (issue 11): the notebook's analysis at most the notebook's time: ` +
+          `${base.seconds <= notebook.seconds ? 'met' : 'NOT met'} (${(base.seconds / notebook.seconds).toFixed(2)}×)`,
+      );
+    }
+  }
+}
 
 /**
  * The insights' budget (issue 11: they add at most 1.5× the notebook's analysis time on
  * mnist-pytorch, 2,383 runs used): base analysis and insights on one thread and on all cores.
  * Best of three, each in its own process.
  */
-export async function benchInsights({ trees }) {
+export async function benchInsights({ trees, python }) {
   const dir = join(ROOT, 'examples', 'mnist-pytorch');
   const params =
     'activation,batch_size,dropout_rate,learning_rate,model,num_neurons_layer1,num_neurons_layer2';
   const child = join(ROOT, 'scripts', 'bench-insights-child.mjs');
   const cores = availableParallelism();
+  const notebook = python ? timeNotebook(python, join(dir, 'runs.csv'), 'accuracy', params, trees) : null;
   for (const threads of cores > 1 ? [1, cores] : [1]) {
     const runs = [];
     for (let i = 0; i < 3; i++) {
@@ -256,11 +386,22 @@ export async function benchInsights({ trees }) {
     console.log(
       `ratio               ${ratio.toFixed(2).padStart(7)}×    peak RSS ${(best.maxRssKiB / 1024).toFixed(0)} MiB`,
     );
+    console.log(
+      `goal (issue 11): the insights add at most 1.5× the base analysis: ${ratio <= 1.5 ? 'met' : 'NOT met'} ` +
+        `(${ratio.toFixed(2)}×)`,
+    );
+    if (notebook) {
+      console.log(
+        `Python notebook     ${(notebook.seconds * 1000).toFixed(0).padStart(7)} ms  (sweep_oracle.py, imports ` +
+          `included; the insights take ${(best.insightsMs / 1000 / notebook.seconds).toFixed(2)}× that)`,
+      );
+    }
   }
 }
 
 async function main() {
   const quick = flag('--quick');
+  const large = flag('--large');
   const trees = Number(option('--trees', quick ? 50 : 250));
   const sizes = quick
     ? [
@@ -284,7 +425,7 @@ async function main() {
         ? `scikit-learn ${python.version} (${python.python})`
         : 'scikit-learn: skipped (no python3 imports sklearn)'),
   );
-  const ctx = { trees, sizes, python, quick, root: ROOT, build: BUILD };
+  const ctx = { trees, sizes, python, quick, large, root: ROOT, build: BUILD };
   for (const section of SECTIONS) await section(ctx);
 }
 
