@@ -116,9 +116,16 @@ describe('the action on the new sources', () => {
     const results = readFileSync(o['results-path'], 'utf8');
     expect(results).not.toContain(TOKEN);
     expect(JSON.parse(results).runs.used).toBe(30);
+    const meta = JSON.parse(results).source_meta;
+    expect(meta.kind).toBe('mlflow');
+    expect(meta.target_reading).toMatch(/^each run's lowest value/);
+    expect(meta.details.metric_agg).toBe('min');
     expect(o['next-sweep-path']).toMatch(/next-sweep\.yaml$/);
     // the report (what the job summary shows; @actions/core keeps the first run's summary file)
-    expect(readFileSync(o['report-path'], 'utf8')).toContain('Runs: MLflow experiment');
+    const report = readFileSync(o['report-path'], 'utf8');
+    expect(report).toContain('Runs: MLflow experiment');
+    // the report says the target is each run's best, not its last value
+    expect(report).toContain("Target: each run's lowest value over its logged history (--metric-agg min).");
     expect(server.requests.filter((r) => r.endpoint === 'metrics/get-history')).toHaveLength(30);
   });
 });

@@ -100,6 +100,14 @@ describe('terminal report', () => {
     }
   });
 
+  it("says how each run's target was read when it is not the final value (MLflow --metric-agg)", () => {
+    const a = smallAnalysis();
+    expect(renderText(buildReportModel(a))).not.toContain('Target:');
+    const reading = "each run's lowest value over its logged history (--metric-agg min)";
+    const text = renderText(buildReportModel({ ...a, meta: { ...a.meta!, targetReading: reading } }));
+    expect(text.replace(/\n(?=\S)/g, ' ')).toContain(`Target: ${reading}.`);
+  });
+
   it('is deterministic', () => {
     expect(renderText(buildReportModel(smallAnalysis()))).toBe(renderText(buildReportModel(smallAnalysis())));
   });

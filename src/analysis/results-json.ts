@@ -7,6 +7,7 @@ import type { Insights } from '../insights/types.js';
 import { qualityJson } from '../insights/quality.js';
 import type { Analysis } from './analysis.js';
 import type { Comparison } from '../insights/compare.js';
+import type { SourceMeta } from '../sources/types.js';
 
 /** Bumped when a key changes meaning or goes away (added keys keep the version). */
 export const RESULTS_VERSION = 2;
@@ -51,6 +52,7 @@ export function resultsJson(analysis: Analysis): string {
       metric: sweep.metric,
       states: sweep.states,
     },
+    source_meta: analysis.meta && sourceMetaJson(analysis.meta),
     insights: insights && insightsJson(insights),
     fidelity: analysis.fidelity,
     comparison: analysis.comparison && comparisonJson(analysis.comparison),
@@ -64,6 +66,27 @@ export function resultsJson(analysis: Analysis): string {
   };
   // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
   return JSON.stringify(doc, null, 1) + '\n';
+}
+
+/**
+ * The source's neutral facts (sources/types.ts SourceMeta), whatever the source: what it is, which one,
+ * how the target was read, its runs per state and its own details (e.g. MLflow's experiment_id and
+ * metric_agg, Optuna's storage kind). W&B's sweep is the `sweep` key, not repeated here.
+ */
+function sourceMetaJson(meta: SourceMeta): Record<string, unknown> {
+  const { sweep: _sweep, ...details } = meta.details;
+  return {
+    kind: meta.kind,
+    what: meta.what,
+    label: meta.label,
+    name: meta.name,
+    url: meta.url,
+    state: meta.state,
+    method: meta.method,
+    target_reading: meta.targetReading,
+    states: meta.states,
+    details,
+  };
 }
 
 /** The comparison without the report's lines and the baseline's values (those are the baseline's). */

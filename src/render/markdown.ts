@@ -183,6 +183,7 @@ function renderHead(model: ReportModel): string {
   } else {
     source = `Runs: ${escapeName(title.source, 120)}.`;
   }
+  if (title.targetReading) source += ` Target: ${escapeText(title.targetReading)}.`;
   const goal = title.goalAssumed
     ? ` Goal assumed: ${escapeText(title.goalReason)} (set it with the \`goal\` input or \`--goal\`).`
     : '';

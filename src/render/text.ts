@@ -174,6 +174,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
   } else {
     out.push(...wrap(`Runs: ${clean(title.source, 200)}`, width, ''));
   }
+  if (title.targetReading) out.push(...wrap(`Target: ${clean(title.targetReading, 200)}.`, width, ''));
   if (title.goalAssumed) {
     out.push(...wrap(`Goal assumed: ${clean(title.goalReason, 200)} (set it with --goal).`, width, ''));
   }

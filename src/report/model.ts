@@ -49,6 +49,8 @@ export interface ReportTitle {
     readonly state: string | null;
     readonly method: string | null;
   } | null;
+  /** How each run's target was read when not its final value (SourceMeta.targetReading), or null. */
+  readonly targetReading: string | null;
 }
 
 export interface Headline {
@@ -436,6 +438,7 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
               method: meta.method,
             }
           : null,
+      targetReading: meta?.targetReading ?? null,
     },
     headline: headline(analysis),
     sections,

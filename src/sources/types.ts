@@ -60,6 +60,11 @@ export interface SourceMeta {
   readonly config: Record<string, unknown> | null;
   /** Runs per state over every run read (before --states), lower-case states; {} when unknown. */
   readonly states: Readonly<Record<string, number>>;
+  /**
+   * How each run's target value was read when it is not the run's final value (MLflow's
+   * `--metric-agg min|max`: its best over the logged history), for the report; null otherwise.
+   */
+  readonly targetReading: string | null;
   /** A stable key for the sticky comment (`sweep=e/p/id`, `runs=path`, `mlflow=…`, `optuna=…`). */
   readonly key: string;
   /** Source-specific facts for the results JSON (e.g. W&B's entity, project and id). */
@@ -69,8 +74,9 @@ export interface SourceMeta {
 /** The search-space facts of a source that declares no search (a runs file, an MLflow experiment). */
 export const NO_SEARCH: Pick<
   SourceMeta,
-  'method' | 'objective' | 'objectives' | 'parameters' | 'space' | 'config'
+  'method' | 'objective' | 'objectives' | 'parameters' | 'space' | 'config' | 'targetReading'
 > = {
+  targetReading: null,
   method: null,
   objective: null,
   objectives: [],

@@ -21,6 +21,7 @@ import { ENGINE_NAME, ENGINE_VERSION } from '../../version.js';
 import { assembleTable, type AssembledRun } from '../assemble.js';
 import { NO_SEARCH, type LoadedSource, type SourceMeta } from '../types.js';
 import { credentialsFromEnv, MlflowClient, type MlflowAnswer, type MlflowCredentials } from './client.js';
+import { wantedStates } from '../states.js';
 
 export type MetricAgg = 'last' | 'min' | 'max';
 
@@ -113,7 +114,7 @@ export async function loadExperiment(
       `--metric-agg ${agg} reads one metric's history: name it with --target (the metric to analyse)`,
     );
   }
-  const wanted = checkStates(o.states);
+  const wanted = wantedStates(o.states, MLFLOW_STATES, 'MLflow run');
   const pageSize = o.pageSize ?? DEFAULT_PAGE_SIZE;
   const progress = o.onProgress ?? (() => {});
   const client = new MlflowClient({
@@ -209,6 +210,10 @@ export async function loadExperiment(
     url,
     state: experiment.lifecycle,
     ...NO_SEARCH,
+    targetReading:
+      agg === 'last'
+        ? null
+        : `each run's ${agg === 'min' ? 'lowest' : 'highest'} value over its logged history (--metric-agg ${agg})`,
     states,
     key: `mlflow=${host}/${experiment.id}`,
     details: {
@@ -457,16 +462,4 @@ async function history(
     if (next === token) throw new RemoteError(`MLflow paged the history of run ${runId} without advancing`);
     token = next;
   }
-}
-
-function checkStates(states: readonly string[] | undefined): Set<string> | null {
-  if (!states || states.length === 0) return null;
-  const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-  const unknown = [...wanted].filter((s) => !MLFLOW_STATES.includes(s));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--states: unknown run state ${unknown.join(', ')}; MLflow run states are ${MLFLOW_STATES.join(', ')}`,
-    );
-  }
-  return wanted.size > 0 ? wanted : null;
 }

@@ -16,6 +16,7 @@ import { readJournalFile } from './journal.js';
 import { readSqliteStorage } from './rdb.js';
 import { isSqliteFile } from './sqlite.js';
 import { TRIAL_STATES, type OptunaStudy } from './study.js';
+import { wantedStates } from '../states.js';
 
 export interface OptunaOptions {
   readonly storage: string;
@@ -58,7 +59,7 @@ export async function parseStorage(text: string): Promise<StorageRef> {
 export async function loadStudy(o: OptunaOptions): Promise<LoadedSource> {
   const progress = o.onProgress ?? (() => {});
   const storage = await parseStorage(o.storage);
-  const wanted = checkStates(o.states);
+  const wanted = wantedStates(o.states, TRIAL_STATES, 'Optuna trial');
   let studies: OptunaStudy[];
   let names: string[];
   let detail: Record<string, unknown>;
@@ -167,6 +168,7 @@ export async function loadStudy(o: OptunaOptions): Promise<LoadedSource> {
     state: null,
     method: null,
     objective: objectives.length === 1 ? objectives[0] : null,
+    targetReading: null,
     objectives,
     parameters,
     space: Object.fromEntries(space),
@@ -201,18 +203,6 @@ export function specOf(d: SearchDimension): Record<string, unknown> {
   if (d.log) return { distribution: 'log_uniform_values', min: d.low, max: d.high };
   if (d.step !== null) return { distribution: 'q_uniform', min: d.low, max: d.high, q: d.step };
   return { distribution: 'uniform', min: d.low, max: d.high };
-}
-
-function checkStates(states: readonly string[] | undefined): Set<string> | null {
-  if (!states || states.length === 0) return null;
-  const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-  const unknown = [...wanted].filter((s) => !(TRIAL_STATES as readonly string[]).includes(s));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--states: unknown trial state ${unknown.join(', ')}; Optuna trial states are ${TRIAL_STATES.join(', ')}`,
-    );
-  }
-  return wanted.size > 0 ? wanted : null;
 }
 
 function listed(names: string[], max = 20): string {

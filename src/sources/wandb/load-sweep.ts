@@ -22,6 +22,7 @@ import {
 import { parseSweepConfig, sweepMetric, sweepParameters } from './sweep-config.js';
 import type { SweepRef } from './sweep-ref.js';
 import { appUrlFor, DEFAULT_BASE_URL, normalizeBaseUrl, runPageUrl, sweepPageUrl } from './urls.js';
+import { wantedStates } from '../states.js';
 
 export { sweepParameters };
 
@@ -102,7 +103,7 @@ export async function loadSweep(ref: SweepRef, opts: WandbOptions): Promise<Load
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new UsageError(`the W&B page size must be a positive integer, got ${pageSize}`);
   }
-  const wanted = checkStates(opts.states);
+  const wanted = wantedStates(opts.states, RUN_STATES, 'W&B run');
   const waitMinutes = opts.waitTimeoutMinutes ?? 60;
   if (opts.wait && !(Number.isFinite(waitMinutes) && waitMinutes >= 0)) {
     throw new UsageError(`--wait-timeout must be a number of minutes >= 0, got ${opts.waitTimeoutMinutes}`);
@@ -424,18 +425,6 @@ async function waitForEnd(
   }
   o.progress(`sweep ${o.name} is ${meta.state}`);
   return meta;
-}
-
-function checkStates(states: string[] | undefined): Set<string> | null {
-  if (!states || states.length === 0) return null;
-  const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-  const unknown = [...wanted].filter((s) => !RUN_STATES.includes(s));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--states: unknown run state ${unknown.join(', ')}; W&B run states are ${RUN_STATES.join(', ')}`,
-    );
-  }
-  return wanted.size > 0 ? wanted : null;
 }
 
 function countsText(states: Record<string, number>): string {

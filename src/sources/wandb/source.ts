@@ -58,6 +58,7 @@ export const wandbSource: SourceDefinition = {
       state: s.state,
       method: s.method,
       objective: s.metric,
+      targetReading: null,
       objectives: s.metric ? [s.metric] : [],
       parameters: s.parameters,
       space: null,
