@@ -321,8 +321,8 @@ export async function fitForestsAsync(
 ): Promise<FitResult[]> {
   const total = requests.reduce((s, r) => s + r.trees, 0);
   const count = threadCount({ trees: total, threads });
-  // Even one thread grows in a worker: the calling thread may have detached an ArrayBuffer (web
-  // streams do, reading a response), which slows its typed-array code for good (see worker.ts).
+  // Even one thread grows in a worker: the calling thread may have detached an ArrayBuffer (any
+  // transfer, by this code or a library), which slows its typed-array code for good (see worker.ts).
   const file = forestWorkerFile();
   if (!file) return fitForests(X, y, requests, onStart);
   if (y.length !== X.n) throw new RangeError(`fit: ${y.length} targets for ${X.n} rows`);
