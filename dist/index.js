@@ -47235,6 +47235,7 @@ function sniff(text) {
 ;// CONCATENATED MODULE: ./src/sources/types.ts
 /** The search-space facts of a source that declares no search (a runs file, an MLflow experiment). */
 const NO_SEARCH = {
+    targetReading: null,
     method: null,
     objective: null,
     objectives: [],
@@ -47702,7 +47703,30 @@ class MlflowClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sources/states.ts
+/**
+ * `--states`: which run (or trial) states a source keeps, checked against the states the server
+ * knows. One rule for every source that has states (W&B, MLflow, Optuna).
+ */
+
+/**
+ * The states asked for, trimmed and lower-cased; null when none were (the source's default).
+ * `what`: how the message names them, e.g. "W&B run" or "Optuna trial".
+ */
+function wantedStates(states, known, what) {
+    if (!states || states.length === 0)
+        return null;
+    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+    const unknown = [...wanted].filter((s) => !known.includes(s));
+    if (unknown.length > 0) {
+        const kind = what.split(' ').pop();
+        throw new errors_UsageError(`--states: unknown ${kind} state ${unknown.join(', ')}; ${what} states are ${known.join(', ')}`);
+    }
+    return wanted.size > 0 ? wanted : null;
+}
+
 ;// CONCATENATED MODULE: ./src/sources/mlflow/load-experiment.ts
+
 
 
 
@@ -47745,7 +47769,7 @@ async function loadExperiment(o, env = process.env) {
     if (agg !== 'last' && !o.target) {
         throw new errors_UsageError(`--metric-agg ${agg} reads one metric's history: name it with --target (the metric to analyse)`);
     }
-    const wanted = checkStates(o.states);
+    const wanted = wantedStates(o.states, MLFLOW_STATES, 'MLflow run');
     const pageSize = o.pageSize ?? DEFAULT_PAGE_SIZE;
     const progress = o.onProgress ?? (() => { });
     const client = new MlflowClient({
@@ -47834,6 +47858,9 @@ async function loadExperiment(o, env = process.env) {
         url,
         state: experiment.lifecycle,
         ...NO_SEARCH,
+        targetReading: agg === 'last'
+            ? null
+            : `each run's ${agg === 'min' ? 'lowest' : 'highest'} value over its logged history (--metric-agg ${agg})`,
         states,
         key: `mlflow=${host}/${experiment.id}`,
         details: {
@@ -48041,16 +48068,6 @@ async function load_experiment_history(client, runId, metric, maxPages) {
             throw new RemoteError(`MLflow paged the history of run ${runId} without advancing`);
         token = next;
     }
-}
-function checkStates(states) {
-    if (!states || states.length === 0)
-        return null;
-    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-    const unknown = [...wanted].filter((s) => !MLFLOW_STATES.includes(s));
-    if (unknown.length > 0) {
-        throw new errors_UsageError(`--states: unknown run state ${unknown.join(', ')}; MLflow run states are ${MLFLOW_STATES.join(', ')}`);
-    }
-    return wanted.size > 0 ? wanted : null;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/mlflow/index.ts
@@ -48715,6 +48732,7 @@ function jsonValue(text) {
 
 
 
+
 /** `sqlite:///rel.db` → rel.db; `sqlite:////abs.db` → /abs.db; other RDB URLs refused; a path as is. */
 async function parseStorage(text) {
     const t = text.trim();
@@ -48738,7 +48756,7 @@ async function parseStorage(text) {
 async function loadStudy(o) {
     const progress = o.onProgress ?? (() => { });
     const storage = await parseStorage(o.storage);
-    const wanted = load_study_checkStates(o.states);
+    const wanted = wantedStates(o.states, TRIAL_STATES, 'Optuna trial');
     let studies;
     let names;
     let detail;
@@ -48842,6 +48860,7 @@ async function loadStudy(o) {
         state: null,
         method: null,
         objective: objectives.length === 1 ? objectives[0] : null,
+        targetReading: null,
         objectives,
         parameters,
         space: Object.fromEntries(space),
@@ -48879,16 +48898,6 @@ function specOf(d) {
     if (d.step !== null)
         return { distribution: 'q_uniform', min: d.low, max: d.high, q: d.step };
     return { distribution: 'uniform', min: d.low, max: d.high };
-}
-function load_study_checkStates(states) {
-    if (!states || states.length === 0)
-        return null;
-    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-    const unknown = [...wanted].filter((s) => !TRIAL_STATES.includes(s));
-    if (unknown.length > 0) {
-        throw new errors_UsageError(`--states: unknown trial state ${unknown.join(', ')}; Optuna trial states are ${TRIAL_STATES.join(', ')}`);
-    }
-    return wanted.size > 0 ? wanted : null;
 }
 function listed(names, max = 20) {
     const shown = names.slice(0, max).map((n) => quoteForMessage(n));
@@ -49188,6 +49197,7 @@ function runPageUrl(app, entity, project, runId) {
 
 
 
+
 /** W&B run states (for checking --states; a state the server reports is accepted too). */
 const RUN_STATES = [
     'pending',
@@ -49217,7 +49227,7 @@ async function loadSweep(ref, opts) {
     if (!Number.isInteger(pageSize) || pageSize < 1) {
         throw new errors_UsageError(`the W&B page size must be a positive integer, got ${pageSize}`);
     }
-    const wanted = load_sweep_checkStates(opts.states);
+    const wanted = wantedStates(opts.states, RUN_STATES, 'W&B run');
     const waitMinutes = opts.waitTimeoutMinutes ?? 60;
     if (opts.wait && !(Number.isFinite(waitMinutes) && waitMinutes >= 0)) {
         throw new errors_UsageError(`--wait-timeout must be a number of minutes >= 0, got ${opts.waitTimeoutMinutes}`);
@@ -49489,16 +49499,6 @@ async function waitForEnd(reader, first, o) {
     o.progress(`sweep ${o.name} is ${meta.state}`);
     return meta;
 }
-function load_sweep_checkStates(states) {
-    if (!states || states.length === 0)
-        return null;
-    const wanted = new Set(states.map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-    const unknown = [...wanted].filter((s) => !RUN_STATES.includes(s));
-    if (unknown.length > 0) {
-        throw new errors_UsageError(`--states: unknown run state ${unknown.join(', ')}; W&B run states are ${RUN_STATES.join(', ')}`);
-    }
-    return wanted.size > 0 ? wanted : null;
-}
 function countsText(states) {
     return Object.entries(states)
         .map(([s, n]) => `${s} ${n}`)
@@ -49630,6 +49630,7 @@ const wandbSource = {
             state: s.state,
             method: s.method,
             objective: s.metric,
+            targetReading: null,
             objectives: s.metric ? [s.metric] : [],
             parameters: s.parameters,
             space: null,
@@ -50949,18 +50950,31 @@ class Tree {
         this.nodeCount = 0;
         this.pack = null;
     }
-    /** A copy with arrays of exactly nodeCount entries. */
-    copy() {
+    /**
+     * A copy with arrays of exactly nodeCount entries; `shared`: in SharedArrayBuffers, so that a worker
+     * thread posts it without a copy (and without transferring, see worker.ts).
+     */
+    copy(shared = false) {
         const c = this.nodeCount;
+        const ints = (a) => {
+            const b = shared ? new Int32Array(new SharedArrayBuffer(4 * c)) : new Int32Array(c);
+            b.set(a.subarray(0, c));
+            return b;
+        };
+        const floats = (a) => {
+            const b = shared ? new Float64Array(new SharedArrayBuffer(8 * c)) : new Float64Array(c);
+            b.set(a.subarray(0, c));
+            return b;
+        };
         return Tree.fromArrays({
             nodeCount: c,
-            feature: this.feature.slice(0, c),
-            threshold: this.threshold.slice(0, c),
-            left: this.left.slice(0, c),
-            right: this.right.slice(0, c),
-            value: this.value.slice(0, c),
-            impurity: this.impurity.slice(0, c),
-            nNodeSamples: this.nNodeSamples.slice(0, c),
+            feature: ints(this.feature),
+            threshold: floats(this.threshold),
+            left: ints(this.left),
+            right: ints(this.right),
+            value: floats(this.value),
+            impurity: floats(this.impurity),
+            nNodeSamples: ints(this.nNodeSamples),
         });
     }
     resize(capacity) {
@@ -51156,8 +51170,11 @@ class JobGrower {
     block;
     m;
     noMask;
-    constructor(data, rows, y, n, k, job) {
+    shared;
+    /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
+    constructor(data, rows, y, n, k, job, shared = false) {
         this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+        this.shared = shared;
         this.k = k;
         this.keep = job.keep;
         this.packedOnly = job.packedOnly;
@@ -51180,7 +51197,7 @@ class JobGrower {
             nodeCount: tree.nodeCount,
             importances: tree.nodeCount > 1 ? tree.featureImportances(k) : null,
             predictions,
-            tree: index < this.keep && !this.packedOnly ? tree.copy() : null,
+            tree: index < this.keep && !this.packedOnly ? tree.copy(this.shared) : null,
             // shared: the permutations' worker threads read these trees without a copy each
             packed: index < this.keep && this.packedOnly ? packTree(tree, true) : null,
         };
@@ -51442,7 +51459,8 @@ function threadCount(opts) {
 }
 /**
  * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
- * per core) when the worker script is available, else grown on the calling thread. The workers read
+ * per core; one is a worker too) when the worker script is available, else grown on the calling
+ * thread. The workers read
  * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
  * they are done, and send back what each tree contributes; every tree depends only on its seed and
  * its forest's rows, so the result is identical bit for bit for any number of threads.
@@ -51450,7 +51468,9 @@ function threadCount(opts) {
 async function fitForestsAsync(X, y, requests, threads, onStart) {
     const total = requests.reduce((s, r) => s + r.trees, 0);
     const count = threadCount({ trees: total, threads });
-    const file = count > 1 ? forestWorkerFile() : null;
+    // Even one thread grows in a worker: the calling thread may have detached an ArrayBuffer (any
+    // transfer, by this code or a library), which slows its typed-array code for good (see worker.ts).
+    const file = forestWorkerFile();
     if (!file)
         return forest_fitForests(X, y, requests, onStart);
     if (y.length !== X.n)
@@ -55750,6 +55770,7 @@ function resultsJson(analysis) {
             metric: sweep.metric,
             states: sweep.states,
         },
+        source_meta: analysis.meta && sourceMetaJson(analysis.meta),
         insights: insights && insightsJson(insights),
         fidelity: analysis.fidelity,
         comparison: analysis.comparison && comparisonJson(analysis.comparison),
@@ -55763,6 +55784,26 @@ function resultsJson(analysis) {
     };
     // JSON.stringify writes NaN and ±Infinity as null, as the recipe asks.
     return JSON.stringify(doc, null, 1) + '\n';
+}
+/**
+ * The source's neutral facts (sources/types.ts SourceMeta), whatever the source: what it is, which one,
+ * how the target was read, its runs per state and its own details (e.g. MLflow's experiment_id and
+ * metric_agg, Optuna's storage kind). W&B's sweep is the `sweep` key, not repeated here.
+ */
+function sourceMetaJson(meta) {
+    const { sweep: _sweep, ...details } = meta.details;
+    return {
+        kind: meta.kind,
+        what: meta.what,
+        label: meta.label,
+        name: meta.name,
+        url: meta.url,
+        state: meta.state,
+        method: meta.method,
+        target_reading: meta.targetReading,
+        states: meta.states,
+        details,
+    };
 }
 /** The comparison without the report's lines and the baseline's values (those are the baseline's). */
 function comparisonJson(c) {
@@ -63561,6 +63602,8 @@ function renderHead(model) {
     else {
         source = `Runs: ${escapeName(title.source, 120)}.`;
     }
+    if (title.targetReading)
+        source += ` Target: ${escapeText(title.targetReading)}.`;
     const goal = title.goalAssumed
         ? ` Goal assumed: ${escapeText(title.goalReason)} (set it with the \`goal\` input or \`--goal\`).`
         : '';
@@ -64385,6 +64428,7 @@ function buildReportModel(analysis, options = {}) {
                     method: meta.method,
                 }
                 : null,
+            targetReading: meta?.targetReading ?? null,
         },
         headline: headline(analysis),
         sections,
