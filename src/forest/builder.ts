@@ -4,7 +4,7 @@
  * no impurity-decrease threshold. Nodes come off a LIFO stack (right child pushed first), so node
  * ids are in pre-order with the left subtree first, like sklearn's.
  */
-import { RandomSplitter } from './splitter.js';
+import { RandomSplitter, type GrowData } from './splitter.js';
 import { splitterState } from './random.js';
 import { leafValue, packTree, rowBlock, Tree, TREE_UNDEFINED, type PackedTree } from './tree.js';
 
@@ -29,21 +29,11 @@ export class DepthFirstBuilder {
   private readonly sSum: Float64Array;
   private readonly sSqSum: Float64Array;
 
-  /**
-   * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
-   * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
-   */
-  constructor(
-    data: Float32Array,
-    rows: Float32Array,
-    y: Float64Array,
-    n: number,
-    k: number,
-    fitRows: Int32Array | null = null,
-  ) {
-    this.n = fitRows ? fitRows.length : n;
+  /** Trees on `set`, fitted on its rows `fitRows` (all by default). */
+  constructor(set: GrowData, fitRows: Int32Array | null = null) {
+    this.n = fitRows ? fitRows.length : set.n;
     this.scratch = new Tree(2 * this.n - 1);
-    this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+    this.splitter = new RandomSplitter(set, fitRows);
     const cap = this.n + 2;
     this.sStart = new Int32Array(cap);
     this.sEnd = new Int32Array(cap);
@@ -181,23 +171,15 @@ export class JobGrower {
   private readonly shared: boolean;
 
   /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
-  constructor(
-    data: Float32Array,
-    rows: Float32Array,
-    y: Float64Array,
-    n: number,
-    k: number,
-    job: GrowJob,
-    shared = false,
-  ) {
-    this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+  constructor(set: GrowData, job: GrowJob, shared = false) {
+    this.builder = new DepthFirstBuilder(set, job.rows);
     this.shared = shared;
-    this.k = k;
+    this.k = set.k;
     this.keep = job.keep;
     this.packedOnly = job.packedOnly;
-    this.block = job.test ? rowBlock(data, n, k, job.test) : null;
+    this.block = job.test ? rowBlock(set.data, set.n, set.k, job.test) : null;
     this.m = job.test ? job.test.length : 0;
-    this.noMask = new Uint8Array(k);
+    this.noMask = new Uint8Array(set.k);
   }
 
   grow(index: number, seed: number): TreeOutcome {

@@ -268,7 +268,7 @@ export function fitForests(
   return requests.map((req, i) => {
     onStart?.(i);
     const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
-    const grower = new JobGrower(X.data, rowsOf(X), y, X.n, X.k, a.job);
+    const grower = new JobGrower({ data: X.data, rows: rowsOf(X), y, n: X.n, k: X.k }, a.job);
     for (let t = 0; t < req.trees; t++) a.add(grower.grow(t, a.seeds[t]));
     return a.result(X.k);
   });

@@ -16,6 +16,18 @@ const SMALL_NODE = 12;
 /** Up to this many samples, features are read from the row-major copy. */
 const ROW_MAJOR_NODE = 64;
 
+/**
+ * What the trees of a fit grow on: float32 features, column-major (data[f * n + i]) and the same
+ * row-major (rows[i * k + f], `rowMajor`), n rows by k columns, and the targets.
+ */
+export interface GrowData {
+  readonly data: Float32Array;
+  readonly rows: Float32Array;
+  readonly y: Float64Array;
+  readonly n: number;
+  readonly k: number;
+}
+
 export class RandomSplitter {
   /** Column-major float32 features: data[f * n + i]. */
   private readonly data: Float32Array;
@@ -54,19 +66,11 @@ export class RandomSplitter {
   private readonly minMax = new Float64Array(1);
 
   /**
-   * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
-   * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+   * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
    * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
    * growing a forest allocates no per-tree buffers.
    */
-  constructor(
-    data: Float32Array,
-    rows: Float32Array,
-    y: Float64Array,
-    n: number,
-    k: number,
-    fitRows: Int32Array | null,
-  ) {
+  constructor({ data, rows, y, n, k }: GrowData, fitRows: Int32Array | null) {
     this.data = data;
     this.rows = rows;
     this.n = n;

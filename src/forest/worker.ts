@@ -4,29 +4,25 @@
  * SharedArrayBuffers (read where they are, not copied) and the forests to grow — then `task` after
  * `task`: it grows the trees whose seeds it is sent and posts back what each contributes: its
  * importances, its predictions for the forest's test rows, and the tree itself (or packed) when the
- * forest keeps it; then `idle`, ready for the next.
+ * forest keeps it; then `idle`, ready for the next. `end` closes the session (the worker holds no
+ * data between fits). A tree depends only on its seed and its forest's rows, so which thread grows it
+ * does not change it.
  * Nothing is ever transferred: the first ArrayBuffer an isolate detaches switches off V8's fast path
  * for every typed-array access in it (the "array buffer detaching" protector), which made every tree
  * grown after it 1.25× slower (5,000 × 20, measured). Trees are kept in SharedArrayBuffers (shared by
- * posting them); the small arrays are copied. `end` closes the
- * session (the worker holds no data between fits). A tree depends only on its seed and its forest's
- * rows, so which thread grows it does not change it.
+ * posting them); the small arrays are copied.
  * A `permute` request: it predicts the held-out runs with each of the permutation importance's groups
  * it is given permuted, on the fold forests (whose packed trees it shares), posts each group's
  * predictions, then `idle`.
  */
 import { parentPort } from 'node:worker_threads';
 import { JobGrower, type GrowJob } from './builder.js';
+import type { GrowData } from './splitter.js';
 import { permutedPredictions, type PackedTree, type PermutedFold } from './tree.js';
 
-export interface WorkerInput {
+/** The features and targets (in SharedArrayBuffers) and the forests of a fit. */
+export interface WorkerInput extends GrowData {
   kind: 'grow';
-  data: Float32Array;
-  /** The same features row-major (splitter.ts rowMajor). */
-  rows: Float32Array;
-  y: Float64Array;
-  n: number;
-  k: number;
   /** The forests of this fit (fitForestsAsync's requests). */
   jobs: GrowJob[];
 }
@@ -98,8 +94,7 @@ if (parentPort) {
     if (req.kind === 'task') {
       if (growerJob !== req.job) {
         grower = null; // the previous forest's rows and scratch can go before the next are selected
-        const { data, rows, y, n, k, jobs } = input!;
-        grower = new JobGrower(data, rows, y, n, k, jobs[req.job], true);
+        grower = new JobGrower(input!, input!.jobs[req.job], true);
         growerJob = req.job;
       }
       for (let t = 0; t < req.seeds.length; t++) port.postMessage(outcome(grower!, req, t));
