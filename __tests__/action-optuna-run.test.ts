@@ -82,7 +82,14 @@ describe('the action on the new sources', () => {
     expect(next.lr.name).toBe('FloatDistribution');
     const results = JSON.parse(readFileSync(o['results-path'], 'utf8'));
     expect(results.target).toBe('value');
-    expect(readFileSync(files.summary, 'utf8')).toContain('Runs: Optuna study mnist-tpe');
+    expect(results.next_study).toEqual(next);
+    expect(results.source_meta.kind).toBe('optuna');
+    const summary = readFileSync(files.summary, 'utf8');
+    expect(summary).toContain('Runs: Optuna study mnist-tpe');
+    // the report shows the same next step, in Optuna's terms
+    expect(summary).toContain('### Next study (Optuna distributions)');
+    expect(summary).toContain('"FloatDistribution"');
+    expect(summary).not.toContain('Next sweep (W&B config)');
   });
 
   it('an MLflow experiment with metric-agg min, the token from the environment masked and never written', async () => {

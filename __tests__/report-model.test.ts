@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../src/render/markdown.js';
 import { buildReportModel, PRIORITY, type ReportModel, type Section } from '../src/report/model.js';
 import type { Analysis } from '../src/analysis/analysis.js';
 import { makeAnalysis, smallAnalysis, wideAnalysis } from './fixtures/report/factory.js';
@@ -390,7 +391,30 @@ describe('report model', () => {
       'learning_rate matters mostly when dropout is high',
     ]);
     expect(inter.table.rows.map((r) => r[2])).toEqual(['0.31', '0.12']);
-    expect(section(model, 'next-sweep').yaml).toBe(analysis.insights!.nextSweep!.yaml);
+    expect(section(model, 'next-sweep').text).toBe(analysis.insights!.nextSweep!.yaml);
+    expect(section(model, 'next-sweep').format).toBe('yaml');
+    expect(section(model, 'next-sweep').heading).toBe('Next sweep (W&B config)');
+  });
+
+  it("an Optuna study's next step is its distributions (JSON), in the report as in the --next-sweep file", () => {
+    const distributions = {
+      lr: { name: 'FloatDistribution', attributes: { low: 0.001, high: 0.01, log: true, step: null } },
+    };
+    const json = JSON.stringify(distributions, null, 2) + '\n';
+    const analysis = { ...smallAnalysis(), nextStudy: { distributions, json } };
+    const model = buildReportModel(analysis);
+    const next = section(model, 'next-sweep');
+    expect(next.heading).toBe('Next study (Optuna distributions)');
+    expect(next.format).toBe('json');
+    expect(next.text).toBe(json);
+    const md = renderMarkdown(model, { maxChars: 65536, charts: 'none' });
+    expect(md).toContain('### Next study (Optuna distributions)');
+    // the fold's summary is HTML: no Markdown escapes that would show as backslashes
+    expect(md).toContain(
+      '<summary>Optuna distributions (JSON, for optuna.distributions.json_to_distribution)',
+    );
+    expect(md).toContain('```json\n' + json);
+    expect(md).not.toContain('Next sweep (W&B config)');
   });
 
   it('without insights: no permutation, advice, interactions or next sweep; quality from cv_r2', () => {

@@ -21,6 +21,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { buildReportModel, type ReportModel } from '../report/model.js';
 import { commentKeyOf } from '../sources/registry.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { nextSuggestion } from '../analysis/next-suggestion.js';
 
 export interface ActionOutputs {
   'results-path': string;
@@ -77,15 +78,13 @@ export async function run(): Promise<ExitCode> {
     );
     const resultsPath = join(dir, 'results.json');
     const reportPath = join(dir, 'report.md');
-    // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
-    const nextText = analysis.nextStudy?.json ?? analysis.insights?.nextSweep?.yaml ?? null;
-    const nextSweepPath =
-      nextText === null ? '' : join(dir, analysis.nextStudy ? 'next-study.json' : 'next-sweep.yaml');
+    const next = nextSuggestion(analysis);
+    const nextSweepPath = next === null ? '' : join(dir, next.fileName);
     // All three or none: the outputs never point at a mix of this run's files and an older run's.
     await writeFilesAtomic([
       { path: resultsPath, text: resultsJson(analysis) },
       { path: reportPath, text: report },
-      ...(nextText !== null ? [{ path: nextSweepPath, text: nextText }] : []),
+      ...(next !== null ? [{ path: nextSweepPath, text: next.text }] : []),
     ]);
 
     if (publish.jobSummary) {

@@ -54,6 +54,8 @@ export function resultsJson(analysis: Analysis): string {
     },
     source_meta: analysis.meta && sourceMetaJson(analysis.meta),
     insights: insights && insightsJson(insights),
+    // an Optuna study's next step in its own terms (the W&B config is insights.next_sweep)
+    next_study: analysis.nextStudy?.distributions ?? null,
     fidelity: analysis.fidelity,
     comparison: analysis.comparison && comparisonJson(analysis.comparison),
     gates: gates.map((g) => ({

@@ -17,6 +17,7 @@ import { ENGINE_VERSION } from '../version.js';
 import { parseCommentTarget, postCliComment } from './comment.js';
 import { commentKeyOf } from '../sources/registry.js';
 import { progressReporter } from './progress.js';
+import { nextSuggestion } from '../analysis/next-suggestion.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -117,14 +118,13 @@ async function analyze(options: AnalyzeOptions, io: CliIo): Promise<ExitCode> {
     });
   }
   if (options.nextSweep) {
-    // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
-    const next = analysis.nextStudy ? { yaml: analysis.nextStudy.json } : analysis.insights?.nextSweep;
+    const next = nextSuggestion(analysis);
     if (!next) {
       throw new UsageError(
         '--next-sweep needs the insights (drop --no-insights), at least 2 runs, and a hyperparameter whose name W&B accepts (letters, digits, _ . -; not starting with a digit)',
       );
     }
-    outputs.push({ path: options.nextSweep, text: next.yaml, label: '--next-sweep' });
+    outputs.push({ path: options.nextSweep, text: next.text, label: '--next-sweep' });
   }
   await writeFilesAtomic(outputs, { stdout: io.stdout });
   // An output written to stdout (`-`) has it to itself: no text report mixed in.

@@ -287,12 +287,7 @@ function renderSection(s: Section, charts: ChartSet | null, opts: MarkdownOption
       return {
         id: s.id,
         render: (level) =>
-          level > 0
-            ? ''
-            : `${heading(s.heading)}\n\n${details(
-                'sweep config (YAML), narrowed to where the best runs are',
-                codeBlock(s.yaml, 'yaml'),
-              )}`,
+          level > 0 ? '' : `${heading(s.heading)}\n\n${details(s.what, codeBlock(s.text, s.format))}`,
         cuts: [{ severity: 1, note: 'next-sweep config left out (write it with --next-sweep FILE)' }],
       };
     case 'ols-summary':

@@ -16,6 +16,7 @@ import { renderOlsSummary } from '../render/ols-summary.js';
 import { fitOls } from '../stats/ols.js';
 import { DASH, fmt, fmtFixed, fmtP, fmtSigned, unicodeBar } from '../format.js';
 import { truncateName } from '../names.js';
+import { nextSuggestion } from '../analysis/next-suggestion.js';
 
 export type SectionId =
   | 'gates'
@@ -283,7 +284,10 @@ export interface FidelitySection extends SectionBase {
 
 export interface NextSweepSection extends SectionBase {
   readonly kind: 'next-sweep';
-  readonly yaml: string;
+  readonly format: 'yaml' | 'json';
+  /** What the text is (analysis/next-suggestion.ts). */
+  readonly what: string;
+  readonly text: string;
 }
 
 export interface OlsSummarySection extends SectionBase {
@@ -396,14 +400,16 @@ export function buildReportModel(analysis: Analysis, options: ReportModelOptions
     });
   }
   sections.push(runsSection(analysis));
-  const next = analysis.insights?.nextSweep;
+  const next = nextSuggestion(analysis);
   if (next) {
     sections.push({
       kind: 'next-sweep',
       id: 'next-sweep',
-      heading: 'Next sweep (W&B config)',
+      heading: next.heading,
       priority: PRIORITY['next-sweep'],
-      yaml: next.yaml,
+      format: next.format,
+      what: next.what,
+      text: next.text,
     });
   }
   const olsSummary = options.olsSummary === undefined ? notebookOlsSummary : options.olsSummary;
