@@ -92,6 +92,11 @@ describe('worker threads', () => {
     const b = source.fitExtraTrees(X, y, { trees: 4, seed: 1 });
     expect(Array.from(a.featureImportances())).toEqual(Array.from(b.featureImportances()));
     expect(source.threadCount({ trees: 3, seed: 0, threads: 8 })).toBe(3);
+    // one float32 matrix per design matrix: the analysis and the insights share it (and its row-major copy)
+    const X64 = Float64Array.from({ length: n * 2 }, (_, i) => i);
+    const m1 = source.toFeatureMatrix(X64, n, 2);
+    expect(source.toFeatureMatrix(X64, n, 2)).toBe(m1);
+    expect(source.toFeatureMatrix(X64.slice(), n, 2)).not.toBe(m1);
     expect(source.threadCount({ trees: 300, seed: 0, threads: 0 })).toBeGreaterThanOrEqual(1);
   });
 });

@@ -36,12 +36,19 @@ export interface FeatureMatrix {
   readonly data: Float32Array;
 }
 
+/** The float32 matrix of each design matrix converted: the base forest, the folds and the permutations share one. */
+const featureMatrices = new WeakMap<Float64Array, FeatureMatrix>();
+
 /**
  * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
- * in a SharedArrayBuffer: worker threads read it where it is, without a copy each.
+ * in a SharedArrayBuffer: worker threads read it where it is, without a copy each. Made once per X
+ * (read-only, as every caller treats it): the analysis and the insights of a design read the same
+ * one, and its row-major copy (100,000 × 80: 64 MB for both, not twice that).
  */
 export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureMatrix {
   if (X.length !== n * k) throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
+  const known = featureMatrices.get(X);
+  if (known && known.n === n && known.k === k) return known;
   const data = new Float32Array(new SharedArrayBuffer(X.length * 4));
   data.set(X);
   for (let p = 0; p < data.length; p++) {
@@ -53,7 +60,9 @@ export function toFeatureMatrix(X: Float64Array, n: number, k: number): FeatureM
       );
     }
   }
-  return { n, k, data };
+  const matrix = { n, k, data };
+  featureMatrices.set(X, matrix);
+  return matrix;
 }
 
 export class ExtraTreesForest {
