@@ -260,11 +260,12 @@ export async function makeSweepCsv(file, n, p) {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < p; j++) {
       if (j % 5 === 4) row[j] = `c${Math.floor(u() * (3 + (j % 3)))}`;
-      else if (j % 5 === 3) row[j] = p > 4 && row[4] !== 'c0' ? '' : (u() * 0.9).toFixed(3);
       else if (j % 5 === 1) row[j] = (10 ** (-5 + 4 * u())).toPrecision(4);
       else if (j % 5 === 2) row[j] = String(16 * (1 + Math.floor(u() * 32)));
-      else row[j] = u().toFixed(4);
+      else if (j % 5 !== 3) row[j] = u().toFixed(4);
     }
+    // the conditional ones once this run's categoricals are drawn
+    for (let j = 3; j < p; j += 5) row[j] = p > 4 && row[4] !== 'c0' ? '' : (u() * 0.9).toFixed(3);
     const lr = p > 1 ? Math.log10(Number(row[1])) : 0;
     const loss =
       0.3 + 0.05 * (lr + 3) ** 2 + 0.1 * Number(row[0]) + (row[4] === 'c1' ? 0.04 : 0) + 0.02 * u();
