@@ -32735,7 +32735,7 @@ module.exports.implForWrapper = function (wrapper) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4178);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3155);
 // The command-line entry: `node dist/cli.js analyze ...`. Everything happens in src/cli/main.ts.
 
 const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
@@ -32752,7 +32752,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4178:
+/***/ 3155:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38572,12 +38572,11 @@ class RandomSplitter {
     /** gatherColumn's maximum. */
     minMax = new Float64Array(1);
     /**
-     * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
-     * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
      * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
      * growing a forest allocates no per-tree buffers.
      */
-    constructor(data, rows, y, n, k, fitRows) {
+    constructor({ data, rows, y, n, k }, fitRows) {
         this.data = data;
         this.rows = rows;
         this.n = n;
@@ -39272,14 +39271,11 @@ class DepthFirstBuilder {
     sNConst;
     sSum;
     sSqSum;
-    /**
-     * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
-     * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
-     */
-    constructor(data, rows, y, n, k, fitRows = null) {
-        this.n = fitRows ? fitRows.length : n;
+    /** Trees on `set`, fitted on its rows `fitRows` (all by default). */
+    constructor(set, fitRows = null) {
+        this.n = fitRows ? fitRows.length : set.n;
         this.scratch = new Tree(2 * this.n - 1);
-        this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+        this.splitter = new RandomSplitter(set, fitRows);
         const cap = this.n + 2;
         this.sStart = new Int32Array(cap);
         this.sEnd = new Int32Array(cap);
@@ -39389,15 +39385,15 @@ class JobGrower {
     noMask;
     shared;
     /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
-    constructor(data, rows, y, n, k, job, shared = false) {
-        this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+    constructor(set, job, shared = false) {
+        this.builder = new DepthFirstBuilder(set, job.rows);
         this.shared = shared;
-        this.k = k;
+        this.k = set.k;
         this.keep = job.keep;
         this.packedOnly = job.packedOnly;
-        this.block = job.test ? tree_rowBlock(data, n, k, job.test) : null;
+        this.block = job.test ? tree_rowBlock(set.data, set.n, set.k, job.test) : null;
         this.m = job.test ? job.test.length : 0;
-        this.noMask = new Uint8Array(k);
+        this.noMask = new Uint8Array(set.k);
     }
     grow(index, seed) {
         const tree = this.builder.build(seed);
@@ -39437,13 +39433,20 @@ class JobGrower {
 
 
 
+/** The float32 matrix of each design matrix converted: the base forest, the folds and the permutations share one. */
+const featureMatrices = new WeakMap();
 /**
  * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
- * in a SharedArrayBuffer: worker threads read it where it is, without a copy each.
+ * in a SharedArrayBuffer: worker threads read it where it is, without a copy each. Made once per X
+ * (read-only, as every caller treats it): the analysis and the insights of a design read the same
+ * one, and its row-major copy (100,000 × 80: 64 MB for both, not twice that).
  */
 function toFeatureMatrix(X, n, k) {
     if (X.length !== n * k)
         throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
+    const known = featureMatrices.get(X);
+    if (known && known.n === n && known.k === k)
+        return known;
     const data = new Float32Array(new SharedArrayBuffer(X.length * 4));
     data.set(X);
     for (let p = 0; p < data.length; p++) {
@@ -39453,7 +39456,9 @@ function toFeatureMatrix(X, n, k) {
                 'value, which the extra trees need; rescale the hyperparameter (e.g. log10) or drop that run');
         }
     }
-    return { n, k, data };
+    const matrix = { n, k, data };
+    featureMatrices.set(X, matrix);
+    return matrix;
 }
 class ExtraTreesForest {
     /** The trees kept whole: the first `keepTrees` of the fit (all by default). */
@@ -39645,7 +39650,7 @@ function forest_fitForests(X, y, requests, onStart) {
     return requests.map((req, i) => {
         onStart?.(i);
         const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
-        const grower = new JobGrower(X.data, rowsOf(X), y, X.n, X.k, a.job);
+        const grower = new JobGrower({ data: X.data, rows: rowsOf(X), y, n: X.n, k: X.k }, a.job);
         for (let t = 0; t < req.trees; t++)
             a.add(grower.grow(t, a.seeds[t]));
         return a.result(X.k);
@@ -43989,6 +43994,8 @@ function resultsJson(analysis) {
         },
         source_meta: analysis.meta && sourceMetaJson(analysis.meta),
         insights: insights && insightsJson(insights),
+        // an Optuna study's next step in its own terms (the W&B config is insights.next_sweep)
+        next_study: analysis.nextStudy?.distributions ?? null,
         fidelity: analysis.fidelity,
         comparison: analysis.comparison && comparisonJson(analysis.comparison),
         gates: gates.map((g) => ({
@@ -44922,7 +44929,31 @@ function formatFinite(ax, conv, prec, alt) {
     return s;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/next-suggestion.ts
+function nextSuggestion(analysis) {
+    if (analysis.nextStudy) {
+        return {
+            format: 'json',
+            heading: 'Next study (Optuna distributions)',
+            what: 'Optuna distributions (JSON, for optuna.distributions.json_to_distribution), narrowed to where the best runs are',
+            fileName: 'next-study.json',
+            text: analysis.nextStudy.json,
+        };
+    }
+    const sweep = analysis.insights?.nextSweep;
+    if (!sweep)
+        return null;
+    return {
+        format: 'yaml',
+        heading: 'Next sweep (W&B config)',
+        what: 'sweep config (YAML), narrowed to where the best runs are',
+        fileName: 'next-sweep.yaml',
+        text: sweep.yaml,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 
 
@@ -45000,14 +45031,16 @@ function buildReportModel(analysis, options = {}) {
         });
     }
     sections.push(runsSection(analysis));
-    const next = analysis.insights?.nextSweep;
+    const next = nextSuggestion(analysis);
     if (next) {
         sections.push({
             kind: 'next-sweep',
             id: 'next-sweep',
-            heading: 'Next sweep (W&B config)',
+            heading: next.heading,
             priority: PRIORITY['next-sweep'],
-            yaml: next.yaml,
+            format: next.format,
+            what: next.what,
+            text: next.text,
         });
     }
     const olsSummary = options.olsSummary === undefined ? notebookOlsSummary : options.olsSummary;
@@ -47542,9 +47575,7 @@ function renderSection(s, charts, opts) {
         case 'next-sweep':
             return {
                 id: s.id,
-                render: (level) => level > 0
-                    ? ''
-                    : `${heading(s.heading)}\n\n${details('sweep config (YAML), narrowed to where the best runs are', codeBlock(s.yaml, 'yaml'))}`,
+                render: (level) => level > 0 ? '' : `${heading(s.heading)}\n\n${details(s.what, codeBlock(s.text, s.format))}`,
                 cuts: [{ severity: 1, note: 'next-sweep config left out (write it with --next-sweep FILE)' }],
             };
         case 'ols-summary':
@@ -53631,6 +53662,7 @@ function progressReporter(enabled, write, delayMs = 1000) {
 
 
 
+
 async function main(argv, io) {
     let debug = argv.includes('--debug');
     try {
@@ -53724,12 +53756,11 @@ async function analyze(options, io) {
         });
     }
     if (options.nextSweep) {
-        // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
-        const next = analysis.nextStudy ? { yaml: analysis.nextStudy.json } : analysis.insights?.nextSweep;
+        const next = nextSuggestion(analysis);
         if (!next) {
             throw new UsageError('--next-sweep needs the insights (drop --no-insights), at least 2 runs, and a hyperparameter whose name W&B accepts (letters, digits, _ . -; not starting with a digit)');
         }
-        outputs.push({ path: options.nextSweep, text: next.yaml, label: '--next-sweep' });
+        outputs.push({ path: options.nextSweep, text: next.text, label: '--next-sweep' });
     }
     await writeFilesAtomic(outputs, { stdout: io.stdout });
     // An output written to stdout (`-`) has it to itself: no text report mixed in.

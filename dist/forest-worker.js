@@ -234,12 +234,11 @@ class RandomSplitter {
     /** gatherColumn's maximum. */
     minMax = new Float64Array(1);
     /**
-     * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
-     * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
      * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
      * growing a forest allocates no per-tree buffers.
      */
-    constructor(data, rows, y, n, k, fitRows) {
+    constructor({ data, rows, y, n, k }, fitRows) {
         this.data = data;
         this.rows = rows;
         this.n = n;
@@ -934,14 +933,11 @@ class DepthFirstBuilder {
     sNConst;
     sSum;
     sSqSum;
-    /**
-     * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
-     * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
-     */
-    constructor(data, rows, y, n, k, fitRows = null) {
-        this.n = fitRows ? fitRows.length : n;
+    /** Trees on `set`, fitted on its rows `fitRows` (all by default). */
+    constructor(set, fitRows = null) {
+        this.n = fitRows ? fitRows.length : set.n;
         this.scratch = new Tree(2 * this.n - 1);
-        this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+        this.splitter = new RandomSplitter(set, fitRows);
         const cap = this.n + 2;
         this.sStart = new Int32Array(cap);
         this.sEnd = new Int32Array(cap);
@@ -1051,15 +1047,15 @@ class JobGrower {
     noMask;
     shared;
     /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
-    constructor(data, rows, y, n, k, job, shared = false) {
-        this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+    constructor(set, job, shared = false) {
+        this.builder = new DepthFirstBuilder(set, job.rows);
         this.shared = shared;
-        this.k = k;
+        this.k = set.k;
         this.keep = job.keep;
         this.packedOnly = job.packedOnly;
-        this.block = job.test ? rowBlock(data, n, k, job.test) : null;
+        this.block = job.test ? rowBlock(set.data, set.n, set.k, job.test) : null;
         this.m = job.test ? job.test.length : 0;
-        this.noMask = new Uint8Array(k);
+        this.noMask = new Uint8Array(set.k);
     }
     grow(index, seed) {
         const tree = this.builder.build(seed);
@@ -1090,13 +1086,13 @@ class JobGrower {
  * SharedArrayBuffers (read where they are, not copied) and the forests to grow — then `task` after
  * `task`: it grows the trees whose seeds it is sent and posts back what each contributes: its
  * importances, its predictions for the forest's test rows, and the tree itself (or packed) when the
- * forest keeps it; then `idle`, ready for the next.
+ * forest keeps it; then `idle`, ready for the next. `end` closes the session (the worker holds no
+ * data between fits). A tree depends only on its seed and its forest's rows, so which thread grows it
+ * does not change it.
  * Nothing is ever transferred: the first ArrayBuffer an isolate detaches switches off V8's fast path
  * for every typed-array access in it (the "array buffer detaching" protector), which made every tree
  * grown after it 1.25× slower (5,000 × 20, measured). Trees are kept in SharedArrayBuffers (shared by
- * posting them); the small arrays are copied. `end` closes the
- * session (the worker holds no data between fits). A tree depends only on its seed and its forest's
- * rows, so which thread grows it does not change it.
+ * posting them); the small arrays are copied.
  * A `permute` request: it predicts the held-out runs with each of the permutation importance's groups
  * it is given permuted, on the fold forests (whose packed trees it shares), posts each group's
  * predictions, then `idle`.
@@ -1119,8 +1115,7 @@ if (external_node_worker_threads_namespaceObject.parentPort) {
         if (req.kind === 'task') {
             if (growerJob !== req.job) {
                 grower = null; // the previous forest's rows and scratch can go before the next are selected
-                const { data, rows, y, n, k, jobs } = input;
-                grower = new JobGrower(data, rows, y, n, k, jobs[req.job], true);
+                grower = new JobGrower(input, input.jobs[req.job], true);
                 growerJob = req.job;
             }
             for (let t = 0; t < req.seeds.length; t++)

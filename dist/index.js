@@ -50355,12 +50355,11 @@ class RandomSplitter {
     /** gatherColumn's maximum. */
     minMax = new Float64Array(1);
     /**
-     * Scratch for trees on `data` (column-major, n rows) and its row-major copy `rows`, fitted on the
-     * rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
+     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
      * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
      * growing a forest allocates no per-tree buffers.
      */
-    constructor(data, rows, y, n, k, fitRows) {
+    constructor({ data, rows, y, n, k }, fitRows) {
         this.data = data;
         this.rows = rows;
         this.n = n;
@@ -51055,14 +51054,11 @@ class DepthFirstBuilder {
     sNConst;
     sSum;
     sSqSum;
-    /**
-     * Float32 column-major `data` (n rows, k columns), its row-major copy `rows` (splitter.ts rowMajor)
-     * and targets `y`; the trees are fitted on the rows `fitRows` (all by default).
-     */
-    constructor(data, rows, y, n, k, fitRows = null) {
-        this.n = fitRows ? fitRows.length : n;
+    /** Trees on `set`, fitted on its rows `fitRows` (all by default). */
+    constructor(set, fitRows = null) {
+        this.n = fitRows ? fitRows.length : set.n;
         this.scratch = new Tree(2 * this.n - 1);
-        this.splitter = new RandomSplitter(data, rows, y, n, k, fitRows);
+        this.splitter = new RandomSplitter(set, fitRows);
         const cap = this.n + 2;
         this.sStart = new Int32Array(cap);
         this.sEnd = new Int32Array(cap);
@@ -51172,15 +51168,15 @@ class JobGrower {
     noMask;
     shared;
     /** `shared`: the trees it keeps are in SharedArrayBuffers (a worker thread's, posted without a copy). */
-    constructor(data, rows, y, n, k, job, shared = false) {
-        this.builder = new DepthFirstBuilder(data, rows, y, n, k, job.rows);
+    constructor(set, job, shared = false) {
+        this.builder = new DepthFirstBuilder(set, job.rows);
         this.shared = shared;
-        this.k = k;
+        this.k = set.k;
         this.keep = job.keep;
         this.packedOnly = job.packedOnly;
-        this.block = job.test ? tree_rowBlock(data, n, k, job.test) : null;
+        this.block = job.test ? tree_rowBlock(set.data, set.n, set.k, job.test) : null;
         this.m = job.test ? job.test.length : 0;
-        this.noMask = new Uint8Array(k);
+        this.noMask = new Uint8Array(set.k);
     }
     grow(index, seed) {
         const tree = this.builder.build(seed);
@@ -51220,13 +51216,20 @@ class JobGrower {
 
 
 
+/** The float32 matrix of each design matrix converted: the base forest, the folds and the permutations share one. */
+const featureMatrices = new WeakMap();
 /**
  * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
- * in a SharedArrayBuffer: worker threads read it where it is, without a copy each.
+ * in a SharedArrayBuffer: worker threads read it where it is, without a copy each. Made once per X
+ * (read-only, as every caller treats it): the analysis and the insights of a design read the same
+ * one, and its row-major copy (100,000 × 80: 64 MB for both, not twice that).
  */
 function toFeatureMatrix(X, n, k) {
     if (X.length !== n * k)
         throw new RangeError(`toFeatureMatrix: ${X.length} values for ${n} × ${k}`);
+    const known = featureMatrices.get(X);
+    if (known && known.n === n && known.k === k)
+        return known;
     const data = new Float32Array(new SharedArrayBuffer(X.length * 4));
     data.set(X);
     for (let p = 0; p < data.length; p++) {
@@ -51236,7 +51239,9 @@ function toFeatureMatrix(X, n, k) {
                 'value, which the extra trees need; rescale the hyperparameter (e.g. log10) or drop that run');
         }
     }
-    return { n, k, data };
+    const matrix = { n, k, data };
+    featureMatrices.set(X, matrix);
+    return matrix;
 }
 class ExtraTreesForest {
     /** The trees kept whole: the first `keepTrees` of the fit (all by default). */
@@ -51428,7 +51433,7 @@ function forest_fitForests(X, y, requests, onStart) {
     return requests.map((req, i) => {
         onStart?.(i);
         const a = new Assembly(req, treeSeeds(req.seed, req.trees), jobOf(req));
-        const grower = new JobGrower(X.data, rowsOf(X), y, X.n, X.k, a.job);
+        const grower = new JobGrower({ data: X.data, rows: rowsOf(X), y, n: X.n, k: X.k }, a.job);
         for (let t = 0; t < req.trees; t++)
             a.add(grower.grow(t, a.seeds[t]));
         return a.result(X.k);
@@ -55772,6 +55777,8 @@ function resultsJson(analysis) {
         },
         source_meta: analysis.meta && sourceMetaJson(analysis.meta),
         insights: insights && insightsJson(insights),
+        // an Optuna study's next step in its own terms (the W&B config is insights.next_sweep)
+        next_study: analysis.nextStudy?.distributions ?? null,
         fidelity: analysis.fidelity,
         comparison: analysis.comparison && comparisonJson(analysis.comparison),
         gates: gates.map((g) => ({
@@ -63691,9 +63698,7 @@ function renderSection(s, charts, opts) {
         case 'next-sweep':
             return {
                 id: s.id,
-                render: (level) => level > 0
-                    ? ''
-                    : `${heading(s.heading)}\n\n${details('sweep config (YAML), narrowed to where the best runs are', codeBlock(s.yaml, 'yaml'))}`,
+                render: (level) => level > 0 ? '' : `${heading(s.heading)}\n\n${details(s.what, codeBlock(s.text, s.format))}`,
                 cuts: [{ severity: 1, note: 'next-sweep config left out (write it with --next-sweep FILE)' }],
             };
         case 'ols-summary':
@@ -64310,7 +64315,31 @@ function formatFinite(ax, conv, prec, alt) {
     return s;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/next-suggestion.ts
+function nextSuggestion(analysis) {
+    if (analysis.nextStudy) {
+        return {
+            format: 'json',
+            heading: 'Next study (Optuna distributions)',
+            what: 'Optuna distributions (JSON, for optuna.distributions.json_to_distribution), narrowed to where the best runs are',
+            fileName: 'next-study.json',
+            text: analysis.nextStudy.json,
+        };
+    }
+    const sweep = analysis.insights?.nextSweep;
+    if (!sweep)
+        return null;
+    return {
+        format: 'yaml',
+        heading: 'Next sweep (W&B config)',
+        what: 'sweep config (YAML), narrowed to where the best runs are',
+        fileName: 'next-sweep.yaml',
+        text: sweep.yaml,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 
 
@@ -64388,14 +64417,16 @@ function buildReportModel(analysis, options = {}) {
         });
     }
     sections.push(runsSection(analysis));
-    const next = analysis.insights?.nextSweep;
+    const next = nextSuggestion(analysis);
     if (next) {
         sections.push({
             kind: 'next-sweep',
             id: 'next-sweep',
-            heading: 'Next sweep (W&B config)',
+            heading: next.heading,
             priority: PRIORITY['next-sweep'],
-            yaml: next.yaml,
+            format: next.format,
+            what: next.what,
+            text: next.text,
         });
     }
     const olsSummary = options.olsSummary === undefined ? notebookOlsSummary : options.olsSummary;
@@ -65356,6 +65387,7 @@ function positiveNumber(get, input, fallback) {
 
 
 
+
 /** Runs the action; returns the exit code (0 done, 1 gate failed, 2 usage, 3 remote, 4 internal). */
 async function run() {
     let inputs;
@@ -65392,14 +65424,13 @@ async function run() {
         const dir = (0,external_node_path_namespaceObject.join)(context.tempDir ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sweep-insights', (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 12));
         const resultsPath = (0,external_node_path_namespaceObject.join)(dir, 'results.json');
         const reportPath = (0,external_node_path_namespaceObject.join)(dir, 'report.md');
-        // an Optuna study's next sweep is Optuna's distributions (JSON); any other source's a W&B config (YAML)
-        const nextText = analysis.nextStudy?.json ?? analysis.insights?.nextSweep?.yaml ?? null;
-        const nextSweepPath = nextText === null ? '' : (0,external_node_path_namespaceObject.join)(dir, analysis.nextStudy ? 'next-study.json' : 'next-sweep.yaml');
+        const next = nextSuggestion(analysis);
+        const nextSweepPath = next === null ? '' : (0,external_node_path_namespaceObject.join)(dir, next.fileName);
         // All three or none: the outputs never point at a mix of this run's files and an older run's.
         await writeFilesAtomic([
             { path: resultsPath, text: resultsJson(analysis) },
             { path: reportPath, text: report },
-            ...(nextText !== null ? [{ path: nextSweepPath, text: nextText }] : []),
+            ...(next !== null ? [{ path: nextSweepPath, text: next.text }] : []),
         ]);
         if (publish.jobSummary) {
             if (await writeJobSummary(report))
