@@ -36,7 +36,7 @@ export interface FeatureMatrix {
   readonly data: Float32Array;
 }
 
-/** The float32 matrix of each design matrix converted: the base forest, the folds and the permutations share one. */
+/** The float32 matrix of each design matrix converted (the base forest and the insights share it). */
 const featureMatrices = new WeakMap<Float64Array, FeatureMatrix>();
 
 /**
@@ -316,9 +316,8 @@ export function threadCount(opts: Pick<ForestOptions, 'trees' | 'threads'> & Par
 /**
  * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
  * per core; one is a worker too) when the worker script is available, else grown on the calling
- * thread. The workers read
- * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
- * they are done, and send back what each tree contributes; every tree depends only on its seed and
+ * thread. The workers read the features from their SharedArrayBuffer (toFeatureMatrix's), take the
+ * next few trees whenever they are done, and send back what each tree contributes; every tree depends only on its seed and
  * its forest's rows, so the result is identical bit for bit for any number of threads.
  */
 export async function fitForestsAsync(
