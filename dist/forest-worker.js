@@ -234,9 +234,10 @@ class RandomSplitter {
     /** gatherColumn's maximum. */
     minMax = new Float64Array(1);
     /**
-     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
-     * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
-     * growing a forest allocates no per-tree buffers.
+     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them
+     * (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids only name the rows, the
+     * trees are the same); reused tree after tree (`reset` before each), so growing a forest allocates
+     * no per-tree buffers.
      */
     constructor({ data, rows, y, n, k }, fitRows) {
         this.data = data;

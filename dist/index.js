@@ -50355,9 +50355,10 @@ class RandomSplitter {
     /** gatherColumn's maximum. */
     minMax = new Float64Array(1);
     /**
-     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids
-     * only name the rows, the trees are the same); reused tree after tree (`reset` before each), so
-     * growing a forest allocates no per-tree buffers.
+     * Scratch for trees on the features and targets of `set`, fitted on the rows `fitRows` of them
+     * (all by default; as sklearn fits X[fitRows], y[fitRows]: the sample ids only name the rows, the
+     * trees are the same); reused tree after tree (`reset` before each), so growing a forest allocates
+     * no per-tree buffers.
      */
     constructor({ data, rows, y, n, k }, fitRows) {
         this.data = data;
@@ -51216,7 +51217,7 @@ class JobGrower {
 
 
 
-/** The float32 matrix of each design matrix converted: the base forest, the folds and the permutations share one. */
+/** The float32 matrix of each design matrix converted (the base forest and the insights share it). */
 const featureMatrices = new WeakMap();
 /**
  * Float64 column-major design → float32 (the `check_array(X, dtype=np.float32)` of the forest's fit),
@@ -51465,9 +51466,8 @@ function threadCount(opts) {
 /**
  * As fitForests, the trees of all the requests spread over `threads` worker threads (default: one
  * per core; one is a worker too) when the worker script is available, else grown on the calling
- * thread. The workers read
- * the features from their SharedArrayBuffer (toFeatureMatrix's), take the next few trees whenever
- * they are done, and send back what each tree contributes; every tree depends only on its seed and
+ * thread. The workers read the features from their SharedArrayBuffer (toFeatureMatrix's), take the
+ * next few trees whenever they are done, and send back what each tree contributes; every tree depends only on its seed and
  * its forest's rows, so the result is identical bit for bit for any number of threads.
  */
 async function fitForestsAsync(X, y, requests, threads, onStart) {
